@@ -1,0 +1,194 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# ksmbd-cluster top-level build.
+#
+#   make            user-space programs and the kernel module
+#   make user       user-space programs only (ksmbd-engine, daemons, CLI)
+#   make module     ksmbd_cluster.ko against KDIR (Debian 6.1 headers by default)
+#   make SANITIZE=1 the same user-space programs with ASan+UBSan, in build/asan
+#   make deps       install every Debian package the build, tests and demo need
+#   make test       deps + build + every test layer (what .ci/run runs)
+#   make demo       deps + build + start a node serving ./demo-share; make demo-down stops it
+#
+# See README.md for the test layers (test-unit, test-engine, test-kernel, test-cluster,
+# test-fuzz) and docs/architecture.md for the layout.
+
+VERSION := 0.1.0
+PROTO_CHECK := include/uapi/ksmbd_cluster.h
+
+SANITIZE ?= 0
+ifeq ($(SANITIZE),1)
+BUILD ?= build/asan
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+BUILD ?= build/default
+SAN_FLAGS :=
+endif
+
+CC ?= gcc
+CLANG ?= clang
+PKG_CONFIG ?= pkg-config
+WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
+CFLAGS ?= -O2 -g
+ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS) $(SAN_FLAGS) -D_GNU_SOURCE \
+	-DKC_VERSION=\"$(VERSION)\" -Iinclude -Ilib -MMD -MP
+ALL_LDFLAGS := $(LDFLAGS) $(SAN_FLAGS)
+
+NL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libnl-genl-3.0 2>/dev/null)
+NL_LIBS := $(shell $(PKG_CONFIG) --libs libnl-genl-3.0 2>/dev/null)
+QB_LIBS := $(shell $(PKG_CONFIG) --libs libqb 2>/dev/null)
+SSL_LIBS := $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+
+# --- kernel module -------------------------------------------------------------------------
+KC_CACHE ?= /var/cache/ksmbd-cluster
+KABI ?= $(shell cat $(KC_CACHE)/kernel-abi 2>/dev/null || \
+	apt-cache depends linux-headers-amd64 2>/dev/null | sed -n 's/.*Depends: linux-headers-\(.*\)$$/\1/p' | head -n1)
+KDIR ?= /usr/src/linux-headers-$(KABI)
+
+# --- the engine: kernel/ sources shared by both builds ---------------------------------------
+ENGINE_SRCS := $(wildcard kernel/*.c)
+ENGINE_PORT_SRCS := $(filter-out kernel/port/user/main.c,$(wildcard kernel/port/user/*.c))
+# Kernel code implements callbacks whose parameters it does not always use; the kernel's own
+# builds (W=1 included) do not warn about that, so neither does the engine's user build.
+ENGINE_CFLAGS := -Ikernel/port/user/include -Ikernel -Wno-unused-parameter
+ENGINE_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(ENGINE_SRCS) $(ENGINE_PORT_SRCS))
+ENGINE_LIB := $(BUILD)/libengine.a
+
+LIB_SRCS := $(wildcard lib/*.c)
+LIB_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
+LIBKC := $(BUILD)/libkc.a
+
+BINDIR := $(BUILD)/bin
+PROGS := $(BINDIR)/ksmbd-engine $(BINDIR)/ksmbd-mountd $(BINDIR)/ksmbd-clusterd \
+	$(BINDIR)/ksmbd-witnessd $(BINDIR)/ksmbd-cluster
+TEST_TOOLS := $(BINDIR)/kc-ipc-probe
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+
+.PHONY: all user module module-clean sanitize deps test test-unit test-engine test-kernel \
+	test-cluster test-fuzz test-config golden demo demo-down clean fuzz
+.DEFAULT_GOAL := all
+
+all: user module
+
+user: $(PROGS) $(TEST_TOOLS) $(UNIT_BINS)
+
+sanitize:
+	$(MAKE) SANITIZE=1 user
+
+$(BUILD)/kernel/%.o: kernel/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ENGINE_CFLAGS) -c -o $@ $<
+
+$(BUILD)/lib/%.o: lib/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(NL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(NL_CFLAGS) -c -o $@ $<
+
+$(ENGINE_LIB): $(ENGINE_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(LIBKC): $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+ENGINE_LIBS := $(SSL_LIBS) -lpthread
+
+$(BINDIR)/ksmbd-engine: $(BUILD)/kernel/port/user/main.o $(ENGINE_LIB) $(LIBKC)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ENGINE_LIBS) $(QB_LIBS)
+
+$(BINDIR)/ksmbd-mountd: $(patsubst %.c,$(BUILD)/%.o,$(wildcard mountd/*.c)) $(LIBKC)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(NL_LIBS) $(QB_LIBS) $(SSL_LIBS)
+
+$(BINDIR)/ksmbd-clusterd: $(patsubst %.c,$(BUILD)/%.o,$(wildcard clusterd/*.c)) $(LIBKC)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(QB_LIBS)
+
+$(BINDIR)/ksmbd-witnessd: $(patsubst %.c,$(BUILD)/%.o,$(wildcard witness/*.c)) $(LIBKC)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(QB_LIBS)
+
+$(BINDIR)/ksmbd-cluster: $(patsubst %.c,$(BUILD)/%.o,$(wildcard cli/*.c)) $(LIBKC)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(QB_LIBS)
+
+$(BINDIR)/kc-ipc-probe: $(BUILD)/tests/tools/kc-ipc-probe.o $(LIBKC)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(NL_LIBS) $(QB_LIBS)
+
+# Unit tests link the engine's objects through the user-space port and the shared library.
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(ENGINE_LIB) $(LIBKC)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ENGINE_CFLAGS) $(NL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
+		$(ENGINE_LIB) $(LIBKC) $(CMOCKA_LIBS) $(ENGINE_LIBS) $(NL_LIBS) $(QB_LIBS)
+
+module:
+	@test -d "$(KDIR)" || { echo "kernel headers not found at KDIR=$(KDIR); run 'make deps' or set KDIR" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/kernel KC_VERSION=$(VERSION) modules
+
+module-clean:
+	@test ! -d "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR)/kernel clean
+
+# --- fuzzing (clang + libFuzzer) ---------------------------------------------------------------
+FUZZ_BUILD := build/fuzz
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,$(FUZZ_BUILD)/fuzz_%,$(wildcard tests/fuzz/fuzz_*.c))
+
+fuzz: $(FUZZ_TARGETS)
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(ENGINE_SRCS) $(ENGINE_PORT_SRCS) $(LIB_SRCS)
+	@mkdir -p $(dir $@)
+	$(CLANG) -std=gnu11 $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer -D_GNU_SOURCE -DKC_VERSION=\"$(VERSION)\" \
+		-Iinclude -Ilib $(ENGINE_CFLAGS) $(NL_CFLAGS) -o $@ $< $(ENGINE_SRCS) $(ENGINE_PORT_SRCS) \
+		$(LIB_SRCS) $(ENGINE_LIBS) $(NL_LIBS) $(QB_LIBS)
+
+# --- dependencies, tests, demo ---------------------------------------------------------------
+deps:
+	scripts/deps.sh
+
+test: deps
+	$(MAKE) all
+	$(MAKE) SANITIZE=1 user
+	$(MAKE) fuzz
+	tests/run-layer.sh unit config engine kernel cluster fuzz
+
+test-unit: user
+	tests/run-layer.sh unit config
+
+test-config: user
+	tests/run-layer.sh config
+
+test-engine: user sanitize
+	tests/run-layer.sh engine
+
+test-kernel: user module
+	tests/run-layer.sh kernel
+
+test-cluster: user
+	tests/run-layer.sh cluster
+
+test-fuzz: fuzz
+	tests/run-layer.sh fuzz
+
+golden: user
+	tests/config/golden.sh --regenerate
+
+demo: deps
+	$(MAKE) user
+	scripts/demo.sh up
+
+demo-down:
+	scripts/demo.sh down
+
+clean: module-clean
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later WITH Linux-syscall-note */
+/*
+ * ksmbd-cluster engine <-> user-space protocol
+ * =============================================
+ *
+ * The SMB engine (ksmbd_cluster.ko, or the ksmbd-engine process) talks to its
+ * user-space peers over one generic netlink family, KSMBD_CLUSTER_GENL_NAME.
+ * With the kernel module the family lives in the kernel's generic netlink.
+ * With ksmbd-engine the very same messages (struct nlmsghdr, struct
+ * genlmsghdr, attributes) travel over a UNIX SOCK_SEQPACKET socket, one
+ * netlink message per packet, with nlmsg_type = KSMBD_CLUSTER_UNIX_FAMILY_ID
+ * (there is no genl controller to resolve the family there). Errors come back
+ * as NLMSG_ERROR with an extended-ack message (NLMSGERR_ATTR_MSG) in both
+ * cases; peers must enable NETLINK_EXT_ACK on kernel sockets.
+ *
+ * Every attribute carries one field; integers are in host byte order; strings
+ * are NUL-terminated. Every command validates strictly: unknown attributes,
+ * wrong lengths and trailing bytes are rejected with -EINVAL. Commands marked
+ * [admin] need CAP_NET_ADMIN (kernel) or the engine's own uid or root on the
+ * UNIX socket (checked with SO_PEERCRED).
+ *
+ * Versioning
+ * ----------
+ * KSMBD_CLUSTER_PROTO_VERSION is bumped on any incompatible change to any
+ * command or attribute below. KSMBD_CMD_HELLO (1) and KSMBD_A_PROTO_VERSION (1)
+ * never change number or meaning, so two sides of different versions can
+ * always tell each other so and refuse cleanly.
+ *
+ * Commands
+ * --------
+ * KSMBD_CMD_HELLO [admin]: mountd -> engine, first message of a session.
+ *	Request:  KSMBD_A_PROTO_VERSION (u32), KSMBD_A_PEER_VERSION (string,
+ *		  the sender's program version, at most 63 bytes).
+ *	Reply:    KSMBD_CMD_HELLO with KSMBD_A_PROTO_VERSION (the engine's),
+ *		  KSMBD_A_PEER_VERSION (the engine's program version),
+ *		  KSMBD_A_ENGINE_KIND (u8, enum ksmbd_engine_kind) and
+ *		  KSMBD_A_STATUS (u32, 0 or a positive errno). The engine answers a
+ *		  version it does not speak with its own version and
+ *		  STATUS = EPROTO, and stays unattached; the peer must refuse an
+ *		  engine whose version differs from its own. STATUS = EBUSY means
+ *		  another peer is attached. On success the sender becomes the
+ *		  engine's peer until its socket closes; the engine then stops
+ *		  serving (fail-safe) and waits for a new HELLO.
+ *
+ * KSMBD_CMD_START [admin]: peer -> engine, after a successful HELLO. Carries
+ *	the node configuration and makes the engine listen.
+ *	Request:  KSMBD_A_NODE_NAME (string, <= 63), KSMBD_A_NETBIOS_NAME
+ *		  (string, <= 15), KSMBD_A_SERVER_STRING (string, <= 255),
+ *		  KSMBD_A_TCP_PORTS (nest of KSMBD_A_TCP_PORT u16, 1..8 entries),
+ *		  optional KSMBD_A_BIND_ADDRS (nest of KSMBD_A_BIND_ADDR, 16
+ *		  bytes: an IPv6 address, IPv4 as ::ffff:a.b.c.d; none = any),
+ *		  KSMBD_A_MIN_DIALECT and KSMBD_A_MAX_DIALECT (u16, 0x0202..0x0311),
+ *		  KSMBD_A_SIGNING (u8, enum ksmbd_signing),
+ *		  KSMBD_A_ENCRYPTION (u8, enum ksmbd_encryption).
+ *	Reply:    an ACK (the request must carry NLM_F_ACK) once every listener
+ *		  is up, or an error with an extack message (e.g. -EADDRINUSE).
+ *		  A second START while serving is -EALREADY.
+ */
+#ifndef _UAPI_KSMBD_CLUSTER_H
+#define _UAPI_KSMBD_CLUSTER_H
+
+#define KSMBD_CLUSTER_GENL_NAME		"ksmbd_cluster"
+#define KSMBD_CLUSTER_GENL_VERSION	1
+#define KSMBD_CLUSTER_PROTO_VERSION	1
+#define KSMBD_CLUSTER_UNIX_FAMILY_ID	0x4b43
+
+enum ksmbd_cluster_cmd {
+	KSMBD_CMD_UNSPEC,
+	KSMBD_CMD_HELLO,
+	KSMBD_CMD_START,
+	__KSMBD_CMD_MAX
+};
+#define KSMBD_CMD_MAX (__KSMBD_CMD_MAX - 1)
+
+enum ksmbd_cluster_attr {
+	KSMBD_A_UNSPEC,
+	KSMBD_A_PROTO_VERSION,
+	KSMBD_A_PEER_VERSION,
+	KSMBD_A_ENGINE_KIND,
+	KSMBD_A_STATUS,
+	KSMBD_A_NODE_NAME,
+	KSMBD_A_NETBIOS_NAME,
+	KSMBD_A_SERVER_STRING,
+	KSMBD_A_TCP_PORTS,
+	KSMBD_A_TCP_PORT,
+	KSMBD_A_BIND_ADDRS,
+	KSMBD_A_BIND_ADDR,
+	KSMBD_A_MIN_DIALECT,
+	KSMBD_A_MAX_DIALECT,
+	KSMBD_A_SIGNING,
+	KSMBD_A_ENCRYPTION,
+	__KSMBD_A_MAX
+};
+#define KSMBD_A_MAX (__KSMBD_A_MAX - 1)
+
+#define KSMBD_MAX_TCP_PORTS		8
+#define KSMBD_MAX_BIND_ADDRS		16
+#define KSMBD_NODE_NAME_MAX		63
+#define KSMBD_NETBIOS_NAME_MAX		15
+#define KSMBD_SERVER_STRING_MAX		255
+#define KSMBD_PEER_VERSION_MAX		63
+
+enum ksmbd_engine_kind {
+	KSMBD_ENGINE_KERNEL = 1,
+	KSMBD_ENGINE_USER = 2,
+};
+
+enum ksmbd_signing {
+	KSMBD_SIGNING_AUTO,
+	KSMBD_SIGNING_MANDATORY,
+	KSMBD_SIGNING_DISABLED,
+};
+
+enum ksmbd_encryption {
+	KSMBD_ENCRYPTION_OFF,
+	KSMBD_ENCRYPTION_IF_REQUIRED,
+	KSMBD_ENCRYPTION_DESIRED,
+	KSMBD_ENCRYPTION_REQUIRED,
+};
+
+#endif /* _UAPI_KSMBD_CLUSTER_H */

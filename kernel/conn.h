@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A client connection: one receive thread reads whole SMB PDUs off the
+ * transport and queues each as a work item; responses are written under
+ * write_lock.
+ *
+ * Lifetime: ksmbd_conn_accept() creates the connection with one reference,
+ * owned by the receive thread. Each queued request holds one more. When the
+ * receive loop ends it waits for its requests, unlinks the connection from the
+ * server list and queues the reaper, which joins the thread, drops the last
+ * reference and frees connection and transport. Nobody else holds references.
+ */
+#ifndef KSMBD_CONN_H
+#define KSMBD_CONN_H
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/refcount.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <linux/completion.h>
+#include "port.h"
+
+/* Largest PDU the direct-TCP framing can carry (24-bit length). */
+#define KSMBD_MAX_PDU_SIZE	0xffffff
+/* Requests of one connection that may be queued or running at once. */
+#define KSMBD_MAX_INFLIGHT	64
+
+enum ksmbd_conn_state {
+	KSMBD_CONN_RUNNING,
+	KSMBD_CONN_EXITING,
+};
+
+struct ksmbd_conn {
+	struct ksmbd_transport *t;
+	struct ksmbd_thread *thread;	/* set before the receive loop runs */
+	struct list_head node;		/* on the server's list; ksmbd_conn_lock */
+	refcount_t refs;
+	enum ksmbd_conn_state state;	/* READ_ONCE/WRITE_ONCE */
+	struct mutex write_lock;	/* serialises whole responses on t */
+	atomic_t inflight;		/* queued or running requests */
+	wait_queue_head_t inflight_wait;
+	struct work_struct reap_work;
+};
+
+int ksmbd_conn_init(void);
+void ksmbd_conn_exit(void);
+/* Called by a transport backend for every accepted connection. Takes @t. */
+void ksmbd_conn_accept(struct ksmbd_transport *t);
+/* Shut down every connection and wait until all are gone. */
+void ksmbd_conn_stop_all(void);
+/*
+ * Send one response PDU: the 4-byte direct-TCP header followed by @iov.
+ * Returns 0 or -errno; on error the connection is being torn down.
+ */
+int ksmbd_conn_write(struct ksmbd_conn *conn, const struct kvec *iov, int nr);
+/* A connection with no thread and no server list entry, for tests and fuzzing. */
+struct ksmbd_conn *ksmbd_conn_alloc(struct ksmbd_transport *t);
+void ksmbd_conn_free(struct ksmbd_conn *conn);
+
+#endif

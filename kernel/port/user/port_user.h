@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* User-space port internals shared by the files of kernel/port/user. */
+#ifndef KSMBD_PORT_USER_H
+#define KSMBD_PORT_USER_H
+
+#include <linux/types.h>
+
+/* Messages at or below this printk level are logged (default 6, info). */
+extern int ksmbd_port_log_level;
+
+/*
+ * Serve the registered generic netlink family on a UNIX seqpacket socket at
+ * @path until @stop_fd becomes readable. Returns 0 or -errno.
+ */
+int ksmbd_port_ipc_serve(const char *path, int stop_fd);
+
+#endif

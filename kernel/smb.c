@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The request entry point: protocol detection, the SMB2 compound-chain check
+ * that runs before any handler, and error responses. Command handlers plug
+ * into ksmbd_smb2_cmds[]; a command without one is answered
+ * STATUS_NOT_SUPPORTED.
+ */
+#define pr_fmt(fmt) "ksmbd_cluster: " fmt
+
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <asm/unaligned.h>
+#include "conn.h"
+#include "smb.h"
+#include "smb_wire.h"
+
+/* Longest compound chain we accept; longer ones drop the connection. */
+#define KSMBD_MAX_COMPOUND	128
+
+struct ksmbd_smb2_cmd {
+	const char *name;
+	u16 struct_size;	/* fixed request StructureSize */
+	u16 alt_struct_size;	/* a second accepted size, or 0 */
+};
+
+static const struct ksmbd_smb2_cmd ksmbd_smb2_cmds[SMB2_NR_COMMANDS] = {
+	[SMB2_NEGOTIATE]	= { "NEGOTIATE", 36 },
+	[SMB2_SESSION_SETUP]	= { "SESSION_SETUP", 25 },
+	[SMB2_LOGOFF]		= { "LOGOFF", 4 },
+	[SMB2_TREE_CONNECT]	= { "TREE_CONNECT", 9 },
+	[SMB2_TREE_DISCONNECT]	= { "TREE_DISCONNECT", 4 },
+	[SMB2_CREATE]		= { "CREATE", 57 },
+	[SMB2_CLOSE]		= { "CLOSE", 24 },
+	[SMB2_FLUSH]		= { "FLUSH", 24 },
+	[SMB2_READ]		= { "READ", 49 },
+	[SMB2_WRITE]		= { "WRITE", 49 },
+	[SMB2_LOCK]		= { "LOCK", 48 },
+	[SMB2_IOCTL]		= { "IOCTL", 57 },
+	[SMB2_CANCEL]		= { "CANCEL", 4 },
+	[SMB2_ECHO]		= { "ECHO", 4 },
+	[SMB2_QUERY_DIRECTORY]	= { "QUERY_DIRECTORY", 33 },
+	[SMB2_CHANGE_NOTIFY]	= { "CHANGE_NOTIFY", 32 },
+	[SMB2_QUERY_INFO]	= { "QUERY_INFO", 41 },
+	[SMB2_SET_INFO]		= { "SET_INFO", 33 },
+	/* oplock break acknowledgment 24, lease break acknowledgment 36 */
+	[SMB2_OPLOCK_BREAK]	= { "OPLOCK_BREAK", 24, 36 },
+};
+
+u16 ksmbd_smb2_req_struct_size(u16 command)
+{
+	return command < SMB2_NR_COMMANDS ? ksmbd_smb2_cmds[command].struct_size : 0;
+}
+
+int ksmbd_smb2_check_chain(const u8 *buf, size_t len)
+{
+	size_t off = 0;
+	int n = 0;
+
+	for (;;) {
+		const struct smb2_hdr *hdr = (const struct smb2_hdr *)(buf + off);
+		size_t left = len - off;
+		u32 next;
+
+		/* A header plus the body's StructureSize field. */
+		if (left < sizeof(*hdr) + 2)
+			return -EPROTO;
+		if (hdr->protocol_id != SMB2_PROTO_ID ||
+		    le16_to_cpu(hdr->structure_size) != SMB2_HEADER_STRUCTURE_SIZE ||
+		    le16_to_cpu(hdr->command) >= SMB2_NR_COMMANDS ||
+		    (hdr->flags & SMB2_FLAGS_SERVER_TO_REDIR))
+			return -EPROTO;
+		if (++n > KSMBD_MAX_COMPOUND)
+			return -EPROTO;
+		next = le32_to_cpu(hdr->next_command);
+		if (!next)
+			return n;
+		if (next % 8 || next < sizeof(*hdr) + 2 || next >= left)
+			return -EPROTO;
+		off += next;
+	}
+}
+
+/* Bytes one error response takes, padded to 8 when another follows. */
+#define KSMBD_ERR_RSP_SIZE (sizeof(struct smb2_hdr) + sizeof(struct smb2_err_rsp))
+
+static size_t ksmbd_smb2_error_rsp(const struct smb2_hdr *req, __le32 status, u8 *out)
+{
+	struct smb2_hdr *rsp = (struct smb2_hdr *)out;
+	struct smb2_err_rsp *err = (struct smb2_err_rsp *)(out + sizeof(*rsp));
+
+	memcpy(rsp, req, sizeof(*rsp));
+	rsp->status = status;
+	rsp->flags = SMB2_FLAGS_SERVER_TO_REDIR |
+		     (req->flags & (SMB2_FLAGS_RELATED_OPERATIONS | SMB2_FLAGS_ASYNC_COMMAND));
+	rsp->credit_request = cpu_to_le16(1);
+	rsp->next_command = 0;
+	memset(rsp->signature, 0, sizeof(rsp->signature));
+	memset(err, 0, sizeof(*err));
+	err->structure_size = cpu_to_le16(9);
+	return KSMBD_ERR_RSP_SIZE;
+}
+
+static __le32 ksmbd_smb2_status(const struct smb2_hdr *hdr, size_t pdu_len)
+{
+	const struct ksmbd_smb2_cmd *cmd = &ksmbd_smb2_cmds[le16_to_cpu(hdr->command)];
+	u16 size = get_unaligned_le16((const u8 *)(hdr + 1));
+
+	if (pdu_len < sizeof(*hdr) + (size & ~1u) ||
+	    (size != cmd->struct_size && size != cmd->alt_struct_size))
+		return STATUS_INVALID_PARAMETER;
+	pr_debug("SMB2 %s: not supported\n", cmd->name);
+	return STATUS_NOT_SUPPORTED;
+}
+
+static int ksmbd_smb2_process(struct ksmbd_conn *conn, const u8 *buf, size_t len)
+{
+	struct smb2_hdr *prev = NULL;
+	size_t off = 0, out_len = 0;
+	struct kvec iov;
+	u8 *out;
+	int n, ret;
+
+	n = ksmbd_smb2_check_chain(buf, len);
+	if (n < 0)
+		return n;
+	out = kzalloc(n * ALIGN(KSMBD_ERR_RSP_SIZE, 8), GFP_KERNEL);
+	if (!out)
+		return -ENOMEM;
+
+	while (n--) {
+		const struct smb2_hdr *hdr = (const struct smb2_hdr *)(buf + off);
+		u32 next = le32_to_cpu(hdr->next_command);
+		size_t pdu_len = next ? next : len - off;
+
+		off += pdu_len;
+		/* MS-SMB2 3.3.5.16: a CANCEL gets no response. */
+		if (le16_to_cpu(hdr->command) == SMB2_CANCEL)
+			continue;
+		if (prev) {
+			out_len = ALIGN(out_len, 8);
+			prev->next_command = cpu_to_le32((u8 *)out + out_len - (u8 *)prev);
+		}
+		prev = (struct smb2_hdr *)(out + out_len);
+		out_len += ksmbd_smb2_error_rsp(hdr, ksmbd_smb2_status(hdr, pdu_len),
+						out + out_len);
+	}
+
+	ret = 0;
+	if (out_len) {
+		iov.iov_base = out;
+		iov.iov_len = out_len;
+		ret = ksmbd_conn_write(conn, &iov, 1);
+	}
+	kfree(out);
+	return ret;
+}
+
+/*
+ * An SMB1 NEGOTIATE: SMB1 itself is not supported, so the answer is an SMB1
+ * error response (MS-SMB 2.2.3.1 header, WordCount 0, ByteCount 0).
+ */
+static int ksmbd_smb1_process(struct ksmbd_conn *conn, const u8 *buf, size_t len)
+{
+	const struct smb1_hdr *req = (const struct smb1_hdr *)buf;
+	u8 out[sizeof(struct smb1_hdr) + 3];
+	struct smb1_hdr *rsp = (struct smb1_hdr *)out;
+	struct kvec iov = { .iov_base = out, .iov_len = sizeof(out) };
+
+	if (len < sizeof(*req) + 3 || req->command != SMB1_COM_NEGOTIATE)
+		return -EPROTO;
+	memcpy(rsp, req, sizeof(*rsp));
+	rsp->status = STATUS_NOT_SUPPORTED;
+	rsp->flags = req->flags | SMB1_FLAGS_REPLY;
+	rsp->flags2 = req->flags2 | SMB1_FLAGS2_NT_STATUS;
+	memset(rsp->security_features, 0, sizeof(rsp->security_features));
+	memset(out + sizeof(*rsp), 0, 3);
+	return ksmbd_conn_write(conn, &iov, 1);
+}
+
+int ksmbd_smb_process(struct ksmbd_conn *conn, const u8 *buf, size_t len)
+{
+	__le32 proto;
+
+	if (len < sizeof(proto))
+		return -EPROTO;
+	memcpy(&proto, buf, sizeof(proto));
+	if (proto == SMB2_PROTO_ID)
+		return ksmbd_smb2_process(conn, buf, len);
+	if (proto == SMB1_PROTO_ID)
+		return ksmbd_smb1_process(conn, buf, len);
+	/* Transform and compression headers need a session: none exists yet. */
+	return -EPROTO;
+}

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * SMB wire formats (MS-SMB2 2.2, MS-SMB 2.2.3.1) and the NTSTATUS codes the
+ * engine sends. All multi-byte fields are little-endian.
+ */
+#ifndef KSMBD_SMB_WIRE_H
+#define KSMBD_SMB_WIRE_H
+
+#include <linux/types.h>
+
+#define SMB2_PROTO_ID		cpu_to_le32(0x424d53fe)	/* "\xfeSMB" */
+#define SMB2_TRANSFORM_ID	cpu_to_le32(0x424d53fd)	/* "\xfdSMB" */
+#define SMB2_COMPRESSION_ID	cpu_to_le32(0x424d53fc)	/* "\xfcSMB" */
+#define SMB1_PROTO_ID		cpu_to_le32(0x424d53ff)	/* "\xffSMB" */
+
+enum smb2_command {
+	SMB2_NEGOTIATE,
+	SMB2_SESSION_SETUP,
+	SMB2_LOGOFF,
+	SMB2_TREE_CONNECT,
+	SMB2_TREE_DISCONNECT,
+	SMB2_CREATE,
+	SMB2_CLOSE,
+	SMB2_FLUSH,
+	SMB2_READ,
+	SMB2_WRITE,
+	SMB2_LOCK,
+	SMB2_IOCTL,
+	SMB2_CANCEL,
+	SMB2_ECHO,
+	SMB2_QUERY_DIRECTORY,
+	SMB2_CHANGE_NOTIFY,
+	SMB2_QUERY_INFO,
+	SMB2_SET_INFO,
+	SMB2_OPLOCK_BREAK,
+	SMB2_NR_COMMANDS
+};
+
+#define SMB2_FLAGS_SERVER_TO_REDIR	cpu_to_le32(0x00000001)
+#define SMB2_FLAGS_ASYNC_COMMAND	cpu_to_le32(0x00000002)
+#define SMB2_FLAGS_RELATED_OPERATIONS	cpu_to_le32(0x00000004)
+#define SMB2_FLAGS_SIGNED		cpu_to_le32(0x00000008)
+
+#define SMB2_HEADER_STRUCTURE_SIZE	64
+
+/* MS-SMB2 2.2.1.2 (sync form; the async form overlays ProcessId/TreeId). */
+struct smb2_hdr {
+	__le32 protocol_id;
+	__le16 structure_size;
+	__le16 credit_charge;
+	__le32 status;
+	__le16 command;
+	__le16 credit_request;	/* CreditResponse in responses */
+	__le32 flags;
+	__le32 next_command;
+	__le64 message_id;
+	__le32 process_id;
+	__le32 tree_id;
+	__le64 session_id;
+	u8 signature[16];
+} __packed;
+
+/* MS-SMB2 2.2.2: the body of every error response. */
+struct smb2_err_rsp {
+	__le16 structure_size;	/* 9 */
+	u8 error_context_count;
+	u8 reserved;
+	__le32 byte_count;
+	u8 error_data[1];
+} __packed;
+
+/* MS-SMB 2.2.3.1: the SMB1 header. */
+struct smb1_hdr {
+	__le32 protocol_id;
+	u8 command;
+	__le32 status;
+	u8 flags;
+	__le16 flags2;
+	__le16 pid_high;
+	u8 security_features[8];
+	__le16 reserved;
+	__le16 tid;
+	__le16 pid_low;
+	__le16 uid;
+	__le16 mid;
+} __packed;
+
+#define SMB1_COM_NEGOTIATE		0x72
+#define SMB1_FLAGS_REPLY		0x80
+#define SMB1_FLAGS2_NT_STATUS		cpu_to_le16(0x4000)
+#define SMB1_FLAGS2_UNICODE		cpu_to_le16(0x8000)
+#define SMB1_FLAGS2_LONG_NAMES		cpu_to_le16(0x0001)
+
+/* NTSTATUS values (MS-ERREF 2.3.1). */
+#define STATUS_SUCCESS			cpu_to_le32(0x00000000)
+#define STATUS_INVALID_PARAMETER	cpu_to_le32(0xc000000d)
+#define STATUS_NOT_SUPPORTED		cpu_to_le32(0xc00000bb)
+
+#endif
