@@ -47,7 +47,7 @@ KABI ?= $(shell cat $(KC_CACHE)/kernel-abi 2>/dev/null || \
 KDIR ?= /usr/src/linux-headers-$(KABI)
 
 # --- the engine: kernel/ sources shared by both builds ---------------------------------------
-ENGINE_SRCS := $(wildcard kernel/*.c)
+ENGINE_SRCS := $(filter-out %.mod.c,$(wildcard kernel/*.c))
 ENGINE_PORT_SRCS := $(filter-out kernel/port/user/main.c,$(wildcard kernel/port/user/*.c))
 # Kernel code implements callbacks whose parameters it does not always use; the kernel's own
 # builds (W=1 included) do not warn about that, so neither does the engine's user build.

@@ -7,6 +7,7 @@
 
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <net/genetlink.h>
 #include <uapi/ksmbd_cluster.h>
 #include "conn.h"
 #include "crypto_kat.h"

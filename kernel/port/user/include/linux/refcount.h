@@ -47,7 +47,9 @@ static inline bool refcount_dec_and_test(refcount_t *r)
 {
 	int n = atomic_dec_return(&r->refs);
 
-	if (WARN_ON(n < 0)) {
+	if (unlikely(n < 0)) {
+		/* Underflow from 0 warns; a saturated count just stays saturated. */
+		WARN_ON(n == -1);
 		atomic_set(&r->refs, REFCOUNT_SATURATED);
 		return false;
 	}

@@ -6,6 +6,8 @@
 #define KSMBD_PORT_LINUX_TYPES_H
 
 #include_next <linux/types.h>
+/* The kernel build force-includes its compiler attributes; every shim gets them here. */
+#include <linux/compiler.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

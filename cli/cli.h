@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ksmbd-cluster, the administration CLI: the grammar and the commands.
+ *
+ * The grammar is a tree of token tables in the OpenBSD *ctl style: each table lists the words
+ * that may come next; a token with a run function completes a command. A new verb is a new
+ * table entry in parser.c plus its run function in a cmd_*.c file.
+ */
+#ifndef KC_CLI_H
+#define KC_CLI_H
+
+#include <stdio.h>
+
+#define KC_CLI_NAME "ksmbd-cluster"
+#define KC_CLI_MAX_ARGS 8
+
+/* Exit codes, documented in --help. */
+enum {
+	KC_EXIT_OK = 0,
+	KC_EXIT_FAILED = 1,	/* the operation failed */
+	KC_EXIT_USAGE = 2,	/* bad command line */
+};
+
+struct kc_cli {
+	const char *config_path;	/* -c FILE */
+	const char *args[KC_CLI_MAX_ARGS];	/* words matched by KC_TOK_ARG tokens, in order */
+	int nargs;
+};
+
+typedef int (*kc_cli_fn)(struct kc_cli *cli);
+
+enum kc_cli_token_type {
+	KC_TOK_END,		/* ends a table */
+	KC_TOK_KEYWORD,		/* a fixed word */
+	KC_TOK_ARG,		/* any word not starting with '-'; word is its placeholder (NAME) */
+};
+
+struct kc_cli_token {
+	enum kc_cli_token_type type;
+	const char *word;
+	const struct kc_cli_token *next;	/* what may follow; NULL: nothing */
+	kc_cli_fn run;		/* the command when the words end here; NULL: more needed */
+	const char *help;	/* one line */
+	const char *detail;	/* more for "COMMAND --help", or NULL */
+};
+
+/* Parse the words after the options and run the command; returns the exit code. */
+int kc_cli_dispatch(struct kc_cli *cli, int argc, char **argv);
+/* The full --help text. */
+void kc_cli_usage(FILE *out);
+/* Report a usage error (printf-style) plus the "try --help" hint; returns KC_EXIT_USAGE. */
+int kc_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* cmd_config.c */
+int kc_cmd_config_check(struct kc_cli *cli);
+int kc_cmd_config_print(struct kc_cli *cli);
+
+#endif /* KC_CLI_H */

@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The ksmbd-cluster command grammar: token tables and the walk over them.
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "config.h"
+
+static const struct kc_cli_token t_config[] = {
+	{ KC_TOK_KEYWORD, "check", NULL, kc_cmd_config_check,
+	  "check the configuration file and report every error",
+	  "Reads the configuration file and writes every error and warning to standard error\n"
+	  "as FILE:LINE: error: ... or FILE:LINE: warning: .... When there is no error, prints\n"
+	  "\"FILE: configuration OK\" and exits 0 (warnings allowed); otherwise exits 1." },
+	{ KC_TOK_KEYWORD, "print", NULL, kc_cmd_config_print,
+	  "print the configuration file in canonical form",
+	  "Writes the configuration to standard output in canonical form: [global] first, then\n"
+	  "the shares in file order; only the parameters that are set, with their canonical\n"
+	  "names and values; ignored parameters left out. Diagnostics go to standard error as\n"
+	  "for 'config check'; on errors nothing is printed and the exit status is 1." },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct kc_cli_token t_main[] = {
+	{ KC_TOK_KEYWORD, "config", t_config, NULL, "check or print the node configuration",
+	  "The configuration file is given with -c FILE (default: " KC_CONF_DEFAULT_PATH ").\n"
+	  "See docs/config.md for its format and parameters." },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
+/* The words of the command matched so far, for messages and help. */
+struct path {
+	const char *words[16];
+	int n;
+};
+
+static void print_path(FILE *out, const struct path *path)
+{
+	for (int i = 0; i < path->n; i++)
+		fprintf(out, " %s", path->words[i]);
+}
+
+int kc_cli_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", KC_CLI_NAME);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\ntry '%s --help'\n", KC_CLI_NAME);
+	return KC_EXIT_USAGE;
+}
+
+/* Every complete command under table, one line each: "  config check   help". */
+static void list_commands(FILE *out, const struct kc_cli_token *table, struct path *path)
+{
+	char line[128];
+	int off;
+
+	for (const struct kc_cli_token *t = table; t && t->type != KC_TOK_END; t++) {
+		if (path->n >= (int)(sizeof(path->words) / sizeof(path->words[0])))
+			return;
+		path->words[path->n++] = t->word;
+		if (t->run) {
+			off = 0;
+			for (int i = 0; i < path->n && off < (int)sizeof(line); i++)
+				off += snprintf(line + off, sizeof(line) - (size_t)off, "%s%s",
+						i ? " " : "", path->words[i]);
+			fprintf(out, "  %-22s %s\n", line, t->help);
+		}
+		list_commands(out, t->next, path);
+		path->n--;
+	}
+}
+
+static const char usage_tail[] =
+	"\n"
+	"Options:\n"
+	"  -c, --config FILE      node configuration file (default: " KC_CONF_DEFAULT_PATH ")\n"
+	"  -h, --help             show this help and exit\n"
+	"      --version          show the version and exit\n"
+	"\n"
+	"Run '" KC_CLI_NAME " COMMAND --help' for help on one command.\n"
+	"\n"
+	"Exit status:\n"
+	"  0  success\n"
+	"  1  the operation failed (for 'config check': the configuration has errors)\n"
+	"  2  usage error\n";
+
+void kc_cli_usage(FILE *out)
+{
+	struct path path = { .n = 0 };
+
+	fprintf(out, "usage: %s [-c FILE] COMMAND [ARGUMENTS]\n", KC_CLI_NAME);
+	fprintf(out, "       %s -h | --help | --version\n\n", KC_CLI_NAME);
+	fprintf(out, "Commands:\n");
+	list_commands(out, t_main, &path);
+	fputs(usage_tail, out);
+}
+
+/* Help for the command matched so far (tok is its last token). */
+static void command_help(FILE *out, const struct kc_cli_token *tok, struct path *path)
+{
+	fprintf(out, "usage: %s [-c FILE]", KC_CLI_NAME);
+	print_path(out, path);
+	if (tok->next)
+		fprintf(out, tok->run ? " [COMMAND]\n" : " COMMAND\n");
+	else
+		fputc('\n', out);
+	fprintf(out, "\n%s\n", tok->help);
+	if (tok->detail)
+		fprintf(out, "\n%s\n", tok->detail);
+	if (tok->next) {
+		fprintf(out, "\nCommands:\n");
+		list_commands(out, tok->next, path);
+	}
+}
+
+static bool is_help(const char *w)
+{
+	return !strcmp(w, "-h") || !strcmp(w, "--help");
+}
+
+static const struct kc_cli_token *match(const struct kc_cli_token *table, const char *w)
+{
+	const struct kc_cli_token *t, *arg = NULL;
+
+	for (t = table; t && t->type != KC_TOK_END; t++) {
+		if (t->type == KC_TOK_KEYWORD && !strcmp(t->word, w))
+			return t;
+		if (t->type == KC_TOK_ARG && !arg && w[0] != '-')
+			arg = t;
+	}
+	return arg;
+}
+
+/* The words a table accepts, for "expected: ..." messages. */
+static void expected(char *buf, size_t len, const struct kc_cli_token *table)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (const struct kc_cli_token *t = table; t->type != KC_TOK_END && off < len; t++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? ", " : "", t->word);
+}
+
+int kc_cli_dispatch(struct kc_cli *cli, int argc, char **argv)
+{
+	const struct kc_cli_token *table = t_main, *tok = NULL;
+	struct path path = { .n = 0 };
+	char exp[256];
+
+	for (int i = 0; i < argc; i++) {
+		const struct kc_cli_token *t;
+
+		if (is_help(argv[i])) {
+			if (!tok)
+				kc_cli_usage(stdout);
+			else
+				command_help(stdout, tok, &path);
+			return KC_EXIT_OK;
+		}
+		t = match(table, argv[i]);
+		if (!t && !tok)
+			return kc_cli_usage_error("unknown command '%s'", argv[i]);
+		if (!t && !table)
+			return kc_cli_usage_error("unexpected argument '%s' after '%s'", argv[i],
+						  argv[i - 1]);
+		if (!t) {
+			expected(exp, sizeof(exp), table);
+			return kc_cli_usage_error("unknown argument '%s' after '%s' (expected: %s)",
+						  argv[i], argv[i - 1], exp);
+		}
+		if (path.n >= (int)(sizeof(path.words) / sizeof(path.words[0])) ||
+		    (t->type == KC_TOK_ARG && cli->nargs >= KC_CLI_MAX_ARGS))
+			return kc_cli_usage_error("too many arguments");
+		if (t->type == KC_TOK_ARG)
+			cli->args[cli->nargs++] = argv[i];
+		path.words[path.n++] = t->type == KC_TOK_ARG ? t->word : argv[i];
+		tok = t;
+		table = t->next;
+	}
+	if (!tok)
+		return kc_cli_usage_error("missing command");
+	if (!tok->run) {
+		expected(exp, sizeof(exp), tok->next);
+		return kc_cli_usage_error("missing argument after '%s' (expected: %s)",
+					  argv[argc - 1], exp);
+	}
+	return tok->run(cli);
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Command line shared by the daemons whose service is not implemented yet. */
+#ifndef KC_DAEMON_H
+#define KC_DAEMON_H
+
+struct kc_daemon_info {
+	const char *name;	/* program name */
+	const char *summary;	/* one paragraph for --help */
+	const char *missing;	/* what is not implemented, for the refusal message */
+};
+
+/*
+ * Parse -c FILE, -n, -P, -F, -d, -h and --version; check or print the
+ * configuration when asked. Running the service itself fails with exit status
+ * 1 and a message saying it is not implemented yet, rather than pretending.
+ */
+int kc_daemon_unimplemented_main(int argc, char **argv, const struct kc_daemon_info *info);
+
+#endif
