@@ -100,6 +100,7 @@ echo "kc-vm: stage 1 at $(cut -d' ' -f1 /proc/uptime)s"
 while read -r m; do
 	insmod "/lib/modules/$m" || echo "kc-vm: warning: insmod $m failed"
 done </etc/kc-modules
+echo "kc-vm: modules loaded at $(cut -d' ' -f1 /proc/uptime)s"
 
 ninep=trans=virtio,version=9p2000.L,msize=512000
 mkdir -p /lower /upper /newroot
@@ -159,6 +160,7 @@ ip link set lo up || die "cannot bring up lo"
 hostname kc-vm
 
 cp /stage2 /newroot/run/kc-vm-stage2
+echo "kc-vm: switch_root at $(cut -d' ' -f1 /proc/uptime)s"
 exec switch_root /newroot /bin/bash /run/kc-vm-stage2
 die "switch_root failed"
 EOF
@@ -183,6 +185,8 @@ poweroff_now() {
 	exit 1
 }
 
+read -r up _ </proc/uptime
+echo "kc-vm: stage 2 at ${up}s"
 mapfile -d '' argv </scratch/.vm/argv
 cd "$KC_CWD" || { echo "kc-vm: FATAL: cannot cd to $KC_CWD"; poweroff_now; }
 

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# tshark's SMB/SMB2 dissectors read a capture of real clients talking to the
+# engine: every response must decode, with no malformed packet and no expert
+# error. Runs in a network namespace of its own, capturing on its loopback.
+. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/node.sh"
+
+if [ "${1:-}" != inner ]; then
+	kc_in_netns "kc-dis-$$" "$0" inner
+	exit $?
+fi
+
+tmp=$(mktemp -d)
+chmod 755 "$tmp"
+cleanup() {
+	[ -n "${cap:-}" ] && kill "$cap" 2>/dev/null
+	[ -n "${KC_MOUNTD_PID:-}" ] && kill "$KC_MOUNTD_PID" 2>/dev/null && wait "$KC_MOUNTD_PID"
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+kc_node_conf "$tmp"
+kc_mountd_start "$tmp" || tap_fail "node starts"
+
+tshark -n -i lo -f "tcp port 445" -w "$tmp/smb.pcapng" >"$tmp/tshark.log" 2>&1 &
+cap=$!
+tap_check "tshark captures on the namespace's loopback" wait_for 20 grep -q "Capturing on" "$tmp/tshark.log"
+timeout 20 smbclient -L //127.0.0.1 -N >/dev/null 2>&1
+timeout 20 smbclient -L //127.0.0.1 -N -m NT1 --option='client min protocol=NT1' >/dev/null 2>&1
+# A compound of two requests in one frame, as clients send them.
+python3 - <<'PY' >"$tmp/compound.log" 2>&1
+import socket, struct
+def hdr(cmd, mid, nxt):
+    return (b"\xfeSMB" + struct.pack("<HHIHHIIQIIQ", 64, 1, 0, cmd, 1, 0, nxt, mid, 0, 0, 0)
+            + b"\0" * 16)
+echo = struct.pack("<HH", 4, 0)
+pdu1 = hdr(13, 1, 72) + echo + b"\0" * 4
+pdu2 = hdr(13, 2, 0) + echo
+body = pdu1 + pdu2
+s = socket.create_connection(("127.0.0.1", 445), timeout=5)
+s.sendall(struct.pack(">I", len(body)) + body)
+s.recv(4096)
+s.close()
+PY
+# SIGINT makes dumpcap flush what it captured before it exits.
+kill -INT "$cap"
+wait "$cap" 2>/dev/null
+cap=
+
+n=$(tshark -n -r "$tmp/smb.pcapng" -Y 'smb2.nt_status == 0xc00000bb && smb2.flags.response == 1' 2>/dev/null | wc -l)
+tap_check "SMB2 error responses decode with STATUS_NOT_SUPPORTED ($n frames)" test "$n" -ge 2
+n=$(tshark -n -r "$tmp/smb.pcapng" -Y 'smb.nt_status == 0xc00000bb && smb.flags.response == 1' 2>/dev/null | wc -l)
+tap_check "the SMB1 NEGOTIATE refusal decodes ($n seen)" test "$n" -ge 1
+n=$(tshark -n -r "$tmp/smb.pcapng" -Y 'smb2.chain_offset == 80 && smb2.flags.response == 1' 2>/dev/null | wc -l)
+tap_check "the compound response is chained at an 8-byte boundary" test "$n" -ge 1
+n=$(tshark -n -r "$tmp/smb.pcapng" -Y '_ws.malformed' 2>/dev/null | wc -l)
+tap_check "no malformed packets" test "$n" -eq 0
+tshark -n -r "$tmp/smb.pcapng" -q -z expert,error >"$tmp/expert.txt" 2>&1
+if grep -q '^Errors' "$tmp/expert.txt"; then
+	tap_fail "no expert errors"
+	sed 's/^/#   /' "$tmp/expert.txt"
+else
+	tap_ok "no expert errors"
+fi
+kc_check_sanitizers "clean logs" "$tmp/mountd.log"
+tap_done
