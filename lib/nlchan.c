@@ -217,11 +217,14 @@ int kc_nlchan_request(struct kc_nlchan *ch, struct nl_msg *msg, int timeout_ms,
 
 	for (;;) {
 		struct nlmsghdr *nlh;
+		unsigned int left;
 
 		n = kc_nlchan_recv(ch, deadline);
 		if (n < 0)
 			return n;
-		for (nlh = (struct nlmsghdr *)ch->buf; NLMSG_OK(nlh, n); nlh = NLMSG_NEXT(nlh, n)) {
+		left = n;
+		for (nlh = (struct nlmsghdr *)ch->buf; NLMSG_OK(nlh, left);
+		     nlh = NLMSG_NEXT(nlh, left)) {
 			if (nlh->nlmsg_seq != seq)
 				continue;	/* not the answer to this request */
 			if (nlh->nlmsg_type == NLMSG_ERROR) {
