@@ -154,11 +154,14 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(ENGINE_SRCS) $(ENGINE_PORT_SRCS) $(L
 deps:
 	scripts/deps.sh
 
+# The unit, config and engine layers run the ASan/UBSan build; the kernel and
+# cluster layers the plain one (the guest is slow enough already).
 test: deps
 	$(MAKE) all
 	$(MAKE) SANITIZE=1 user
 	$(MAKE) fuzz
-	tests/run-layer.sh unit config engine kernel cluster fuzz
+	tests/run-layer.sh --build build/asan unit config engine \
+		--build build/default kernel cluster fuzz
 
 test-unit: user
 	tests/run-layer.sh unit config
@@ -167,7 +170,7 @@ test-config: user
 	tests/run-layer.sh config
 
 test-engine: user sanitize
-	tests/run-layer.sh engine
+	tests/run-layer.sh --build build/asan engine
 
 test-kernel: user module
 	tests/run-layer.sh kernel

@@ -43,7 +43,13 @@ s.sendall(struct.pack(">I", len(body)) + body)
 s.recv(4096)
 s.close()
 PY
-# SIGINT makes dumpcap flush what it captured before it exits.
+# libpcap hands packets to dumpcap in batches: wait until the last exchange is in
+# the file before stopping the capture.
+captured() {
+	[ "$(tshark -n -r "$tmp/smb.pcapng" -Y "$1" 2>/dev/null | wc -l)" -ge 1 ]
+}
+tap_check "the capture holds the last exchange" \
+	wait_for 20 captured 'smb2.chain_offset == 80 && smb2.flags.response == 1'
 kill -INT "$cap"
 wait "$cap" 2>/dev/null
 cap=

@@ -163,9 +163,13 @@ fi
 ip link set lo up || die "cannot bring up lo"
 hostname kc-vm
 
-cp /stage2 /newroot/run/kc-vm-stage2
+mkdir -p /newroot/run/kc-vm
+cp /stage2 /newroot/run/kc-vm/stage2
+# Stage 2 powers off from this RAM copy: once poweroff has shut the virtio
+# devices down, a page fault in a binary on 9p kills PID 1 with SIGBUS.
+cp /bin/busybox /newroot/run/kc-vm/busybox
 echo "kc-vm: switch_root at $(cut -d' ' -f1 /newroot/proc/uptime)s"
-exec switch_root /newroot /bin/bash /run/kc-vm-stage2
+exec switch_root /newroot /bin/bash /run/kc-vm/stage2
 die "switch_root failed"
 EOF
 }
@@ -182,11 +186,12 @@ guest_stage2() {
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root USER=root LOGNAME=root SHELL=/bin/bash LANG=C.UTF-8 TERM=dumb
 
+# poweroff_now: sysrq poweroff, run from the static busybox in /run (tmpfs).
+# Poweroff is asynchronous: PID 1 then waits, bounded (at worst it exits and
+# the kernel panics, which also ends QEMU thanks to panic=-1 and -no-reboot).
 poweroff_now() {
 	sync
-	echo o >/proc/sysrq-trigger
-	sleep 30	# poweroff is asynchronous; bounded, then PID 1 exits and the kernel panics
-	exit 1
+	exec /run/kc-vm/busybox sh -c 'echo o >/proc/sysrq-trigger; sleep 30'
 }
 
 read -r up _ </proc/uptime

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Runs inside the QEMU guest (tests/kernel/02-module.t boots it): Debian's 6.1
+# kernel with the host's tree mounted read-only. Loads ksmbd_cluster.ko, runs
+# ksmbd-mountd against it, checks the handshake, the listening port and a real
+# client, shuts down with connections open (mountd stop, then rmmod), and
+# reads dmesg for kernel warnings. Prints TAP.
+. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/node.sh"
+
+ko=$KC_TOP/kernel/ksmbd_cluster.ko
+probe=$KC_BIN/kc-ipc-probe
+tmp=$(mktemp -d)
+dmesg -c >/dev/null
+
+tap_check "insmod ksmbd_cluster.ko" insmod "$ko"
+tap_check "the module logged its load and passed its crypto self-test" \
+	sh -c "dmesg | grep -q 'ksmbd_cluster: engine 0.1.0 loaded, IPC protocol 1'"
+tap_check "the distribution's ksmbd is not involved" sh -c "! grep -qw ksmbd /proc/modules"
+
+out=$("$probe" --kernel hello --proto 99 2>&1)
+tap_check "the genl family answers a foreign protocol version with its own and EPROTO" \
+	sh -c "printf '%s\n' '$out' | grep -qx proto=1 && printf '%s\n' '$out' | grep -qx status=71 &&
+	       printf '%s\n' '$out' | grep -qx kind=1"
+tap_check "START before HELLO is refused with EPERM and the extack reason" \
+	sh -c "'$probe' --kernel start-early | grep -qx 'msg=START before a successful HELLO'"
+tap_check "an unknown attribute is rejected by the strict policy (EINVAL)" \
+	sh -c "'$probe' --kernel bad-attr | grep -qx errno=EINVAL"
+
+kc_node_conf "$tmp" "interfaces = 127.0.0.1" "bind interfaces only = yes"
+sed -i 's/engine = user/engine = kernel/' "$tmp/node.conf"
+if kc_mountd_start "$tmp"; then tap_ok "mountd attaches to the module and it serves"; else
+	tap_fail "mountd attaches to the module and it serves"; sed 's/^/#   /' "$tmp/mountd.log"; fi
+tap_check "mountd reports the kernel engine" grep -q "attached to kernel engine 0.1.0" "$tmp/mountd.log"
+tap_check "the module listens on 127.0.0.1:445" kc_port_open 445
+tap_check "a second peer is refused with EBUSY" \
+	sh -c "'$probe' --kernel hello | grep -qx status=16"
+out=$(timeout 60 smbclient -L //127.0.0.1 -N 2>&1)
+tap_check "smbclient gets NT_STATUS_NOT_SUPPORTED from the module's request path" \
+	sh -c "printf '%s\n' '$out' | grep -q 'negotiation failed: NT_STATUS_NOT_SUPPORTED'"
+
+# mountd stops while clients are connected: the module stops serving (peer gone).
+exec 4<>/dev/tcp/127.0.0.1/445 5<>/dev/tcp/127.0.0.1/445
+printf '\x00\x00\x01\x00\xfeSMB' >&5
+kill -TERM "$KC_MOUNTD_PID"
+kc_wait_exit "$KC_MOUNTD_PID" 30
+tap_check "mountd exits 0 on SIGTERM" test "${KC_EXIT_STATUS:-1}" -eq 0
+tap_check "the module drops its connections when its peer goes away" \
+	timeout 20 sh -c 'cat <&4 >/dev/null && cat <&5 >/dev/null'
+exec 4>&- 5>&-
+tap_check "and stops listening" wait_for 20 kc_port_closed 445
+tap_check "and logged why" sh -c "dmesg | grep -q 'went away: stopping service'"
+
+# rmmod with mountd attached and connections open.
+kc_mountd_start "$tmp" || tap_fail "mountd re-attaches"
+tap_check "a new mountd re-attaches and the module serves again" kc_port_open 445
+exec 4<>/dev/tcp/127.0.0.1/445 5<>/dev/tcp/127.0.0.1/445
+tap_check "rmmod with a peer and open connections" timeout 60 rmmod ksmbd_cluster
+tap_check "rmmod closed the connections" timeout 20 sh -c 'cat <&4 >/dev/null && cat <&5 >/dev/null'
+exec 4>&- 5>&-
+tap_check "the port is closed after rmmod" kc_port_closed 445
+tap_check "the module logged its unload" sh -c "dmesg | grep -q 'ksmbd_cluster: engine unloaded'"
+kill -TERM "$KC_MOUNTD_PID" 2>/dev/null
+kc_wait_exit "$KC_MOUNTD_PID" 30
+
+tap_check "insmod again after rmmod" insmod "$ko"
+tap_check "rmmod of an idle module" rmmod ksmbd_cluster
+
+if dmesg | grep -Eq 'BUG:|WARNING:|Oops|general protection|refcount_t|list_(add|del) corruption|INFO: task .* blocked'; then
+	tap_fail "no kernel BUG, WARNING or oops in dmesg"
+	dmesg | grep -E -A8 'BUG:|WARNING:|Oops|general protection|refcount_t|corruption|blocked' | head -60 | sed 's/^/#   /'
+else
+	tap_ok "no kernel BUG, WARNING or oops in dmesg"
+fi
+dmesg >"${KC_GUEST_DMESG:-/dev/null}" 2>/dev/null
+rm -rf "$tmp"
+tap_done
