@@ -98,20 +98,7 @@ ssize_t ksmbd_vfs_write(struct ksmbd_vfs_file *f, const void *buf, size_t len, l
 int ksmbd_vfs_getattr(struct ksmbd_vfs_file *f, struct ksmbd_vfs_stat *st);
 void ksmbd_vfs_close(struct ksmbd_vfs_file *f);
 
-/* --- crypto ------------------------------------------------------------------------------- */
-enum ksmbd_hash_alg {
-	KSMBD_HASH_SHA256,
-	KSMBD_HASH_SHA512,
-};
-
-#define KSMBD_HASH_MAX_SIZE	64
-
-/* Digest of the concatenation of @iov into @out (32 or 64 bytes). */
-int ksmbd_crypto_hash(enum ksmbd_hash_alg alg, const struct kvec *iov, int nr, u8 *out);
-/* HMAC over the concatenation of @iov. */
-int ksmbd_crypto_hmac(enum ksmbd_hash_alg alg, const u8 *key, size_t key_len,
-		      const struct kvec *iov, int nr, u8 *out);
-/* Constant-time comparison: 0 when equal. */
-int ksmbd_crypto_memneq(const void *a, const void *b, size_t len);
+/* --- crypto: see port_crypto.h --------------------------------------------------------- */
+#include "port_crypto.h"
 
 #endif
