@@ -45,6 +45,7 @@ struct ksmbd_conn *ksmbd_conn_alloc(struct ksmbd_transport *t)
 	mutex_init(&conn->write_lock);
 	atomic_set(&conn->inflight, 0);
 	init_waitqueue_head(&conn->inflight_wait);
+	mutex_init(&conn->neg_lock);
 	return conn;
 }
 
@@ -52,6 +53,7 @@ void ksmbd_conn_free(struct ksmbd_conn *conn)
 {
 	conn->t->ops->free(conn->t);
 	mutex_destroy(&conn->write_lock);
+	mutex_destroy(&conn->neg_lock);
 	kfree(conn);
 }
 

@@ -41,6 +41,16 @@ struct ksmbd_conn {
 	atomic_t inflight;		/* queued or running requests */
 	wait_queue_head_t inflight_wait;
 	struct work_struct reap_work;
+
+	/* Negotiated state (MS-SMB2 3.3.1.7): written by NEGOTIATE under neg_lock. */
+	struct mutex neg_lock;
+	u16 dialect;			/* 0 before NEGOTIATE; 0x02ff after SMB1 */
+	u16 client_security_mode;
+	u32 client_caps;
+	u8 client_guid[16];
+	u16 cipher;			/* 0: none negotiated */
+	u16 signing_alg;		/* SMB2_SIGNING_* */
+	u8 preauth_hash[64];		/* 3.1.1 connection preauth hash */
 };
 
 int ksmbd_conn_init(void);

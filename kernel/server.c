@@ -3,14 +3,16 @@
 #define pr_fmt(fmt) "ksmbd_cluster: " fmt
 
 #include <linux/kernel.h>
+#include <linux/ktime.h>
 #include <linux/mutex.h>
+#include <linux/random.h>
 #include <linux/string.h>
 #include "conn.h"
 #include "server.h"
 
 /* Protects everything below. */
 static DEFINE_MUTEX(ksmbd_server_lock);
-static struct ksmbd_server_config ksmbd_server_cfg;
+static struct ksmbd_server_config ksmbd_server_config;
 static struct ksmbd_listener *ksmbd_listeners[KSMBD_MAX_TCP_PORTS * (KSMBD_MAX_BIND_ADDRS + 1)];
 static int ksmbd_nr_listeners;
 static bool ksmbd_serving;
@@ -30,7 +32,9 @@ int ksmbd_server_start(const struct ksmbd_server_config *cfg)
 		ret = -EALREADY;
 		goto out;
 	}
-	ksmbd_server_cfg = *cfg;
+	ksmbd_server_config = *cfg;
+	get_random_bytes(ksmbd_server_config.server_guid, sizeof(ksmbd_server_config.server_guid));
+	ksmbd_server_config.start_time_ns = ktime_get_real();
 	for (i = 0; i < cfg->nr_ports; i++) {
 		for (j = 0; j < max(cfg->nr_bind_addrs, 1); j++) {
 			const u8 *addr = cfg->nr_bind_addrs ? cfg->bind_addrs[j] : NULL;
@@ -73,4 +77,9 @@ bool ksmbd_server_running(void)
 	running = ksmbd_serving;
 	mutex_unlock(&ksmbd_server_lock);
 	return running;
+}
+
+const struct ksmbd_server_config *ksmbd_server_cfg(void)
+{
+	return &ksmbd_server_config;
 }

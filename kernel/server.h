@@ -19,6 +19,11 @@ struct ksmbd_server_config {
 	int nr_bind_addrs;
 	u16 min_dialect, max_dialect;
 	u8 signing, encryption;
+	u8 spnego_token[KSMBD_SPNEGO_TOKEN_MAX];	/* for NEGOTIATE responses */
+	u16 spnego_len;
+	/* Set by ksmbd_server_start(). */
+	u8 server_guid[16];
+	s64 start_time_ns;				/* CLOCK_REALTIME */
 };
 
 /*
@@ -29,5 +34,11 @@ int ksmbd_server_start(const struct ksmbd_server_config *cfg);
 /* Stop listening and drop every connection; a no-op when not serving. */
 void ksmbd_server_stop(void);
 bool ksmbd_server_running(void);
+/*
+ * The configuration being served. Only valid while serving, which is the whole
+ * life of every connection: ksmbd_server_stop() drops them all before the
+ * configuration can change.
+ */
+const struct ksmbd_server_config *ksmbd_server_cfg(void);
 
 #endif

@@ -13,6 +13,7 @@
 #include <asm/unaligned.h>
 #include "conn.h"
 #include "smb.h"
+#include "smb2.h"
 #include "smb_wire.h"
 
 /* Longest compound chain we accept; longer ones drop the connection. */
@@ -82,78 +83,137 @@ int ksmbd_smb2_check_chain(const u8 *buf, size_t len)
 	}
 }
 
-/* Bytes one error response takes, padded to 8 when another follows. */
-#define KSMBD_ERR_RSP_SIZE (sizeof(struct smb2_hdr) + sizeof(struct smb2_err_rsp))
+static const ksmbd_smb2_handler ksmbd_smb2_handlers[SMB2_NR_COMMANDS] = {
+	[SMB2_NEGOTIATE]	= ksmbd_smb2_negotiate,
+};
 
-static size_t ksmbd_smb2_error_rsp(const struct smb2_hdr *req, __le32 status, u8 *out)
+void *ksmbd_rsp_body(struct ksmbd_work *w, size_t body_len)
 {
-	struct smb2_hdr *rsp = (struct smb2_hdr *)out;
-	struct smb2_err_rsp *err = (struct smb2_err_rsp *)(out + sizeof(*rsp));
+	struct smb2_hdr *rsp;
 
-	memcpy(rsp, req, sizeof(*rsp));
-	rsp->status = status;
+	kfree(w->rsp);
+	w->rsp = kzalloc(sizeof(*rsp) + body_len, GFP_KERNEL);
+	if (!w->rsp)
+		return NULL;
+	rsp = (struct smb2_hdr *)w->rsp;
+	memcpy(rsp, w->hdr, sizeof(*rsp));
+	rsp->status = STATUS_SUCCESS;
 	rsp->flags = SMB2_FLAGS_SERVER_TO_REDIR |
-		     (req->flags & (SMB2_FLAGS_RELATED_OPERATIONS | SMB2_FLAGS_ASYNC_COMMAND));
-	rsp->credit_request = cpu_to_le16(1);
+		     (w->hdr->flags & (SMB2_FLAGS_RELATED_OPERATIONS | SMB2_FLAGS_ASYNC_COMMAND));
+	rsp->credit_request = cpu_to_le16(w->credits);
 	rsp->next_command = 0;
 	memset(rsp->signature, 0, sizeof(rsp->signature));
-	memset(err, 0, sizeof(*err));
-	err->structure_size = cpu_to_le16(9);
-	return KSMBD_ERR_RSP_SIZE;
+	w->rsp_len = sizeof(*rsp) + body_len;
+	return w->rsp + sizeof(*rsp);
 }
 
-static __le32 ksmbd_smb2_status(const struct smb2_hdr *hdr, size_t pdu_len)
+/* MS-SMB2 2.2.2: the error response body. */
+static int ksmbd_smb2_error(struct ksmbd_work *w, __le32 status)
 {
-	const struct ksmbd_smb2_cmd *cmd = &ksmbd_smb2_cmds[le16_to_cpu(hdr->command)];
-	u16 size = get_unaligned_le16((const u8 *)(hdr + 1));
+	struct smb2_err_rsp *err = ksmbd_rsp_body(w, sizeof(*err));
 
-	if (pdu_len < sizeof(*hdr) + (size & ~1u) ||
-	    (size != cmd->struct_size && size != cmd->alt_struct_size))
-		return STATUS_INVALID_PARAMETER;
-	pr_debug("SMB2 %s: not supported\n", cmd->name);
-	return STATUS_NOT_SUPPORTED;
+	if (!err)
+		return -ENOMEM;
+	err->structure_size = cpu_to_le16(9);
+	((struct smb2_hdr *)w->rsp)->status = status;
+	return 0;
+}
+
+/* Check the request's StructureSize and run its handler; 0 or -errno (drop). */
+static int ksmbd_smb2_run(struct ksmbd_work *w)
+{
+	u16 command = le16_to_cpu(w->hdr->command);
+	const struct ksmbd_smb2_cmd *cmd = &ksmbd_smb2_cmds[command];
+	u16 size = get_unaligned_le16(w->req + sizeof(struct smb2_hdr));
+	u16 dialect = READ_ONCE(w->conn->dialect);
+	__le32 status;
+
+	/* Nothing but NEGOTIATE before a dialect is agreed. */
+	if (command != SMB2_NEGOTIATE && (!dialect || dialect == SMB2_DIALECT_WILDCARD))
+		return -EPROTO;
+	w->credits = clamp(le16_to_cpu(w->hdr->credit_request), 1, 128);
+	if ((size != cmd->struct_size && (!cmd->alt_struct_size || size != cmd->alt_struct_size)) ||
+	    !ksmbd_req_has(w, sizeof(struct smb2_hdr), size & ~1u)) {
+		status = STATUS_INVALID_PARAMETER;
+	} else if (!ksmbd_smb2_handlers[command]) {
+		pr_debug("SMB2 %s: not supported\n", cmd->name);
+		status = STATUS_NOT_SUPPORTED;
+	} else {
+		status = ksmbd_smb2_handlers[command](w);
+	}
+	if (status == KSMBD_STATUS_DISCONNECT)
+		return -ECONNABORTED;
+	if (status != STATUS_SUCCESS)
+		return ksmbd_smb2_error(w, status);
+	return 0;
+}
+
+/* Answer every PDU of a checked chain in one write. */
+static int ksmbd_smb2_reply(struct ksmbd_conn *conn, struct ksmbd_work *works, int nw,
+			    size_t total)
+{
+	struct kvec iov;
+	size_t pos = 0;
+	int i, ret;
+	u8 *out;
+
+	out = kzalloc(total, GFP_KERNEL);
+	if (!out)
+		return -ENOMEM;
+	for (i = 0; i < nw; i++) {
+		struct smb2_hdr *h;
+
+		pos = ALIGN(pos, 8);
+		h = (struct smb2_hdr *)(out + pos);
+		memcpy(h, works[i].rsp, works[i].rsp_len);
+		pos += works[i].rsp_len;
+		if (i + 1 < nw)
+			h->next_command = cpu_to_le32(ALIGN(works[i].rsp_len, 8));
+	}
+	iov.iov_base = out;
+	iov.iov_len = total;
+	ret = ksmbd_conn_write(conn, &iov, 1);
+	kfree(out);
+	return ret;
 }
 
 static int ksmbd_smb2_process(struct ksmbd_conn *conn, const u8 *buf, size_t len)
 {
-	struct smb2_hdr *prev = NULL;
-	size_t off = 0, out_len = 0;
-	struct kvec iov;
-	u8 *out;
-	int n, ret;
+	struct ksmbd_work *works;
+	size_t off = 0, total = 0;
+	int i, n, nw = 0, ret = 0;
 
 	n = ksmbd_smb2_check_chain(buf, len);
 	if (n < 0)
 		return n;
-	out = kzalloc(n * ALIGN(KSMBD_ERR_RSP_SIZE, 8), GFP_KERNEL);
-	if (!out)
+	works = kcalloc(n, sizeof(*works), GFP_KERNEL);
+	if (!works)
 		return -ENOMEM;
 
-	while (n--) {
+	for (i = 0; i < n && !ret; i++) {
 		const struct smb2_hdr *hdr = (const struct smb2_hdr *)(buf + off);
 		u32 next = le32_to_cpu(hdr->next_command);
-		size_t pdu_len = next ? next : len - off;
+		struct ksmbd_work *w = &works[nw];
 
-		off += pdu_len;
+		w->conn = conn;
+		w->hdr = hdr;
+		w->req = buf + off;
+		w->req_len = next ? next : len - off;
+		off += w->req_len;
 		/* MS-SMB2 3.3.5.16: a CANCEL gets no response. */
 		if (le16_to_cpu(hdr->command) == SMB2_CANCEL)
 			continue;
-		if (prev) {
-			out_len = ALIGN(out_len, 8);
-			prev->next_command = cpu_to_le32((u8 *)out + out_len - (u8 *)prev);
+		ret = ksmbd_smb2_run(w);
+		if (!ret) {
+			total = ALIGN(total, 8) + w->rsp_len;
+			nw++;
 		}
-		prev = (struct smb2_hdr *)(out + out_len);
-		out_len += ksmbd_smb2_error_rsp(hdr, ksmbd_smb2_status(hdr, pdu_len),
-						out + out_len);
 	}
-
-	ret = 0;
-	if (out_len) {
-		iov.iov_base = out;
-		iov.iov_len = out_len;
-		ret = ksmbd_conn_write(conn, &iov, 1);
-	}
-	kfree(out);
+	if (!ret && nw)
+		ret = ksmbd_smb2_reply(conn, works, nw, total);
+	for (i = 0; i < n; i++)
+		kfree(works[i].rsp);
+	kfree(works);
 	return ret;
 }
 
@@ -168,8 +228,13 @@ static int ksmbd_smb1_process(struct ksmbd_conn *conn, const u8 *buf, size_t len
 	struct smb1_hdr *rsp = (struct smb1_hdr *)out;
 	struct kvec iov = { .iov_base = out, .iov_len = sizeof(out) };
 
+	int ret;
+
 	if (len < sizeof(*req) + 3 || req->command != SMB1_COM_NEGOTIATE)
 		return -EPROTO;
+	ret = ksmbd_smb1_negotiate(conn, buf, len);
+	if (ret)
+		return ret < 0 ? ret : 0;
 	memcpy(rsp, req, sizeof(*rsp));
 	rsp->status = STATUS_NOT_SUPPORTED;
 	rsp->flags = req->flags | SMB1_FLAGS_REPLY;

@@ -69,6 +69,80 @@ struct smb2_err_rsp {
 	u8 error_data[1];
 } __packed;
 
+#define SMB2_NEGOTIATE_SIGNING_ENABLED	0x0001
+#define SMB2_NEGOTIATE_SIGNING_REQUIRED	0x0002
+
+#define SMB2_GLOBAL_CAP_DFS		0x00000001
+#define SMB2_GLOBAL_CAP_LEASING		0x00000002
+#define SMB2_GLOBAL_CAP_LARGE_MTU	0x00000004
+#define SMB2_GLOBAL_CAP_MULTI_CHANNEL	0x00000008
+#define SMB2_GLOBAL_CAP_PERSISTENT_HANDLES 0x00000010
+#define SMB2_GLOBAL_CAP_DIRECTORY_LEASING 0x00000020
+#define SMB2_GLOBAL_CAP_ENCRYPTION	0x00000040
+
+#define SMB2_DIALECT_0202		0x0202
+#define SMB2_DIALECT_0210		0x0210
+#define SMB2_DIALECT_0300		0x0300
+#define SMB2_DIALECT_0302		0x0302
+#define SMB2_DIALECT_0311		0x0311
+#define SMB2_DIALECT_WILDCARD		0x02ff
+
+/* MS-SMB2 2.2.3 */
+struct smb2_negotiate_req {
+	__le16 structure_size;	/* 36 */
+	__le16 dialect_count;
+	__le16 security_mode;
+	__le16 reserved;
+	__le32 capabilities;
+	u8 client_guid[16];
+	__le32 neg_ctx_offset;	/* 3.1.1; else ClientStartTime */
+	__le16 neg_ctx_count;
+	__le16 reserved2;
+	__le16 dialects[];
+} __packed;
+
+/* MS-SMB2 2.2.4 */
+struct smb2_negotiate_rsp {
+	__le16 structure_size;	/* 65 */
+	__le16 security_mode;
+	__le16 dialect;
+	__le16 neg_ctx_count;
+	u8 server_guid[16];
+	__le32 capabilities;
+	__le32 max_transact_size;
+	__le32 max_read_size;
+	__le32 max_write_size;
+	__le64 system_time;
+	__le64 server_start_time;
+	__le16 security_buffer_offset;
+	__le16 security_buffer_length;
+	__le32 neg_ctx_offset;
+	u8 buffer[];
+} __packed;
+
+/* MS-SMB2 2.2.3.1 */
+struct smb2_neg_ctx {
+	__le16 type;
+	__le16 data_length;
+	__le32 reserved;
+	u8 data[];
+} __packed;
+
+#define SMB2_PREAUTH_INTEGRITY_CAPABILITIES	1
+#define SMB2_ENCRYPTION_CAPABILITIES		2
+#define SMB2_COMPRESSION_CAPABILITIES		3
+#define SMB2_NETNAME_NEGOTIATE_CONTEXT_ID	5
+#define SMB2_TRANSPORT_CAPABILITIES		6
+#define SMB2_RDMA_TRANSFORM_CAPABILITIES	7
+#define SMB2_SIGNING_CAPABILITIES		8
+
+#define SMB2_PREAUTH_INTEGRITY_SHA512		1
+#define SMB2_PREAUTH_SALT_SIZE			32
+
+#define SMB2_SIGNING_HMAC_SHA256		0
+#define SMB2_SIGNING_AES_CMAC			1
+#define SMB2_SIGNING_AES_GMAC			2
+
 /* MS-SMB 2.2.3.1: the SMB1 header. */
 struct smb1_hdr {
 	__le32 protocol_id;
@@ -94,6 +168,9 @@ struct smb1_hdr {
 /* NTSTATUS values (MS-ERREF 2.3.1). */
 #define STATUS_SUCCESS			cpu_to_le32(0x00000000)
 #define STATUS_INVALID_PARAMETER	cpu_to_le32(0xc000000d)
+#define STATUS_INSUFFICIENT_RESOURCES	cpu_to_le32(0xc000009a)
 #define STATUS_NOT_SUPPORTED		cpu_to_le32(0xc00000bb)
+#define STATUS_NO_PREAUTH_INTEGRITY_HASH_OVERLAP cpu_to_le32(0xc05d0000)
+#define STATUS_USER_SESSION_DELETED	cpu_to_le32(0xc0000203)
 
 #endif

@@ -77,9 +77,9 @@ ksmbd-cluster demo node is running (pid $(running_pid || echo '?')).
 
 Connect with:
   smbclient -L //127.0.0.1 -p $port -N
-The engine accepts connections and answers every SMB request; until the SMB2
-core lands (see README.md, feature table) NEGOTIATE is answered with
-NT_STATUS_NOT_SUPPORTED, so smbclient reports exactly that.
+The engine negotiates SMB 2.0.2 to 3.1.1; SESSION_SETUP and everything after it
+are not implemented yet (README.md, feature table), so smbclient stops with
+"session setup failed: NT_STATUS_NOT_SUPPORTED".
 
 Stop it with:
   make demo-down

@@ -51,7 +51,9 @@
  *		  bytes: an IPv6 address, IPv4 as ::ffff:a.b.c.d; none = any),
  *		  KSMBD_A_MIN_DIALECT and KSMBD_A_MAX_DIALECT (u16, 0x0202..0x0311),
  *		  KSMBD_A_SIGNING (u8, enum ksmbd_signing),
- *		  KSMBD_A_ENCRYPTION (u8, enum ksmbd_encryption).
+ *		  KSMBD_A_ENCRYPTION (u8, enum ksmbd_encryption), optional
+ *		  KSMBD_A_SPNEGO_TOKEN (binary, at most KSMBD_SPNEGO_TOKEN_MAX
+ *		  bytes: the GSS token NEGOTIATE responses carry; none = empty).
  *	Reply:    an ACK (the request must carry NLM_F_ACK) once every listener
  *		  is up, or an error with an extack message (e.g. -EADDRINUSE).
  *		  A second START while serving is -EALREADY.
@@ -61,7 +63,7 @@
 
 #define KSMBD_CLUSTER_GENL_NAME		"ksmbd_cluster"
 #define KSMBD_CLUSTER_GENL_VERSION	1
-#define KSMBD_CLUSTER_PROTO_VERSION	1
+#define KSMBD_CLUSTER_PROTO_VERSION	2
 #define KSMBD_CLUSTER_UNIX_FAMILY_ID	0x4b43
 
 enum ksmbd_cluster_cmd {
@@ -89,6 +91,7 @@ enum ksmbd_cluster_attr {
 	KSMBD_A_MAX_DIALECT,
 	KSMBD_A_SIGNING,
 	KSMBD_A_ENCRYPTION,
+	KSMBD_A_SPNEGO_TOKEN,
 	__KSMBD_A_MAX
 };
 #define KSMBD_A_MAX (__KSMBD_A_MAX - 1)
@@ -99,6 +102,7 @@ enum ksmbd_cluster_attr {
 #define KSMBD_NETBIOS_NAME_MAX		15
 #define KSMBD_SERVER_STRING_MAX		255
 #define KSMBD_PEER_VERSION_MAX		63
+#define KSMBD_SPNEGO_TOKEN_MAX		1024
 
 enum ksmbd_engine_kind {
 	KSMBD_ENGINE_KERNEL = 1,

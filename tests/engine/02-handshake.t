@@ -34,7 +34,7 @@ else
 	sed 's/^/#   /' "$tmp/mountd.log"
 fi
 tap_check "HELLO and START were logged by both sides" \
-	grep -q "attached to user-space engine 0.1.0 (IPC protocol 1)" "$tmp/mountd.log"
+	grep -q "attached to user-space engine 0.1.0 (IPC protocol $KC_PROTO)" "$tmp/mountd.log"
 tap_check "the engine listens on 127.0.0.1:445" kc_port_open 445
 tap_check "the IPC socket is private (mode 0700 socket, owner only)" \
 	sh -c "stat -c %a '$tmp/engine.sock' | grep -qx 700"
@@ -43,7 +43,7 @@ out=$("$probe" --socket "$tmp/engine.sock" hello 2>&1)
 tap_check "a second peer's HELLO is answered EBUSY" sh -c "printf '%s\n' '$out' | grep -qx status=16"
 out=$("$probe" --socket "$tmp/engine.sock" hello --proto 99 2>&1)
 tap_check "HELLO of protocol 99 is answered with the engine's version and EPROTO" \
-	sh -c "printf '%s\n' '$out' | grep -qx proto=1 && printf '%s\n' '$out' | grep -qx status=71"
+	sh -c "printf '%s\n' '$out' | grep -qx proto=$KC_PROTO && printf '%s\n' '$out' | grep -qx status=71"
 tap_check "START before HELLO is refused with EPERM and a reason" \
 	sh -c "'$probe' --socket '$tmp/engine.sock' start-early | grep -q 'msg=START before a successful HELLO' &&
 	       '$probe' --socket '$tmp/engine.sock' start-early | grep -qx errno=EPERM"
@@ -51,9 +51,14 @@ tap_check "an attribute type the engine does not know is rejected with EINVAL" \
 	sh -c "'$probe' --socket '$tmp/engine.sock' bad-attr | grep -qx errno=EINVAL"
 tap_check "the refused peers did not disturb the attached one" kc_port_open 445
 
-out=$(timeout 20 smbclient -L //127.0.0.1 -N 2>&1)
-tap_check "smbclient (SMB2+) gets NT_STATUS_NOT_SUPPORTED from the engine's request path" \
-	sh -c "printf '%s\n' '$out' | grep -q 'negotiation failed: NT_STATUS_NOT_SUPPORTED'"
+for m in SMB2_02 SMB2_10 SMB3_00 SMB3_02 SMB3_11; do
+	out=$(timeout 20 smbclient -L //127.0.0.1 -N -m "$m" 2>&1)
+	tap_check "smbclient -m $m negotiates and stops at SESSION_SETUP (not supported yet)" \
+		sh -c "printf '%s\n' '$out' | grep -q 'session setup failed: NT_STATUS_NOT_SUPPORTED'"
+done
+out=$(timeout 20 smbclient -L //127.0.0.1 -N --option='client min protocol=NT1' -m SMB3_11 2>&1)
+tap_check "an SMB1 NEGOTIATE offering SMB2 is upgraded to SMB2" \
+	sh -c "printf '%s\n' '$out' | grep -q 'session setup failed: NT_STATUS_NOT_SUPPORTED'"
 out=$(timeout 20 smbclient -L //127.0.0.1 -N -m NT1 --option='client min protocol=NT1' 2>&1)
 tap_check "an SMB1-only client is refused cleanly" \
 	sh -c "printf '%s\n' '$out' | grep -q 'negotiation failed: NT_STATUS_NOT_SUPPORTED'"
@@ -66,7 +71,7 @@ chmod +x "$tmp/fake/engine"
 KC_PORT=4450 kc_node_conf "$tmp/fake" "engine program = $tmp/fake/engine"
 out=$(timeout 20 "$KC_BIN/ksmbd-mountd" -F -c "$tmp/fake/node.conf" 2>&1)
 rc=$?
-if [ $rc -eq 1 ] && printf '%s\n' "$out" | grep -q "speaks IPC protocol 99, this ksmbd-mountd speaks 1: refusing"; then
+if [ $rc -eq 1 ] && printf '%s\n' "$out" | grep -q "speaks IPC protocol 99, this ksmbd-mountd speaks $KC_PROTO: refusing"; then
 	tap_ok "mountd refuses an engine of another protocol version with a clear error"
 else
 	tap_fail "mountd refuses an engine of another protocol version with a clear error (exit $rc)"

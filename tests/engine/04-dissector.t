@@ -37,10 +37,11 @@ def hdr(cmd, mid, nxt):
 echo = struct.pack("<HH", 4, 0)
 pdu1 = hdr(13, 1, 72) + echo + b"\0" * 4
 pdu2 = hdr(13, 2, 0) + echo
-body = pdu1 + pdu2
+neg = hdr(0, 0, 0) + struct.pack("<HHHHI16sIHHHH", 36, 2, 1, 0, 0, b"G" * 16, 0, 0, 0, 0x202, 0x210)
 s = socket.create_connection(("127.0.0.1", 445), timeout=5)
-s.sendall(struct.pack(">I", len(body)) + body)
-s.recv(4096)
+for body in (neg, pdu1 + pdu2):
+    s.sendall(struct.pack(">I", len(body)) + body)
+    s.recv(4096)
 s.close()
 PY
 # libpcap hands packets to dumpcap in batches: wait until the last exchange is in
@@ -54,10 +55,14 @@ kill -INT "$cap"
 wait "$cap" 2>/dev/null
 cap=
 
-n=$(tshark -n -r "$tmp/smb.pcapng" -Y 'smb2.nt_status == 0xc00000bb && smb2.flags.response == 1' 2>/dev/null | wc -l)
-tap_check "SMB2 error responses decode with STATUS_NOT_SUPPORTED ($n frames)" test "$n" -ge 2
+n=$(tshark -n -r "$tmp/smb.pcapng" -Y 'smb2.cmd == 0 && smb2.flags.response == 1 && smb2.dialect == 0x0311' 2>/dev/null | wc -l)
+tap_check "the SMB 3.1.1 NEGOTIATE response decodes ($n frames)" test "$n" -ge 1
+n=$(tshark -n -r "$tmp/smb.pcapng" -Y 'smb2.negotiate_context.type == 1 && smb2.flags.response == 1' 2>/dev/null | wc -l)
+tap_check "its preauth integrity context decodes ($n frames)" test "$n" -ge 1
+n=$(tshark -n -r "$tmp/smb.pcapng" -Y 'smb2.cmd == 1 && smb2.nt_status == 0xc00000bb && smb2.flags.response == 1' 2>/dev/null | wc -l)
+tap_check "the SESSION_SETUP refusal decodes ($n frames)" test "$n" -ge 1
 n=$(tshark -n -r "$tmp/smb.pcapng" -Y 'smb.nt_status == 0xc00000bb && smb.flags.response == 1' 2>/dev/null | wc -l)
-tap_check "the SMB1 NEGOTIATE refusal decodes ($n seen)" test "$n" -ge 1
+tap_check "the SMB1 NEGOTIATE refusal decodes ($n frames)" test "$n" -ge 1
 n=$(tshark -n -r "$tmp/smb.pcapng" -Y 'smb2.chain_offset == 80 && smb2.flags.response == 1' 2>/dev/null | wc -l)
 tap_check "the compound response is chained at an 8-byte boundary" test "$n" -ge 1
 n=$(tshark -n -r "$tmp/smb.pcapng" -Y '_ws.malformed' 2>/dev/null | wc -l)

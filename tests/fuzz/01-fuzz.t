@@ -5,7 +5,8 @@
 # bounded time, KC_FUZZ_SECONDS each (default 45), from seeds made here plus
 # the corpus kept by earlier runs in build/fuzz/corpus-NAME. A crash, leak,
 # sanitizer report or timeout fails the test; the reproducer is kept in
-# build/test-logs/fuzz/.
+# build/test-logs/fuzz/. Inputs that once crashed stay in tests/fuzz/regress/NAME and
+# are replayed every run.
 . "$(dirname "$0")/../lib/tap.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 fuzz=$top/build/fuzz
@@ -15,18 +16,33 @@ mkdir -p "$out"
 
 seed_smb() {
 	local d=$1
-	# SMB2 NEGOTIATE header + body, an SMB1 NEGOTIATE, a two-request compound.
-	printf '\xfeSMB\x40\x00\x01\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00%.0s' 1 >"$d/negotiate"
-	head -c 40 /dev/zero >>"$d/negotiate"
-	printf '\x24\x00\x01\x00' >>"$d/negotiate"
-	printf '\xffSMB\x72' >"$d/smb1"
-	head -c 35 /dev/zero >>"$d/smb1"
-	python3 -c '
-import struct, sys
-def hdr(cmd, mid, nxt):
-    return b"\xfeSMB" + struct.pack("<HHIHHIIQIIQ", 64, 1, 0, cmd, 1, 0, nxt, mid, 0, 0, 0) + b"\0" * 16
-sys.stdout.buffer.write(hdr(13, 1, 72) + b"\x04\0\0\0" + b"\0" * 4 + hdr(13, 2, 0) + b"\x04\0\0\0")
-' >"$d/compound"
+	python3 - "$d" <<'PY'
+import struct, sys, os
+d = sys.argv[1]
+def hdr(cmd, mid, nxt=0, credits=1):
+    return b"\xfeSMB" + struct.pack("<HHIHHIIQIIQ", 64, 1, 0, cmd, credits, 0, nxt, mid, 0, 0, 0) + b"\0" * 16
+def negotiate(dialects, ctx=True):
+    body = struct.pack("<HHHHI16sIHH", 36, len(dialects), 1, 0, 0x7f, b"G" * 16, 0, 0, 0)
+    body += b"".join(struct.pack("<H", x) for x in dialects)
+    pdu = hdr(0, 0) + body
+    if ctx:
+        pad = (-len(pdu)) % 8
+        off = len(pdu) + pad
+        pre = struct.pack("<HHIHHH", 1, 38, 0, 1, 32, 1) + b"S" * 32
+        enc = struct.pack("<HHIHHH", 2, 6, 0, 2, 2, 1)
+        sig = struct.pack("<HHIHHH", 8, 6, 0, 2, 1, 0)
+        ctxs = pre + b"\0" * ((-len(pre)) % 8) + enc + b"\0" * 2 + sig
+        pdu = pdu[:64 + 28] + struct.pack("<IH", off, 3) + pdu[64 + 34:] + b"\0" * pad + ctxs
+    return pdu
+def put(name, data):
+    open(os.path.join(d, name), "wb").write(data)
+put("negotiate311", negotiate([0x202, 0x210, 0x300, 0x302, 0x311]))
+put("negotiate21", negotiate([0x202, 0x210], False))
+put("smb1", b"\xffSMB\x72" + b"\0" * 28 + b"\0" + struct.pack("<H", 22) + b"\x02NT LM 0.12\0\x02SMB 2.???\0")
+echo = struct.pack("<HH", 4, 0)
+put("compound", negotiate([0x210], False) + b"FUZZ" + hdr(13, 1, 72) + echo + b"\0" * 4 + hdr(13, 2) + echo)
+put("setup", negotiate([0x311]) + b"FUZZ" + hdr(1, 1) + struct.pack("<HBBIIHHQ", 25, 0, 1, 0, 0, 88, 8, 0) + b"NTLMSSP\0")
+PY
 }
 
 seed_config() {
@@ -41,7 +57,8 @@ for bin in "$fuzz"/fuzz_*; do
 	"seed_$name" "$corpus" 2>/dev/null
 	log=$out/$name.log
 	if (cd "$out" && "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-		-print_final_stats=1 -artifact_prefix="$out/$name-" "$corpus" >"$log" 2>&1); then
+		-print_final_stats=1 -artifact_prefix="$out/$name-" "$corpus" \
+		$(ls -d "$top/tests/fuzz/regress/$name" 2>/dev/null) >"$log" 2>&1); then
 		execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 		tap_ok "fuzz_$name: no crash in ${secs}s (${execs:-?} inputs)"
 	else

@@ -16,12 +16,12 @@ dmesg -c >/dev/null
 
 tap_check "insmod ksmbd_cluster.ko" insmod "$ko"
 tap_check "the module logged its load and passed its crypto self-test" \
-	sh -c "dmesg | grep -q 'ksmbd_cluster: engine 0.1.0 loaded, IPC protocol 1'"
+	sh -c "dmesg | grep -q 'ksmbd_cluster: engine 0.1.0 loaded, IPC protocol $KC_PROTO'"
 tap_check "the distribution's ksmbd is not involved" sh -c "! grep -qw ksmbd /proc/modules"
 
 out=$("$probe" --kernel hello --proto 99 2>&1)
 tap_check "the genl family answers a foreign protocol version with its own and EPROTO" \
-	sh -c "printf '%s\n' '$out' | grep -qx proto=1 && printf '%s\n' '$out' | grep -qx status=71 &&
+	sh -c "printf '%s\n' '$out' | grep -qx proto=$KC_PROTO && printf '%s\n' '$out' | grep -qx status=71 &&
 	       printf '%s\n' '$out' | grep -qx kind=1"
 tap_check "START before HELLO is refused with EPERM and the extack reason" \
 	sh -c "'$probe' --kernel start-early | grep -qx 'msg=START before a successful HELLO'"
@@ -37,8 +37,8 @@ tap_check "the module listens on 127.0.0.1:445" kc_port_open 445
 tap_check "a second peer is refused with EBUSY" \
 	sh -c "'$probe' --kernel hello | grep -qx status=16"
 out=$(timeout 60 smbclient -L //127.0.0.1 -N 2>&1)
-tap_check "smbclient gets NT_STATUS_NOT_SUPPORTED from the module's request path" \
-	sh -c "printf '%s\n' '$out' | grep -q 'negotiation failed: NT_STATUS_NOT_SUPPORTED'"
+tap_check "smbclient negotiates SMB 3.1.1 with the module and stops at SESSION_SETUP" \
+	sh -c "printf '%s\n' '$out' | grep -q 'session setup failed: NT_STATUS_NOT_SUPPORTED'"
 
 # mountd stops while clients are connected: the module stops serving (peer gone).
 exec 4<>/dev/tcp/127.0.0.1/445 5<>/dev/tcp/127.0.0.1/445

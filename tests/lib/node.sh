@@ -96,3 +96,6 @@ kc_check_sanitizers() {
 		tap_ok "$desc"
 	fi
 }
+
+# The engine IPC protocol version this tree speaks.
+KC_PROTO=$(sed -n 's/^#define KSMBD_CLUSTER_PROTO_VERSION[[:space:]]*//p' "$KC_TOP/include/uapi/ksmbd_cluster.h")

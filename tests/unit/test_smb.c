@@ -9,12 +9,35 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <asm/unaligned.h>
+#include "server.h"
 #include "smb.h"
 #include "smb_wire.h"
 #include "../lib/mem_transport.h"
 
 static struct ksmbd_conn *conn;
 static struct mem_transport *mt;
+
+/* A served configuration without listeners: what NEGOTIATE reads. */
+static int group_setup(void **state)
+{
+	static struct ksmbd_server_config cfg = {
+		.min_dialect = SMB2_DIALECT_0202,
+		.max_dialect = SMB2_DIALECT_0311,
+		.spnego_token = { 0x60, 0x02, 0x05, 0x00 },
+		.spnego_len = 4,
+	};
+
+	(void)state;
+	return ksmbd_conn_init() || ksmbd_server_start(&cfg);
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	ksmbd_server_stop();
+	ksmbd_conn_exit();
+	return 0;
+}
 
 static int setup(void **state)
 {
@@ -51,27 +74,134 @@ static void chain(u8 *buf, size_t off, u32 next)
 	((struct smb2_hdr *)(buf + off))->next_command = cpu_to_le32(next);
 }
 
+/* An SMB2 NEGOTIATE offering @dialects; 3.1.1 gets a preauth context (SHA-512 if @sha512). */
+static size_t put_negotiate(u8 *buf, const u16 *dialects, int n, bool preauth, bool sha512)
+{
+	size_t len = put_req(buf, 0, SMB2_NEGOTIATE, 36, 36 + 2 * n, 0);
+	int i;
+
+	put_unaligned_le16(n, buf + 64 + 2);
+	for (i = 0; i < n; i++)
+		put_unaligned_le16(dialects[i], buf + 64 + 36 + 2 * i);
+	if (preauth) {
+		len = ALIGN(len, 8);
+		put_unaligned_le32(len, buf + 64 + 28);		/* NegotiateContextOffset */
+		put_unaligned_le16(1, buf + 64 + 32);		/* NegotiateContextCount */
+		memset(buf + len, 0, 8 + 38);
+		put_unaligned_le16(SMB2_PREAUTH_INTEGRITY_CAPABILITIES, buf + len);
+		put_unaligned_le16(38, buf + len + 2);
+		put_unaligned_le16(1, buf + len + 8);		/* HashAlgorithmCount */
+		put_unaligned_le16(32, buf + len + 10);		/* SaltLength */
+		put_unaligned_le16(sha512 ? 1 : 2, buf + len + 12);
+		len += 8 + 38;
+	}
+	return len;
+}
+
+/* Negotiate SMB 2.1 on the connection and forget the response. */
+static void negotiate21(void)
+{
+	static const u16 d[] = { SMB2_DIALECT_0202, SMB2_DIALECT_0210 };
+	u8 buf[256];
+	size_t len = put_negotiate(buf, d, 2, false, false);
+
+	assert_int_equal(ksmbd_smb_process(conn, buf, len), 0);
+	assert_int_equal(conn->dialect, SMB2_DIALECT_0210);
+	mt->len = 0;
+	mt->writes = 0;
+}
+
 /* The response at @off of the transport output (after the 4-byte frame header). */
 static const struct smb2_hdr *rsp_at(size_t off)
 {
 	return (const struct smb2_hdr *)(mt->out + 4 + off);
 }
 
-static void test_negotiate_not_supported(void **state)
+static void test_negotiate_311(void **state)
 {
-	u8 buf[256];
-	size_t len = put_req(buf, 0, SMB2_NEGOTIATE, 36, 36, 0);
-	const struct smb2_hdr *r;
+	static const u16 d[] = { SMB2_DIALECT_0202, SMB2_DIALECT_0300, SMB2_DIALECT_0311 };
+	const struct smb2_negotiate_rsp *r;
+	const struct smb2_neg_ctx *ctx;
+	u8 buf[256], zero[64] = { 0 };
+	size_t len = put_negotiate(buf, d, 3, true, true);
+	u32 off;
 
 	(void)state;
 	assert_int_equal(ksmbd_smb_process(conn, buf, len), 0);
-	assert_int_equal(mt->writes, 1);
+	assert_int_equal(rsp_at(0)->status, STATUS_SUCCESS);
+	r = (const void *)(mt->out + 4 + 64);
+	assert_int_equal(le16_to_cpu(r->structure_size), 65);
+	assert_int_equal(le16_to_cpu(r->dialect), SMB2_DIALECT_0311);
+	assert_int_equal(le16_to_cpu(r->security_buffer_offset), 128);
+	assert_int_equal(le16_to_cpu(r->security_buffer_length), 4);
+	assert_int_equal(le32_to_cpu(r->max_read_size), 8 * 1024 * 1024);
+	off = le32_to_cpu(r->neg_ctx_offset);
+	assert_int_equal(off % 8, 0);
+	assert_int_equal(le16_to_cpu(r->neg_ctx_count), 1);
+	ctx = (const void *)(mt->out + 4 + off);
+	assert_int_equal(le16_to_cpu(ctx->type), SMB2_PREAUTH_INTEGRITY_CAPABILITIES);
+	assert_int_equal(le16_to_cpu(ctx->data_length), 38);
+	assert_int_equal(get_unaligned_be32(mt->out), off + 8 + 38);
+	assert_int_equal(conn->dialect, SMB2_DIALECT_0311);
+	assert_memory_not_equal(conn->preauth_hash, zero, 64);
+	/* A second NEGOTIATE drops the connection unanswered. */
+	assert_int_equal(ksmbd_smb_process(conn, buf, len), -ECONNABORTED);
+}
+
+static void test_negotiate_errors(void **state)
+{
+	static const u16 old[] = { 0x0100 }, d311[] = { SMB2_DIALECT_0311 };
+	u8 buf[256];
+	size_t len;
+
+	(void)state;
+	len = put_negotiate(buf, old, 1, false, false);
+	put_unaligned_le16(0, buf + 64 + 2);		/* DialectCount 0 */
+	assert_int_equal(ksmbd_smb_process(conn, buf, len), 0);
+	assert_int_equal(rsp_at(0)->status, STATUS_INVALID_PARAMETER);
+	mt->len = 0;
+	len = put_negotiate(buf, old, 1, false, false);
+	assert_int_equal(ksmbd_smb_process(conn, buf, len), 0);
+	assert_int_equal(rsp_at(0)->status, STATUS_NOT_SUPPORTED);
+	mt->len = 0;
+	len = put_negotiate(buf, d311, 1, false, false);	/* 3.1.1 without preauth */
+	assert_int_equal(ksmbd_smb_process(conn, buf, len), 0);
+	assert_int_equal(rsp_at(0)->status, STATUS_INVALID_PARAMETER);
+	mt->len = 0;
+	len = put_negotiate(buf, d311, 1, true, false);		/* no SHA-512 */
+	assert_int_equal(ksmbd_smb_process(conn, buf, len), 0);
+	assert_int_equal(rsp_at(0)->status, STATUS_NO_PREAUTH_INTEGRITY_HASH_OVERLAP);
+	mt->len = 0;
+	len = put_negotiate(buf, d311, 1, true, true);
+	put_unaligned_le16(200, buf + len - 38 - 6);		/* context past the PDU */
+	assert_int_equal(ksmbd_smb_process(conn, buf, len), 0);
+	assert_int_equal(rsp_at(0)->status, STATUS_INVALID_PARAMETER);
+	assert_int_equal(conn->dialect, 0);
+}
+
+static void test_requests_before_negotiate_drop(void **state)
+{
+	u8 buf[128];
+	size_t len = put_req(buf, 0, SMB2_ECHO, 4, 4, 1);
+
+	(void)state;
+	assert_int_equal(ksmbd_smb_process(conn, buf, len), -EPROTO);
+	assert_int_equal(mt->writes, 0);
+}
+
+static void test_not_supported_after_negotiate(void **state)
+{
+	u8 buf[256];
+	size_t len;
+
+	(void)state;
+	negotiate21();
+	len = put_req(buf, 0, SMB2_SESSION_SETUP, 25, 24, 1);
+	assert_int_equal(ksmbd_smb_process(conn, buf, len), 0);
 	assert_int_equal(get_unaligned_be32(mt->out), 73);	/* 64 + 9 */
-	r = rsp_at(0);
-	assert_int_equal(r->protocol_id, SMB2_PROTO_ID);
-	assert_int_equal(r->status, STATUS_NOT_SUPPORTED);
-	assert_true(r->flags & SMB2_FLAGS_SERVER_TO_REDIR);
-	assert_int_equal(le16_to_cpu(r->credit_request), 1);
+	assert_int_equal(rsp_at(0)->status, STATUS_NOT_SUPPORTED);
+	assert_true(rsp_at(0)->flags & SMB2_FLAGS_SERVER_TO_REDIR);
+	assert_int_equal(le16_to_cpu(rsp_at(0)->credit_request), 10);
 	assert_int_equal(get_unaligned_le16(mt->out + 4 + 64), 9);
 }
 
@@ -81,9 +211,15 @@ static void test_bad_structure_size_is_invalid_parameter(void **state)
 	size_t len = put_req(buf, 0, SMB2_ECHO, 5, 4, 3);
 
 	(void)state;
+	negotiate21();
 	assert_int_equal(ksmbd_smb_process(conn, buf, len), 0);
 	assert_int_equal(rsp_at(0)->status, STATUS_INVALID_PARAMETER);
 	assert_int_equal(le64_to_cpu(rsp_at(0)->message_id), 3);
+	/* StructureSize 0 with a short body (found by fuzzing). */
+	mt->len = 0;
+	len = put_req(buf, 0, SMB2_ECHO, 0, 0, 4);
+	assert_int_equal(ksmbd_smb_process(conn, buf, 66), 0);
+	assert_int_equal(rsp_at(0)->status, STATUS_INVALID_PARAMETER);
 }
 
 static void test_compound_responses_chain_aligned(void **state)
@@ -92,6 +228,7 @@ static void test_compound_responses_chain_aligned(void **state)
 	size_t off = 0, a, b;
 
 	(void)state;
+	negotiate21();
 	a = put_req(buf, off, SMB2_ECHO, 4, 4, 1);	/* 68 bytes, padded to 72 */
 	chain(buf, 0, 72);
 	off = 72;
@@ -118,6 +255,7 @@ static void test_cancel_gets_no_response(void **state)
 	size_t len = put_req(buf, 0, SMB2_CANCEL, 4, 4, 9);
 
 	(void)state;
+	negotiate21();
 	assert_int_equal(ksmbd_smb_process(conn, buf, len), 0);
 	assert_int_equal(mt->writes, 0);
 }
@@ -170,20 +308,38 @@ static void test_compound_length_limit(void **state)
 	assert_int_equal(ksmbd_smb2_check_chain(buf, 129 * 72), -EPROTO);
 }
 
-static void test_smb1_negotiate_refused(void **state)
+static void test_smb1_negotiate(void **state)
 {
-	u8 buf[64] = { 0xff, 'S', 'M', 'B', SMB1_COM_NEGOTIATE };
-	struct smb1_hdr *r;
+	u8 buf[96] = { 0xff, 'S', 'M', 'B', SMB1_COM_NEGOTIATE };
+	static const char dialects[] = "\x02NT LM 0.12\0\x02SMB 2.002\0\x02SMB 2.???";
+	const struct smb2_negotiate_rsp *r;
+	struct smb1_hdr *h;
 
 	(void)state;
-	assert_int_equal(ksmbd_smb_process(conn, buf, 40), 0);
+	/* Only SMB1 dialects: an SMB1 refusal. */
+	put_unaligned_le16(13, buf + 33);
+	memcpy(buf + 35, dialects, 13);
+	assert_int_equal(ksmbd_smb_process(conn, buf, 48), 0);
 	assert_int_equal(get_unaligned_be32(mt->out), 35);
-	r = (struct smb1_hdr *)(mt->out + 4);
-	assert_int_equal(r->status, STATUS_NOT_SUPPORTED);
-	assert_true(r->flags & SMB1_FLAGS_REPLY);
-	buf[4] = 0x2b;	/* SMB1 ECHO: dropped */
-	assert_int_equal(ksmbd_smb_process(conn, buf, 40), -EPROTO);
+	h = (struct smb1_hdr *)(mt->out + 4);
+	assert_int_equal(h->status, STATUS_NOT_SUPPORTED);
+	assert_true(h->flags & SMB1_FLAGS_REPLY);
+	/* Other SMB1 commands are dropped. */
+	buf[4] = 0x2b;
+	assert_int_equal(ksmbd_smb_process(conn, buf, 48), -EPROTO);
 	assert_int_equal(ksmbd_smb_process(conn, buf, 3), -EPROTO);
+
+	/* "SMB 2.???" offered: the SMB2 wildcard response, then SMB2 NEGOTIATE. */
+	buf[4] = SMB1_COM_NEGOTIATE;
+	mt->len = 0;
+	put_unaligned_le16(sizeof(dialects), buf + 33);
+	memcpy(buf + 35, dialects, sizeof(dialects));
+	assert_int_equal(ksmbd_smb_process(conn, buf, 35 + sizeof(dialects)), 0);
+	assert_int_equal(rsp_at(0)->protocol_id, SMB2_PROTO_ID);
+	r = (const void *)(mt->out + 4 + 64);
+	assert_int_equal(le16_to_cpu(r->dialect), SMB2_DIALECT_WILDCARD);
+	assert_int_equal(conn->dialect, SMB2_DIALECT_WILDCARD);
+	negotiate21();
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -191,14 +347,17 @@ static void test_smb1_negotiate_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_negotiate_not_supported),
+		T(test_negotiate_311),
+		T(test_negotiate_errors),
+		T(test_requests_before_negotiate_drop),
+		T(test_not_supported_after_negotiate),
 		T(test_bad_structure_size_is_invalid_parameter),
 		T(test_compound_responses_chain_aligned),
 		T(test_cancel_gets_no_response),
 		T(test_malformed_chains_drop),
 		T(test_compound_length_limit),
-		T(test_smb1_negotiate_refused),
+		T(test_smb1_negotiate),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

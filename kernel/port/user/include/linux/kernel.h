@@ -23,10 +23,18 @@
 #define IS_ALIGNED(x, a)	(((x) & ((__typeof__(x))(a) - 1)) == 0)
 #define round_up(x, y)		ALIGN(x, y)
 
-#define min(a, b)	({ __typeof__(a) _a = (a); __typeof__(b) _b = (b); _a < _b ? _a : _b; })
-#define max(a, b)	({ __typeof__(a) _a = (a); __typeof__(b) _b = (b); _a > _b ? _a : _b; })
-#define min_t(t, a, b)	({ t _a = (a); t _b = (b); _a < _b ? _a : _b; })
-#define max_t(t, a, b)	({ t _a = (a); t _b = (b); _a > _b ? _a : _b; })
+/* Unique local names, so min(max(...)) nests without shadowing. */
+#define __KC_PASTE(a, b)	a##b
+#define __KC_CAT(a, b)		__KC_PASTE(a, b)
+#define __KC_UNIQ(x)		__KC_CAT(x, __COUNTER__)
+#define __kc_cmp(a, b, op, ua, ub) \
+	({ __typeof__(a) ua = (a); __typeof__(b) ub = (b); ua op ub ? ua : ub; })
+#define __kc_cmp_t(t, a, b, op, ua, ub) ({ t ua = (a); t ub = (b); ua op ub ? ua : ub; })
+
+#define min(a, b)	__kc_cmp(a, b, <, __KC_UNIQ(__a), __KC_UNIQ(__b))
+#define max(a, b)	__kc_cmp(a, b, >, __KC_UNIQ(__a), __KC_UNIQ(__b))
+#define min_t(t, a, b)	__kc_cmp_t(t, a, b, <, __KC_UNIQ(__a), __KC_UNIQ(__b))
+#define max_t(t, a, b)	__kc_cmp_t(t, a, b, >, __KC_UNIQ(__a), __KC_UNIQ(__b))
 #define clamp(v, lo, hi) min(max(v, lo), hi)
 
 #define container_of(ptr, type, member) \

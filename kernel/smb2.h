@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * SMB2 command processing. ksmbd_smb2_process() (smb.c) validates a compound
+ * chain, then runs one struct ksmbd_work per PDU through the command's
+ * handler. A handler reads only the validated request (w->req, w->req_len:
+ * the PDU from its header to the next one), builds its response body with
+ * ksmbd_rsp_body() and returns STATUS_SUCCESS, or returns an error status and
+ * leaves the body to the framework.
+ */
+#ifndef KSMBD_SMB2_H
+#define KSMBD_SMB2_H
+
+#include <linux/types.h>
+#include "smb_wire.h"
+
+struct ksmbd_conn;
+
+struct ksmbd_work {
+	struct ksmbd_conn *conn;
+	const struct smb2_hdr *hdr;	/* the request PDU */
+	const u8 *req;			/* == (u8 *)hdr */
+	size_t req_len;
+	u8 *rsp;			/* header + body, owned by the framework */
+	size_t rsp_len;
+	u16 credits;			/* granted in the response header */
+};
+
+typedef __le32 (*ksmbd_smb2_handler)(struct ksmbd_work *w);
+
+/* Not an NTSTATUS: the handler asks for the connection to be dropped, unanswered. */
+#define KSMBD_STATUS_DISCONNECT	cpu_to_le32(0xffffffff)
+
+/*
+ * Allocate the response (a copy of the request header made into a response,
+ * then @body_len zeroed bytes) and return a pointer to its body, or NULL.
+ */
+void *ksmbd_rsp_body(struct ksmbd_work *w, size_t body_len);
+
+/* Body of the request, and whether [off, off + len) of the PDU is inside it. */
+static inline const u8 *ksmbd_req_body(const struct ksmbd_work *w)
+{
+	return w->req + sizeof(struct smb2_hdr);
+}
+
+static inline bool ksmbd_req_has(const struct ksmbd_work *w, size_t off, size_t len)
+{
+	return off <= w->req_len && len <= w->req_len - off;
+}
+
+__le32 ksmbd_smb2_negotiate(struct ksmbd_work *w);
+/* An SMB1 NEGOTIATE naming SMB2 dialects: the SMB2 answer, or 0 when none. */
+int ksmbd_smb1_negotiate(struct ksmbd_conn *conn, const u8 *buf, size_t len);
+
+#endif
