@@ -11,6 +11,7 @@
 #include <linux/sched.h>
 #include <asm/unaligned.h>
 #include "conn.h"
+#include "session.h"
 #include "smb.h"
 
 /* Protects ksmbd_conn_list and ksmbd_conn_accepting. */
@@ -46,14 +47,18 @@ struct ksmbd_conn *ksmbd_conn_alloc(struct ksmbd_transport *t)
 	atomic_set(&conn->inflight, 0);
 	init_waitqueue_head(&conn->inflight_wait);
 	mutex_init(&conn->neg_lock);
+	mutex_init(&conn->sess_lock);
+	INIT_LIST_HEAD(&conn->sessions);
 	return conn;
 }
 
 void ksmbd_conn_free(struct ksmbd_conn *conn)
 {
+	ksmbd_session_unlink_all(conn);
 	conn->t->ops->free(conn->t);
 	mutex_destroy(&conn->write_lock);
 	mutex_destroy(&conn->neg_lock);
+	mutex_destroy(&conn->sess_lock);
 	kfree(conn);
 }
 

@@ -51,6 +51,9 @@ struct ksmbd_conn {
 	u16 cipher;			/* 0: none negotiated */
 	u16 signing_alg;		/* SMB2_SIGNING_* */
 	u8 preauth_hash[64];		/* 3.1.1 connection preauth hash */
+
+	struct mutex sess_lock;		/* protects sessions */
+	struct list_head sessions;	/* struct ksmbd_session, see session.h */
 };
 
 int ksmbd_conn_init(void);

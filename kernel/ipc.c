@@ -15,13 +15,15 @@
 #include <net/genetlink.h>
 #include <uapi/ksmbd_cluster.h>
 #include "ipc.h"
+#include "ipc_internal.h"
 #include "port.h"
 #include "server.h"
 
-/* Protects ksmbd_ipc_attached and ksmbd_ipc_peer. */
+/* Protects ksmbd_ipc_attached, ksmbd_ipc_peer and ksmbd_ipc_net. */
 static DEFINE_MUTEX(ksmbd_ipc_lock);
 static bool ksmbd_ipc_attached;
 static u32 ksmbd_ipc_peer;
+static struct net *ksmbd_ipc_net;
 
 static struct workqueue_struct *ksmbd_ipc_wq;
 static struct work_struct ksmbd_ipc_stop_work;
@@ -43,6 +45,14 @@ static const struct nla_policy ksmbd_policy[KSMBD_A_MAX + 1] = {
 	[KSMBD_A_SIGNING]	= NLA_POLICY_MAX(NLA_U8, KSMBD_SIGNING_DISABLED),
 	[KSMBD_A_ENCRYPTION]	= NLA_POLICY_MAX(NLA_U8, KSMBD_ENCRYPTION_REQUIRED),
 	[KSMBD_A_SPNEGO_TOKEN]	= { .type = NLA_BINARY, .len = KSMBD_SPNEGO_TOKEN_MAX },
+	[KSMBD_A_HANDLE]	= { .type = NLA_U32 },
+	[KSMBD_A_AUTH_ID]	= { .type = NLA_U64 },
+	[KSMBD_A_BLOB]		= { .type = NLA_BINARY, .len = KSMBD_BLOB_MAX },
+	[KSMBD_A_CLIENT_ADDR]	= { .type = NLA_NUL_STRING, .len = KSMBD_CLIENT_ADDR_MAX },
+	[KSMBD_A_NTSTATUS]	= { .type = NLA_U32 },
+	[KSMBD_A_SESSION_KEY]	= NLA_POLICY_EXACT_LEN(KSMBD_SESSION_KEY_SIZE),
+	[KSMBD_A_USER_NAME]	= { .type = NLA_NUL_STRING, .len = KSMBD_USER_NAME_MAX },
+	[KSMBD_A_LOGIN_FLAGS]	= { .type = NLA_U32 },
 };
 
 static struct genl_family ksmbd_genl_family;
@@ -71,6 +81,7 @@ static int ksmbd_ipc_hello(struct sk_buff *skb, struct genl_info *info)
 	} else {
 		ksmbd_ipc_attached = true;
 		ksmbd_ipc_peer = info->snd_portid;
+		ksmbd_ipc_net = genl_info_net(info);
 		pr_info("peer %u attached\n", info->snd_portid);
 	}
 	mutex_unlock(&ksmbd_ipc_lock);
@@ -211,6 +222,42 @@ static int ksmbd_ipc_start(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+static int ksmbd_ipc_login_reply(struct sk_buff *skb, struct genl_info *info)
+{
+	bool ours;
+
+	mutex_lock(&ksmbd_ipc_lock);
+	ours = ksmbd_ipc_attached && ksmbd_ipc_peer == info->snd_portid;
+	mutex_unlock(&ksmbd_ipc_lock);
+	if (!ours) {
+		NL_SET_ERR_MSG(info->extack, "LOGIN_REPLY from a peer that is not attached");
+		return -EPERM;
+	}
+	return ksmbd_ipc_reply(info);
+}
+
+void *ksmbd_ipc_msg_put(struct sk_buff *skb, u8 cmd)
+{
+	return genlmsg_put(skb, 0, 0, &ksmbd_genl_family, 0, cmd);
+}
+
+int ksmbd_ipc_send(struct sk_buff *skb)
+{
+	struct net *net;
+	u32 portid;
+
+	mutex_lock(&ksmbd_ipc_lock);
+	if (!ksmbd_ipc_attached) {
+		mutex_unlock(&ksmbd_ipc_lock);
+		nlmsg_free(skb);
+		return -ENOTCONN;
+	}
+	portid = ksmbd_ipc_peer;
+	net = ksmbd_ipc_net;
+	mutex_unlock(&ksmbd_ipc_lock);
+	return genlmsg_unicast(net, skb, portid);
+}
+
 static const struct genl_small_ops ksmbd_genl_ops[] = {
 	{
 		.cmd = KSMBD_CMD_HELLO,
@@ -220,6 +267,11 @@ static const struct genl_small_ops ksmbd_genl_ops[] = {
 	{
 		.cmd = KSMBD_CMD_START,
 		.doit = ksmbd_ipc_start,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = KSMBD_CMD_LOGIN_REPLY,
+		.doit = ksmbd_ipc_login_reply,
 		.flags = GENL_ADMIN_PERM,
 	},
 };

@@ -12,6 +12,7 @@
 #include <linux/string.h>
 #include <asm/unaligned.h>
 #include "conn.h"
+#include "session.h"
 #include "smb.h"
 #include "smb2.h"
 #include "smb_wire.h"
@@ -85,6 +86,9 @@ int ksmbd_smb2_check_chain(const u8 *buf, size_t len)
 
 static const ksmbd_smb2_handler ksmbd_smb2_handlers[SMB2_NR_COMMANDS] = {
 	[SMB2_NEGOTIATE]	= ksmbd_smb2_negotiate,
+	[SMB2_SESSION_SETUP]	= ksmbd_smb2_session_setup,
+	[SMB2_LOGOFF]		= ksmbd_smb2_logoff,
+	[SMB2_ECHO]		= ksmbd_smb2_echo,
 };
 
 void *ksmbd_rsp_body(struct ksmbd_work *w, size_t body_len)
@@ -119,6 +123,41 @@ static int ksmbd_smb2_error(struct ksmbd_work *w, __le32 status)
 	return 0;
 }
 
+/* Statuses whose responses carry the command's own body, not an error body. */
+static bool ksmbd_status_has_body(__le32 status)
+{
+	return status == STATUS_SUCCESS || status == STATUS_MORE_PROCESSING_REQUIRED;
+}
+
+/*
+ * MS-SMB2 3.3.5.2.9: find the request's session and check its signature.
+ * NEGOTIATE and SESSION_SETUP manage sessions themselves; ECHO and CANCEL work
+ * without one. Returns STATUS_SUCCESS or the status to fail the request with.
+ */
+static __le32 ksmbd_smb2_check_session(struct ksmbd_work *w, u16 command)
+{
+	u64 id = le64_to_cpu(w->hdr->session_id);
+	bool signed_req = w->hdr->flags & SMB2_FLAGS_SIGNED;
+	struct ksmbd_session *sess;
+
+	if (command == SMB2_NEGOTIATE || command == SMB2_SESSION_SETUP)
+		return STATUS_SUCCESS;
+	if (!id)
+		return command == SMB2_ECHO ? STATUS_SUCCESS : STATUS_USER_SESSION_DELETED;
+	sess = ksmbd_session_get(w->conn, id);
+	if (!sess)
+		return STATUS_USER_SESSION_DELETED;
+	w->sess = sess;
+	if (READ_ONCE(sess->state) != KSMBD_SESS_VALID)
+		return STATUS_USER_SESSION_DELETED;
+	if (signed_req && !ksmbd_smb2_verify(w->conn, sess, w->req, w->req_len))
+		return STATUS_ACCESS_DENIED;
+	if (!signed_req && sess->signing_required)
+		return STATUS_ACCESS_DENIED;
+	w->sign = signed_req || sess->signing_required;
+	return STATUS_SUCCESS;
+}
+
 /* Check the request's StructureSize and run its handler; 0 or -errno (drop). */
 static int ksmbd_smb2_run(struct ksmbd_work *w)
 {
@@ -135,44 +174,57 @@ static int ksmbd_smb2_run(struct ksmbd_work *w)
 	if ((size != cmd->struct_size && (!cmd->alt_struct_size || size != cmd->alt_struct_size)) ||
 	    !ksmbd_req_has(w, sizeof(struct smb2_hdr), size & ~1u)) {
 		status = STATUS_INVALID_PARAMETER;
-	} else if (!ksmbd_smb2_handlers[command]) {
-		pr_debug("SMB2 %s: not supported\n", cmd->name);
-		status = STATUS_NOT_SUPPORTED;
 	} else {
-		status = ksmbd_smb2_handlers[command](w);
+		status = ksmbd_smb2_check_session(w, command);
+		if (status != STATUS_SUCCESS) {
+			/* An unverified request gets an unsigned answer. */
+			w->sign = false;
+		} else if (!ksmbd_smb2_handlers[command]) {
+			pr_debug("SMB2 %s: not supported\n", cmd->name);
+			status = STATUS_NOT_SUPPORTED;
+		} else {
+			status = ksmbd_smb2_handlers[command](w);
+		}
 	}
 	if (status == KSMBD_STATUS_DISCONNECT)
 		return -ECONNABORTED;
-	if (status != STATUS_SUCCESS)
+	if (!w->rsp || !ksmbd_status_has_body(status))
 		return ksmbd_smb2_error(w, status);
+	((struct smb2_hdr *)w->rsp)->status = status;
 	return 0;
 }
 
-/* Answer every PDU of a checked chain in one write. */
+/* Answer every PDU of a checked chain in one write, signing where asked. */
 static int ksmbd_smb2_reply(struct ksmbd_conn *conn, struct ksmbd_work *works, int nw,
 			    size_t total)
 {
 	struct kvec iov;
 	size_t pos = 0;
-	int i, ret;
+	int i, ret = 0;
 	u8 *out;
 
 	out = kzalloc(total, GFP_KERNEL);
 	if (!out)
 		return -ENOMEM;
-	for (i = 0; i < nw; i++) {
+	for (i = 0; i < nw && !ret; i++) {
 		struct smb2_hdr *h;
+		size_t len = works[i].rsp_len;
 
 		pos = ALIGN(pos, 8);
 		h = (struct smb2_hdr *)(out + pos);
-		memcpy(h, works[i].rsp, works[i].rsp_len);
+		memcpy(h, works[i].rsp, len);
+		if (i + 1 < nw) {
+			len = ALIGN(len, 8);
+			h->next_command = cpu_to_le32(len);
+		}
+		if (works[i].sign && works[i].sess)
+			ret = ksmbd_smb2_sign(conn, works[i].sess, (u8 *)h, len);
 		pos += works[i].rsp_len;
-		if (i + 1 < nw)
-			h->next_command = cpu_to_le32(ALIGN(works[i].rsp_len, 8));
 	}
 	iov.iov_base = out;
 	iov.iov_len = total;
-	ret = ksmbd_conn_write(conn, &iov, 1);
+	if (!ret)
+		ret = ksmbd_conn_write(conn, &iov, 1);
 	kfree(out);
 	return ret;
 }
@@ -211,8 +263,11 @@ static int ksmbd_smb2_process(struct ksmbd_conn *conn, const u8 *buf, size_t len
 	}
 	if (!ret && nw)
 		ret = ksmbd_smb2_reply(conn, works, nw, total);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		kfree(works[i].rsp);
+		if (works[i].sess)
+			ksmbd_session_put(works[i].sess);
+	}
 	kfree(works);
 	return ret;
 }

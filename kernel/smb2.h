@@ -14,6 +14,7 @@
 #include "smb_wire.h"
 
 struct ksmbd_conn;
+struct ksmbd_session;
 
 struct ksmbd_work {
 	struct ksmbd_conn *conn;
@@ -23,6 +24,8 @@ struct ksmbd_work {
 	u8 *rsp;			/* header + body, owned by the framework */
 	size_t rsp_len;
 	u16 credits;			/* granted in the response header */
+	struct ksmbd_session *sess;	/* the request's session (a reference), or NULL */
+	bool sign;			/* sign the response with sess's key */
 };
 
 typedef __le32 (*ksmbd_smb2_handler)(struct ksmbd_work *w);
@@ -48,6 +51,15 @@ static inline bool ksmbd_req_has(const struct ksmbd_work *w, size_t off, size_t 
 }
 
 __le32 ksmbd_smb2_negotiate(struct ksmbd_work *w);
+__le32 ksmbd_smb2_session_setup(struct ksmbd_work *w);
+__le32 ksmbd_smb2_logoff(struct ksmbd_work *w);
+__le32 ksmbd_smb2_echo(struct ksmbd_work *w);
+
+/* Sign the PDU @pdu of @len bytes (compound padding included) in place. */
+int ksmbd_smb2_sign(struct ksmbd_conn *conn, struct ksmbd_session *sess, u8 *pdu, size_t len);
+/* Whether the signature of the request PDU @pdu is right. */
+bool ksmbd_smb2_verify(struct ksmbd_conn *conn, struct ksmbd_session *sess,
+		       const u8 *pdu, size_t len);
 /* An SMB1 NEGOTIATE naming SMB2 dialects: the SMB2 answer, or 0 when none. */
 int ksmbd_smb1_negotiate(struct ksmbd_conn *conn, const u8 *buf, size_t len);
 

@@ -143,6 +143,40 @@ struct smb2_neg_ctx {
 #define SMB2_SIGNING_AES_CMAC			1
 #define SMB2_SIGNING_AES_GMAC			2
 
+/* MS-SMB2 2.2.5 */
+struct smb2_sess_setup_req {
+	__le16 structure_size;	/* 25 */
+	u8 flags;
+	u8 security_mode;
+	__le32 capabilities;
+	__le32 channel;
+	__le16 security_buffer_offset;
+	__le16 security_buffer_length;
+	__le64 previous_session_id;
+	u8 buffer[];
+} __packed;
+
+#define SMB2_SESSION_FLAG_BINDING	0x01
+
+/* MS-SMB2 2.2.6 */
+struct smb2_sess_setup_rsp {
+	__le16 structure_size;	/* 9 */
+	__le16 session_flags;
+	__le16 security_buffer_offset;
+	__le16 security_buffer_length;
+	u8 buffer[];
+} __packed;
+
+#define SMB2_SESSION_FLAG_IS_GUEST	0x0001
+#define SMB2_SESSION_FLAG_IS_NULL	0x0002
+#define SMB2_SESSION_FLAG_ENCRYPT_DATA	0x0004
+
+/* MS-SMB2 2.2.7 and 2.2.8 */
+struct smb2_logoff {
+	__le16 structure_size;	/* 4 */
+	__le16 reserved;
+} __packed;
+
 /* MS-SMB 2.2.3.1: the SMB1 header. */
 struct smb1_hdr {
 	__le32 protocol_id;
@@ -172,5 +206,10 @@ struct smb1_hdr {
 #define STATUS_NOT_SUPPORTED		cpu_to_le32(0xc00000bb)
 #define STATUS_NO_PREAUTH_INTEGRITY_HASH_OVERLAP cpu_to_le32(0xc05d0000)
 #define STATUS_USER_SESSION_DELETED	cpu_to_le32(0xc0000203)
+#define STATUS_MORE_PROCESSING_REQUIRED	cpu_to_le32(0xc0000016)
+#define STATUS_ACCESS_DENIED		cpu_to_le32(0xc0000022)
+#define STATUS_LOGON_FAILURE		cpu_to_le32(0xc000006d)
+#define STATUS_NO_LOGON_SERVERS		cpu_to_le32(0xc000005e)
+#define STATUS_REQUEST_NOT_ACCEPTED	cpu_to_le32(0xc00000d0)
 
 #endif

@@ -22,6 +22,7 @@ struct kc_nlchan {
 	int family;
 	unsigned int seq;
 	unsigned char *buf;
+	unsigned int pos, len;	/* messages of buf not yet handed out by kc_nlchan_next() */
 };
 
 /* libnl's view of the attribute types; lengths are checked by the engine's policy too. */
@@ -242,6 +243,47 @@ int kc_nlchan_request(struct kc_nlchan *ch, struct nl_msg *msg, int timeout_ms,
 			return 0;
 		}
 	}
+}
+
+int kc_nlchan_send(struct kc_nlchan *ch, struct nl_msg *msg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	ssize_t sent = send(ch->fd, nlh, nlh->nlmsg_len, MSG_NOSIGNAL);
+	int ret = sent == (ssize_t)nlh->nlmsg_len ? 0 : (sent < 0 ? -errno : -EIO);
+
+	nlmsg_free(msg);
+	return ret;
+}
+
+int kc_nlchan_next(struct kc_nlchan *ch, struct nlmsghdr **out)
+{
+	struct nlmsghdr *nlh;
+	unsigned int left;
+	ssize_t n;
+
+	if (ch->pos >= ch->len) {
+		n = recv(ch->fd, ch->buf, KC_NLCHAN_BUF, MSG_DONTWAIT);
+		if (n < 0)
+			return errno == EAGAIN || errno == EINTR ? -EAGAIN : -ECONNRESET;
+		if (n == 0)
+			return -ECONNRESET;
+		ch->pos = 0;
+		ch->len = n;
+	}
+	nlh = (struct nlmsghdr *)(ch->buf + ch->pos);
+	left = ch->len - ch->pos;
+	if (!NLMSG_OK(nlh, left)) {
+		ch->pos = ch->len = 0;
+		return -EAGAIN;		/* a truncated tail: nothing usable */
+	}
+	ch->pos += NLMSG_ALIGN(nlh->nlmsg_len);
+	*out = nlh;
+	return 0;
+}
+
+int kc_nlchan_family(const struct kc_nlchan *ch)
+{
+	return ch->family;
 }
 
 int kc_nlchan_wait_closed(struct kc_nlchan *ch, int timeout_ms)

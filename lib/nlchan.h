@@ -35,6 +35,18 @@ struct nl_msg *kc_nlchan_msg(struct kc_nlchan *ch, int cmd, int flags);
 int kc_nlchan_request(struct kc_nlchan *ch, struct nl_msg *msg, int timeout_ms,
 		      struct nlattr **tb, char *errmsg, size_t errlen);
 
+/* Send @msg (always freed) without waiting for anything: 0 or -errno. */
+int kc_nlchan_send(struct kc_nlchan *ch, struct nl_msg *msg);
+
+/*
+ * The next message from the engine without blocking: 0 with *@nlh pointing
+ * into the channel's buffer (valid until the next call), -EAGAIN when none is
+ * waiting, -ECONNRESET when the engine closed the channel.
+ */
+int kc_nlchan_next(struct kc_nlchan *ch, struct nlmsghdr **nlh);
+/* The channel's family id (the nlmsg_type of engine messages). */
+int kc_nlchan_family(const struct kc_nlchan *ch);
+
 /* Wait up to @timeout_ms (-1: forever) for the engine to close the channel: 0 or -ETIMEDOUT. */
 int kc_nlchan_wait_closed(struct kc_nlchan *ch, int timeout_ms);
 

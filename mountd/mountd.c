@@ -21,12 +21,14 @@
 #include <uapi/ksmbd_cluster.h>
 #include "config.h"
 #include "engine.h"
+#include "login.h"
 #include "log.h"
 
 struct mountd {
 	const char *conf_path;
 	struct kc_conf *conf;
 	struct mountd_engine engine;
+	struct mountd_login *login;
 	qb_loop_t *loop;
 	int engine_mode;	/* enum kc_conf_engine */
 	int exit_code;
@@ -98,10 +100,9 @@ static int on_child(int sig, void *data)
 static int on_engine_fd(int fd, int revents, void *data)
 {
 	struct mountd *m = data;
-	char buf[256];
 
-	/* Nothing is expected from the engine yet: anything but data means it closed. */
-	if ((revents & POLLIN) && recv(fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+	(void)fd;
+	if ((revents & POLLIN) && mountd_login_dispatch(m->login, m->engine.ch) == 0)
 		return 0;
 	log_warnx("the engine closed its IPC channel: stopping");
 	m->exit_code = 1;
@@ -197,8 +198,9 @@ static int run(struct mountd *m, bool foreground)
 	log_info("node %s serving (engine: %s)", kc_conf_str(g, "node name"),
 		 m->engine.kind == KSMBD_ENGINE_KERNEL ? "kernel module" : "ksmbd-engine");
 
+	m->login = mountd_login_new((const struct kc_conf *const *)&m->conf);
 	m->loop = qb_loop_create();
-	if (!m->loop)
+	if (!m->loop || !m->login)
 		goto out;
 	qb_loop_signal_add(m->loop, QB_LOOP_HIGH, SIGTERM, m, on_stop, NULL);
 	qb_loop_signal_add(m->loop, QB_LOOP_HIGH, SIGINT, m, on_stop, NULL);
@@ -213,8 +215,10 @@ static int run(struct mountd *m, bool foreground)
 		ready_fd = -1;
 	}
 	qb_loop_run(m->loop);
-	qb_loop_destroy(m->loop);
 out:
+	if (m->loop)
+		qb_loop_destroy(m->loop);
+	mountd_login_free(m->login);
 	if (m->engine.ch || m->engine.pid)
 		mountd_engine_detach(&m->engine);
 	if (pid_fd >= 0) {

@@ -57,6 +57,27 @@
  *	Reply:    an ACK (the request must carry NLM_F_ACK) once every listener
  *		  is up, or an error with an extack message (e.g. -EADDRINUSE).
  *		  A second START while serving is -EALREADY.
+ *
+ * KSMBD_CMD_LOGIN: engine -> peer, one leg of a SESSION_SETUP. The engine
+ *	sends it to the attached peer and waits (at most 10 s) for the
+ *	matching LOGIN_REPLY; no reply in time fails the leg.
+ *	Message:  KSMBD_A_HANDLE (u32, echoed in the reply), KSMBD_A_AUTH_ID
+ *		  (u64, names the authentication context across legs: the SMB2
+ *		  session id), KSMBD_A_BLOB (binary, the client's security
+ *		  buffer, at most KSMBD_BLOB_MAX bytes), KSMBD_A_CLIENT_ADDR
+ *		  (string, "address:port", at most 63 bytes).
+ *
+ * KSMBD_CMD_LOGIN_REPLY [admin]: peer -> engine, the answer to LOGIN.
+ *	Request:  KSMBD_A_HANDLE, KSMBD_A_NTSTATUS (u32: STATUS_SUCCESS,
+ *		  STATUS_MORE_PROCESSING_REQUIRED, STATUS_LOGON_FAILURE, ...),
+ *		  optional KSMBD_A_BLOB (the security buffer for the client), and
+ *		  on success KSMBD_A_SESSION_KEY (16 bytes), KSMBD_A_USER_NAME
+ *		  (string, at most 255 bytes) and KSMBD_A_LOGIN_FLAGS (u32,
+ *		  KSMBD_LOGIN_*). An unknown handle (the engine gave up) is
+ *		  -ENOENT.
+ *
+ * KSMBD_CMD_LOGOUT: engine -> peer, no reply: KSMBD_A_AUTH_ID whose
+ *	authentication context (finished or not) can be forgotten.
  */
 #ifndef _UAPI_KSMBD_CLUSTER_H
 #define _UAPI_KSMBD_CLUSTER_H
@@ -70,6 +91,9 @@ enum ksmbd_cluster_cmd {
 	KSMBD_CMD_UNSPEC,
 	KSMBD_CMD_HELLO,
 	KSMBD_CMD_START,
+	KSMBD_CMD_LOGIN,
+	KSMBD_CMD_LOGIN_REPLY,
+	KSMBD_CMD_LOGOUT,
 	__KSMBD_CMD_MAX
 };
 #define KSMBD_CMD_MAX (__KSMBD_CMD_MAX - 1)
@@ -92,6 +116,15 @@ enum ksmbd_cluster_attr {
 	KSMBD_A_SIGNING,
 	KSMBD_A_ENCRYPTION,
 	KSMBD_A_SPNEGO_TOKEN,
+	KSMBD_A_HANDLE,
+	KSMBD_A_AUTH_ID,
+	KSMBD_A_BLOB,
+	KSMBD_A_CLIENT_ADDR,
+	KSMBD_A_NTSTATUS,
+	KSMBD_A_SESSION_KEY,
+	KSMBD_A_USER_NAME,
+	KSMBD_A_LOGIN_FLAGS,
+	KSMBD_A_PAD,
 	__KSMBD_A_MAX
 };
 #define KSMBD_A_MAX (__KSMBD_A_MAX - 1)
@@ -103,6 +136,13 @@ enum ksmbd_cluster_attr {
 #define KSMBD_SERVER_STRING_MAX		255
 #define KSMBD_PEER_VERSION_MAX		63
 #define KSMBD_SPNEGO_TOKEN_MAX		1024
+#define KSMBD_BLOB_MAX			16384
+#define KSMBD_CLIENT_ADDR_MAX		63
+#define KSMBD_USER_NAME_MAX		255
+#define KSMBD_SESSION_KEY_SIZE		16
+
+#define KSMBD_LOGIN_GUEST		0x1
+#define KSMBD_LOGIN_ANONYMOUS		0x2
 
 enum ksmbd_engine_kind {
 	KSMBD_ENGINE_KERNEL = 1,

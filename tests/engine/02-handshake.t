@@ -49,6 +49,8 @@ tap_check "START before HELLO is refused with EPERM and a reason" \
 	       '$probe' --socket '$tmp/engine.sock' start-early | grep -qx errno=EPERM"
 tap_check "an attribute type the engine does not know is rejected with EINVAL" \
 	sh -c "'$probe' --socket '$tmp/engine.sock' bad-attr | grep -qx errno=EINVAL"
+tap_check "a LOGIN_REPLY from a peer that is not attached is refused with EPERM" \
+	sh -c "'$probe' --socket '$tmp/engine.sock' stray-reply | grep -qx errno=EPERM"
 tap_check "the refused peers did not disturb the attached one" kc_port_open 445
 
 for m in SMB2_02 SMB2_10 SMB3_00 SMB3_02 SMB3_11; do

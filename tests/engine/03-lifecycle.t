@@ -69,6 +69,8 @@ wait_for 10 test -S "$tmp/solo.sock"
 tap_check "the engine notices a vanished peer" wait_for 5 grep -q "peer 1 went away" "$tmp/solo.log"
 tap_check "an engine without a peer accepts a new HELLO" \
 	sh -c "'$KC_BIN/kc-ipc-probe' --socket '$tmp/solo.sock' hello | grep -qx status=0"
+tap_check "the attached peer's LOGIN_REPLY for an unknown handle is ENOENT" \
+	sh -c "'$KC_BIN/kc-ipc-probe' --socket '$tmp/solo.sock' stray-reply --proto $KC_PROTO | grep -qx errno=ENOENT"
 tap_check "a second engine on the same socket is refused" \
 	sh -c "'$KC_BIN/ksmbd-engine' -s '$tmp/solo.sock' 2>&1 | grep -q 'another engine is serving it'"
 kill -INT "$solo"

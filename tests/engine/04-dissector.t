@@ -50,7 +50,7 @@ captured() {
 	[ "$(tshark -n -r "$tmp/smb.pcapng" -Y "$1" 2>/dev/null | wc -l)" -ge 1 ]
 }
 tap_check "the capture holds the last exchange" \
-	wait_for 20 captured 'smb2.chain_offset == 80 && smb2.flags.response == 1'
+	wait_for 20 captured 'smb2.chain_offset == 72 && smb2.flags.response == 1'
 kill -INT "$cap"
 wait "$cap" 2>/dev/null
 cap=
@@ -63,7 +63,7 @@ n=$(tshark -n -r "$tmp/smb.pcapng" -Y 'smb2.cmd == 1 && smb2.nt_status == 0xc000
 tap_check "the SESSION_SETUP refusal decodes ($n frames)" test "$n" -ge 1
 n=$(tshark -n -r "$tmp/smb.pcapng" -Y 'smb.nt_status == 0xc00000bb && smb.flags.response == 1' 2>/dev/null | wc -l)
 tap_check "the SMB1 NEGOTIATE refusal decodes ($n frames)" test "$n" -ge 1
-n=$(tshark -n -r "$tmp/smb.pcapng" -Y 'smb2.chain_offset == 80 && smb2.flags.response == 1' 2>/dev/null | wc -l)
+n=$(tshark -n -r "$tmp/smb.pcapng" -Y 'smb2.chain_offset == 72 && smb2.flags.response == 1' 2>/dev/null | wc -l)
 tap_check "the compound response is chained at an 8-byte boundary" test "$n" -ge 1
 n=$(tshark -n -r "$tmp/smb.pcapng" -Y '_ws.malformed' 2>/dev/null | wc -l)
 tap_check "no malformed packets" test "$n" -eq 0

@@ -27,6 +27,10 @@ tap_check "START before HELLO is refused with EPERM and the extack reason" \
 	sh -c "'$probe' --kernel start-early | grep -qx 'msg=START before a successful HELLO'"
 tap_check "an unknown attribute is rejected by the strict policy (EINVAL)" \
 	sh -c "'$probe' --kernel bad-attr | grep -qx errno=EINVAL"
+tap_check "a LOGIN_REPLY from an unattached socket is EPERM" \
+	sh -c "'$probe' --kernel stray-reply | grep -qx errno=EPERM"
+tap_check "the attached peer's LOGIN_REPLY for an unknown handle is ENOENT" \
+	sh -c "'$probe' --kernel stray-reply --proto $KC_PROTO | grep -qx errno=ENOENT"
 
 kc_node_conf "$tmp" "interfaces = 127.0.0.1" "bind interfaces only = yes"
 sed -i 's/engine = user/engine = kernel/' "$tmp/node.conf"

@@ -5,7 +5,7 @@
  * protocol version so mountd's refusal can be tested.
  *
  *   kc-ipc-probe (--kernel | --socket PATH) hello [--proto N] [--hold]
- *   kc-ipc-probe (--kernel | --socket PATH) start-early | bad-attr
+ *   kc-ipc-probe (--kernel | --socket PATH) start-early | bad-attr | stray-reply
  *   kc-ipc-probe --fake-engine-proto N -s PATH
  *
  * Results are printed as "key=value" lines; the exit status is 0 when a reply
@@ -29,13 +29,15 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: kc-ipc-probe (--kernel | --socket PATH) hello [--proto N] [--hold]\n"
-		"       kc-ipc-probe (--kernel | --socket PATH) start-early | bad-attr\n"
+		"       kc-ipc-probe (--kernel | --socket PATH) start-early | bad-attr | stray-reply\n"
 		"       kc-ipc-probe --fake-engine-proto N -s PATH\n"
 		"\n"
 		"Test tool for the ksmbd-cluster engine IPC protocol. hello sends HELLO with\n"
 		"protocol version N (default: ours) and prints the reply; --hold then keeps the\n"
 		"channel open until stdin closes. start-early sends START before HELLO;\n"
-		"bad-attr sends HELLO with an attribute type the engine does not know. With\n"
+		"bad-attr sends HELLO with an attribute type the engine does not know;\n"
+		"stray-reply sends a LOGIN_REPLY nobody asked for (after HELLO when --proto\n"
+		"is given, else unattached). With\n"
 		"--fake-engine-proto it serves one HELLO on PATH as an engine of version N.\n");
 }
 
@@ -67,6 +69,19 @@ static int cmd_hello(struct kc_nlchan *ch, unsigned int proto, bool hold)
 		while (read(0, &c, 1) > 0)
 			;
 	return 0;
+}
+
+/* A LOGIN_REPLY for a handle the engine never issued. */
+static int cmd_stray_reply(struct kc_nlchan *ch)
+{
+	struct nlattr *tb[KSMBD_A_MAX + 1];
+	struct nl_msg *msg = kc_nlchan_msg(ch, KSMBD_CMD_LOGIN_REPLY, NLM_F_ACK);
+	char err[256];
+
+	if (!msg || nla_put_u32(msg, KSMBD_A_HANDLE, 0x7fffffff) ||
+	    nla_put_u32(msg, KSMBD_A_NTSTATUS, 0))
+		return 1;
+	return report(kc_nlchan_request(ch, msg, TIMEOUT_MS, tb, err, sizeof(err)), err);
 }
 
 static int cmd_simple(struct kc_nlchan *ch, bool bad_attr)
@@ -142,7 +157,7 @@ int main(int argc, char **argv)
 	};
 	unsigned int proto = KSMBD_CLUSTER_PROTO_VERSION, fake = 0;
 	const char *sock = NULL, *cmd;
-	bool kernel = false, hold = false;
+	bool kernel = false, hold = false, proto_set = false;
 	struct kc_nlchan *ch;
 	int c, ret;
 
@@ -150,7 +165,7 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'k': kernel = true; break;
 		case 's': sock = optarg; break;
-		case 'p': proto = strtoul(optarg, NULL, 0); break;
+		case 'p': proto = strtoul(optarg, NULL, 0); proto_set = true; break;
 		case 'H': hold = true; break;
 		case 'f': fake = strtoul(optarg, NULL, 0); break;
 		case 'h': usage(stdout); return 0;
@@ -175,6 +190,10 @@ int main(int argc, char **argv)
 		ret = cmd_simple(ch, false);
 	else if (!strcmp(cmd, "bad-attr"))
 		ret = cmd_simple(ch, true);
+	else if (!strcmp(cmd, "stray-reply") && proto_set)
+		ret = cmd_hello(ch, proto, false) || cmd_stray_reply(ch);
+	else if (!strcmp(cmd, "stray-reply"))
+		ret = cmd_stray_reply(ch);
 	else {
 		usage(stderr);
 		ret = 2;

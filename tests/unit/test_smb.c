@@ -10,6 +10,7 @@
 #include <cmocka.h>
 #include <asm/unaligned.h>
 #include "server.h"
+#include "session.h"
 #include "smb.h"
 #include "smb_wire.h"
 #include "../lib/mem_transport.h"
@@ -189,20 +190,37 @@ static void test_requests_before_negotiate_drop(void **state)
 	assert_int_equal(mt->writes, 0);
 }
 
-static void test_not_supported_after_negotiate(void **state)
+static void test_session_checks_after_negotiate(void **state)
 {
 	u8 buf[256];
 	size_t len;
 
 	(void)state;
 	negotiate21();
+	/* No peer to authenticate with: the leg fails, the session is gone. */
 	len = put_req(buf, 0, SMB2_SESSION_SETUP, 25, 24, 1);
 	assert_int_equal(ksmbd_smb_process(conn, buf, len), 0);
 	assert_int_equal(get_unaligned_be32(mt->out), 73);	/* 64 + 9 */
-	assert_int_equal(rsp_at(0)->status, STATUS_NOT_SUPPORTED);
+	assert_int_equal(rsp_at(0)->status, STATUS_NO_LOGON_SERVERS);
 	assert_true(rsp_at(0)->flags & SMB2_FLAGS_SERVER_TO_REDIR);
 	assert_int_equal(le16_to_cpu(rsp_at(0)->credit_request), 10);
 	assert_int_equal(get_unaligned_le16(mt->out + 4 + 64), 9);
+	assert_true(list_empty(&conn->sessions));
+	/* Commands that need a session fail without one; ECHO does not. */
+	mt->len = 0;
+	len = put_req(buf, 0, SMB2_FLUSH, 24, 24, 2);
+	assert_int_equal(ksmbd_smb_process(conn, buf, len), 0);
+	assert_int_equal(rsp_at(0)->status, STATUS_USER_SESSION_DELETED);
+	mt->len = 0;
+	len = put_req(buf, 0, SMB2_ECHO, 4, 4, 3);
+	((struct smb2_hdr *)buf)->session_id = cpu_to_le64(77);
+	assert_int_equal(ksmbd_smb_process(conn, buf, len), 0);
+	assert_int_equal(rsp_at(0)->status, STATUS_USER_SESSION_DELETED);
+	mt->len = 0;
+	len = put_req(buf, 0, SMB2_ECHO, 4, 4, 4);
+	assert_int_equal(ksmbd_smb_process(conn, buf, len), 0);
+	assert_int_equal(rsp_at(0)->status, STATUS_SUCCESS);
+	assert_int_equal(get_unaligned_be32(mt->out), 68);
 }
 
 static void test_bad_structure_size_is_invalid_parameter(void **state)
@@ -241,12 +259,15 @@ static void test_compound_responses_chain_aligned(void **state)
 	assert_int_equal(ksmbd_smb2_check_chain(buf, off), 3);
 	assert_int_equal(ksmbd_smb_process(conn, buf, off), 0);
 	assert_int_equal(mt->writes, 1);
-	/* 73-byte responses padded to 80, the last one not padded. */
-	assert_int_equal(get_unaligned_be32(mt->out), 80 + 80 + 73);
-	assert_int_equal(le32_to_cpu(rsp_at(0)->next_command), 80);
-	assert_int_equal(le64_to_cpu(rsp_at(80)->message_id), 2);
-	assert_int_equal(le32_to_cpu(rsp_at(160)->next_command), 0);
-	assert_int_equal(le64_to_cpu(rsp_at(160)->message_id), 3);
+	/* ECHO: 68 bytes padded to 72; FLUSH without a session: a 73-byte error padded to 80. */
+	assert_int_equal(get_unaligned_be32(mt->out), 72 + 80 + 68);
+	assert_int_equal(le32_to_cpu(rsp_at(0)->next_command), 72);
+	assert_int_equal(rsp_at(0)->status, STATUS_SUCCESS);
+	assert_int_equal(le64_to_cpu(rsp_at(72)->message_id), 2);
+	assert_int_equal(rsp_at(72)->status, STATUS_USER_SESSION_DELETED);
+	assert_int_equal(le32_to_cpu(rsp_at(72)->next_command), 80);
+	assert_int_equal(le32_to_cpu(rsp_at(152)->next_command), 0);
+	assert_int_equal(le64_to_cpu(rsp_at(152)->message_id), 3);
 }
 
 static void test_cancel_gets_no_response(void **state)
@@ -350,7 +371,7 @@ int main(void)
 		T(test_negotiate_311),
 		T(test_negotiate_errors),
 		T(test_requests_before_negotiate_drop),
-		T(test_not_supported_after_negotiate),
+		T(test_session_checks_after_negotiate),
 		T(test_bad_structure_size_is_invalid_parameter),
 		T(test_compound_responses_chain_aligned),
 		T(test_cancel_gets_no_response),

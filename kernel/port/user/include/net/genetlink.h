@@ -52,6 +52,19 @@ static inline struct net *genl_info_net(const struct genl_info *info)
 	return &init_net;
 }
 
+/* The attributes of a generic netlink message and their length. */
+static inline void *genlmsg_data(const struct genlmsghdr *gnlh)
+{
+	return (u8 *)gnlh + GENL_HDRLEN;
+}
+
+static inline int genlmsg_len(const struct genlmsghdr *gnlh)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)((const u8 *)gnlh - NLMSG_HDRLEN);
+
+	return nlh->nlmsg_len - GENL_HDRLEN - NLMSG_HDRLEN;
+}
+
 int genl_register_family(struct genl_family *family);
 int genl_unregister_family(const struct genl_family *family);
 

@@ -90,6 +90,8 @@ static inline void *nla_data(const struct nlattr *nla) { return (char *)nla + NL
 static inline int nla_len(const struct nlattr *nla) { return nla->nla_len - NLA_HDRLEN; }
 static inline int nla_attr_size(int payload) { return NLA_HDRLEN + payload; }
 static inline int nla_total_size(int payload) { return NLA_ALIGN(nla_attr_size(payload)); }
+/* x86-64 needs no padding attribute for 64-bit values. */
+static inline int nla_total_size_64bit(int payload) { return nla_total_size(payload); }
 
 static inline int nla_ok(const struct nlattr *nla, int remaining)
 {

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Requests from the engine to its peer (include/uapi/ksmbd_cluster.h: LOGIN,
+ * LOGOUT). Each request carries a handle; the waiter sleeps on a completion
+ * until the matching reply arrives through ksmbd_ipc_reply() or the timeout
+ * passes, so a dead or stuck peer fails the request instead of hanging it.
+ */
+#define pr_fmt(fmt) "ksmbd_cluster: " fmt
+
+#include <linux/atomic.h>
+#include <linux/completion.h>
+#include <linux/jiffies.h>
+#include <linux/kernel.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <net/genetlink.h>
+#include "ipc.h"
+#include "ipc_internal.h"
+
+#define KSMBD_IPC_TIMEOUT_MS	10000
+
+struct ksmbd_ipc_pending {
+	struct list_head node;		/* on ksmbd_ipc_pending_list */
+	u32 handle;
+	struct completion done;
+	u8 *attrs;			/* the reply's attributes, set before done */
+	int attrs_len;
+};
+
+/* Protects ksmbd_ipc_pending_list. */
+static DEFINE_MUTEX(ksmbd_ipc_pending_lock);
+static LIST_HEAD(ksmbd_ipc_pending_list);
+static atomic_t ksmbd_ipc_next_handle = ATOMIC_INIT(0);
+
+int ksmbd_ipc_reply(const struct genl_info *info)
+{
+	struct ksmbd_ipc_pending *p;
+	u32 handle;
+	int ret = -ENOENT;
+
+	if (!info->attrs[KSMBD_A_HANDLE])
+		return -EINVAL;
+	handle = nla_get_u32(info->attrs[KSMBD_A_HANDLE]);
+	mutex_lock(&ksmbd_ipc_pending_lock);
+	list_for_each_entry(p, &ksmbd_ipc_pending_list, node) {
+		if (p->handle != handle || p->attrs)
+			continue;
+		p->attrs = kmemdup(genlmsg_data(info->genlhdr), genlmsg_len(info->genlhdr),
+				   GFP_KERNEL);
+		ret = p->attrs ? 0 : -ENOMEM;
+		if (p->attrs) {
+			p->attrs_len = genlmsg_len(info->genlhdr);
+			complete(&p->done);
+		}
+		break;
+	}
+	mutex_unlock(&ksmbd_ipc_pending_lock);
+	return ret;
+}
+
+/* Send @skb (consumed) and wait for the reply to @p; the reply's attributes in @tb. */
+static int ksmbd_ipc_call(struct sk_buff *skb, struct ksmbd_ipc_pending *p,
+			  struct nlattr **tb, int maxattr)
+{
+	struct nlattr *a;
+	int ret, rem;
+
+	init_completion(&p->done);
+	p->attrs = NULL;
+	mutex_lock(&ksmbd_ipc_pending_lock);
+	list_add_tail(&p->node, &ksmbd_ipc_pending_list);
+	mutex_unlock(&ksmbd_ipc_pending_lock);
+
+	ret = ksmbd_ipc_send(skb);
+	if (!ret && !wait_for_completion_timeout(&p->done, msecs_to_jiffies(KSMBD_IPC_TIMEOUT_MS)))
+		ret = -ETIMEDOUT;
+
+	mutex_lock(&ksmbd_ipc_pending_lock);
+	list_del(&p->node);
+	mutex_unlock(&ksmbd_ipc_pending_lock);
+	if (ret) {
+		kfree(p->attrs);	/* a reply that raced the timeout */
+		p->attrs = NULL;
+		return ret;
+	}
+	/* The family policy already validated every attribute of the reply. */
+	memset(tb, 0, sizeof(*tb) * (maxattr + 1));
+	nla_for_each_attr(a, (struct nlattr *)p->attrs, p->attrs_len, rem)
+		if (nla_type(a) <= maxattr)
+			tb[nla_type(a)] = a;
+	return 0;
+}
+
+static int ksmbd_ipc_fill_login(struct nlattr **tb, struct ksmbd_login *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!tb[KSMBD_A_NTSTATUS])
+		return -EPROTO;
+	out->status = cpu_to_le32(nla_get_u32(tb[KSMBD_A_NTSTATUS]));
+	if (tb[KSMBD_A_BLOB] && nla_len(tb[KSMBD_A_BLOB])) {
+		out->blob_len = nla_len(tb[KSMBD_A_BLOB]);
+		out->blob = kmemdup(nla_data(tb[KSMBD_A_BLOB]), out->blob_len, GFP_KERNEL);
+		if (!out->blob)
+			return -ENOMEM;
+	}
+	if (tb[KSMBD_A_SESSION_KEY])
+		memcpy(out->session_key, nla_data(tb[KSMBD_A_SESSION_KEY]),
+		       KSMBD_SESSION_KEY_SIZE);
+	if (tb[KSMBD_A_USER_NAME])
+		nla_strscpy(out->user, tb[KSMBD_A_USER_NAME], sizeof(out->user));
+	if (tb[KSMBD_A_LOGIN_FLAGS])
+		out->flags = nla_get_u32(tb[KSMBD_A_LOGIN_FLAGS]);
+	return 0;
+}
+
+int ksmbd_ipc_login(u64 auth_id, const char *client, const void *blob, size_t len,
+		    struct ksmbd_login *out)
+{
+	struct nlattr *tb[KSMBD_A_MAX + 1];
+	struct ksmbd_ipc_pending p;
+	struct sk_buff *skb;
+	void *hdr;
+	int ret;
+
+	if (len > KSMBD_BLOB_MAX)
+		return -EMSGSIZE;
+	skb = genlmsg_new(nla_total_size(4) + nla_total_size_64bit(8) + nla_total_size(len) +
+			  nla_total_size(KSMBD_CLIENT_ADDR_MAX + 1), GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	p.handle = atomic_inc_return(&ksmbd_ipc_next_handle);
+	hdr = ksmbd_ipc_msg_put(skb, KSMBD_CMD_LOGIN);
+	if (!hdr || nla_put_u32(skb, KSMBD_A_HANDLE, p.handle) ||
+	    nla_put_u64_64bit(skb, KSMBD_A_AUTH_ID, auth_id, KSMBD_A_PAD) ||
+	    nla_put(skb, KSMBD_A_BLOB, len, blob) ||
+	    nla_put_string(skb, KSMBD_A_CLIENT_ADDR, client)) {
+		nlmsg_free(skb);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	ret = ksmbd_ipc_call(skb, &p, tb, KSMBD_A_MAX);
+	if (ret)
+		return ret;
+	ret = ksmbd_ipc_fill_login(tb, out);
+	kfree(p.attrs);
+	if (ret)
+		ksmbd_login_release(out);
+	return ret;
+}
+
+void ksmbd_login_release(struct ksmbd_login *l)
+{
+	kfree(l->blob);
+	memzero_explicit(l, sizeof(*l));
+}
+
+void ksmbd_ipc_logout(u64 auth_id)
+{
+	struct sk_buff *skb = genlmsg_new(nla_total_size_64bit(8), GFP_KERNEL);
+	void *hdr;
+
+	if (!skb)
+		return;
+	hdr = ksmbd_ipc_msg_put(skb, KSMBD_CMD_LOGOUT);
+	if (!hdr || nla_put_u64_64bit(skb, KSMBD_A_AUTH_ID, auth_id, KSMBD_A_PAD)) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_end(skb, hdr);
+	ksmbd_ipc_send(skb);
+}

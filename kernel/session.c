@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/* SMB2 sessions: the per-connection table and key derivation. */
+#define pr_fmt(fmt) "ksmbd_cluster: " fmt
+
+#include <linux/atomic.h>
+#include <linux/kernel.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include "conn.h"
+#include "crypto_kdf.h"
+#include "ipc.h"
+#include "session.h"
+#include "smb_wire.h"
+
+/* Session ids: a random 32-bit start, so ids differ between engine runs. */
+static atomic64_t ksmbd_next_session_id = ATOMIC64_INIT(0);
+
+static u64 ksmbd_session_new_id(void)
+{
+	u64 id;
+
+	if (!atomic64_read(&ksmbd_next_session_id)) {
+		u32 seed;
+
+		get_random_bytes(&seed, sizeof(seed));
+		atomic64_cmpxchg(&ksmbd_next_session_id, 0, (s64)seed << 16);
+	}
+	do {
+		id = atomic64_inc_return(&ksmbd_next_session_id);
+	} while (!id || id == U64_MAX);
+	return id;
+}
+
+struct ksmbd_session *ksmbd_session_new(struct ksmbd_conn *conn)
+{
+	struct ksmbd_session *sess = kzalloc(sizeof(*sess), GFP_KERNEL);
+
+	if (!sess)
+		return NULL;
+	sess->id = ksmbd_session_new_id();
+	refcount_set(&sess->refs, 2);	/* the table's and the caller's */
+	mutex_init(&sess->lock);
+	sess->state = KSMBD_SESS_IN_PROGRESS;
+	mutex_lock(&conn->sess_lock);
+	list_add_tail(&sess->node, &conn->sessions);
+	mutex_unlock(&conn->sess_lock);
+	return sess;
+}
+
+struct ksmbd_session *ksmbd_session_get(struct ksmbd_conn *conn, u64 id)
+{
+	struct ksmbd_session *sess, *found = NULL;
+
+	mutex_lock(&conn->sess_lock);
+	list_for_each_entry(sess, &conn->sessions, node) {
+		if (sess->id == id) {
+			refcount_inc(&sess->refs);
+			found = sess;
+			break;
+		}
+	}
+	mutex_unlock(&conn->sess_lock);
+	return found;
+}
+
+void ksmbd_session_put(struct ksmbd_session *sess)
+{
+	if (!refcount_dec_and_test(&sess->refs))
+		return;
+	ksmbd_ipc_logout(sess->id);
+	mutex_destroy(&sess->lock);
+	kfree_sensitive(sess);
+}
+
+void ksmbd_session_unlink(struct ksmbd_conn *conn, struct ksmbd_session *sess)
+{
+	bool linked;
+
+	mutex_lock(&conn->sess_lock);
+	linked = !list_empty(&sess->node);
+	if (linked)
+		list_del_init(&sess->node);
+	mutex_unlock(&conn->sess_lock);
+	if (linked)
+		ksmbd_session_put(sess);
+}
+
+void ksmbd_session_unlink_all(struct ksmbd_conn *conn)
+{
+	struct ksmbd_session *sess;
+
+	for (;;) {
+		mutex_lock(&conn->sess_lock);
+		sess = list_first_entry_or_null(&conn->sessions, struct ksmbd_session, node);
+		if (sess)
+			list_del_init(&sess->node);
+		mutex_unlock(&conn->sess_lock);
+		if (!sess)
+			return;
+		ksmbd_session_put(sess);
+	}
+}
+
+int ksmbd_session_derive_keys(struct ksmbd_conn *conn, struct ksmbd_session *sess)
+{
+	static const u8 cmac_label[] = "SMB2AESCMAC", cmac_ctx[] = "SmbSign";
+	static const u8 sign_label[] = "SMBSigningKey";
+
+	switch (conn->dialect) {
+	case SMB2_DIALECT_0202:
+	case SMB2_DIALECT_0210:
+		memcpy(sess->signing_key, sess->session_key, sizeof(sess->signing_key));
+		return 0;
+	case SMB2_DIALECT_0300:
+	case SMB2_DIALECT_0302:
+		return ksmbd_crypto_kdf(sess->session_key, sizeof(sess->session_key),
+					cmac_label, sizeof(cmac_label), cmac_ctx,
+					sizeof(cmac_ctx), sess->signing_key, 16);
+	default:
+		return ksmbd_crypto_kdf(sess->session_key, sizeof(sess->session_key),
+					sign_label, sizeof(sign_label), sess->preauth_hash,
+					sizeof(sess->preauth_hash), sess->signing_key, 16);
+	}
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * SMB2 sessions (MS-SMB2 3.3.1.8).
+ *
+ * Lifetime: ksmbd_session_new() links a session into its connection's list
+ * with one reference owned by that list. Lookups take a reference
+ * (ksmbd_session_get/put). ksmbd_session_unlink() (LOGOFF, a failed
+ * authentication, connection teardown) removes it from the list and drops the
+ * list's reference; the last put frees it and tells the peer to forget its
+ * authentication context. A session never outlives its connection: the
+ * connection unlinks all of its sessions before it is freed, and requests
+ * holding references finish first.
+ */
+#ifndef KSMBD_SESSION_H
+#define KSMBD_SESSION_H
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/refcount.h>
+#include <uapi/ksmbd_cluster.h>
+
+struct ksmbd_conn;
+
+enum ksmbd_session_state {
+	KSMBD_SESS_IN_PROGRESS,
+	KSMBD_SESS_VALID,
+};
+
+struct ksmbd_session {
+	u64 id;
+	struct list_head node;		/* conn->sessions, under conn->sess_lock */
+	refcount_t refs;
+	struct mutex lock;		/* serialises SESSION_SETUP legs */
+	/* Written under lock by SESSION_SETUP; read once state is VALID. */
+	enum ksmbd_session_state state;
+	u8 preauth_hash[64];
+	u8 session_key[KSMBD_SESSION_KEY_SIZE];
+	u8 signing_key[16];
+	bool signing_required;
+	bool guest, anonymous;
+	char user[KSMBD_USER_NAME_MAX + 1];
+};
+
+struct ksmbd_session *ksmbd_session_new(struct ksmbd_conn *conn);
+/* The session @id of @conn with a reference, or NULL. */
+struct ksmbd_session *ksmbd_session_get(struct ksmbd_conn *conn, u64 id);
+void ksmbd_session_put(struct ksmbd_session *sess);
+/* Remove from @conn's table (idempotent) and drop the table's reference. */
+void ksmbd_session_unlink(struct ksmbd_conn *conn, struct ksmbd_session *sess);
+/* Unlink every session of @conn (connection teardown). */
+void ksmbd_session_unlink_all(struct ksmbd_conn *conn);
+/* Derive the signing key once the session key is known (MS-SMB2 3.3.5.5.3). */
+int ksmbd_session_derive_keys(struct ksmbd_conn *conn, struct ksmbd_session *sess);
+
+#endif

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SMB2 SESSION_SETUP (MS-SMB2 3.3.5.5) and LOGOFF (3.3.5.6). The security
+ * blobs are relayed to the peer (ksmbd-mountd) one leg at a time; only the
+ * session key and the identity come back, so no password hash ever enters the
+ * engine.
+ */
+#define pr_fmt(fmt) "ksmbd_cluster: " fmt
+
+#include <linux/kernel.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include "conn.h"
+#include "ipc.h"
+#include "port.h"
+#include "server.h"
+#include "session.h"
+#include "smb2.h"
+
+static int ksmbd_preauth_add(u8 *hash, const void *msg, size_t len)
+{
+	struct kvec iov[2] = {
+		{ .iov_base = hash, .iov_len = 64 },
+		{ .iov_base = (void *)msg, .iov_len = len },
+	};
+
+	return ksmbd_crypto_hash(KSMBD_HASH_SHA512, iov, 2, hash);
+}
+
+/* The SESSION_SETUP response body for @sess with the peer's @blob. */
+static __le32 ksmbd_session_rsp(struct ksmbd_work *w, struct ksmbd_session *sess,
+				const struct ksmbd_login *login, __le32 status)
+{
+	struct smb2_sess_setup_rsp *rsp;
+	struct smb2_hdr *hdr;
+	u16 flags = 0;
+
+	rsp = ksmbd_rsp_body(w, sizeof(*rsp) + login->blob_len);
+	if (!rsp)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	hdr = (struct smb2_hdr *)w->rsp;
+	hdr->session_id = cpu_to_le64(sess->id);
+	hdr->status = status;
+	if (status == STATUS_SUCCESS) {
+		if (sess->anonymous)
+			flags |= SMB2_SESSION_FLAG_IS_NULL;
+		else if (sess->guest)
+			flags |= SMB2_SESSION_FLAG_IS_GUEST;
+	}
+	rsp->structure_size = cpu_to_le16(9);
+	rsp->session_flags = cpu_to_le16(flags);
+	rsp->security_buffer_offset = cpu_to_le16(sizeof(*hdr) + sizeof(*rsp));
+	rsp->security_buffer_length = cpu_to_le16(login->blob_len);
+	if (login->blob_len)
+		memcpy(rsp->buffer, login->blob, login->blob_len);
+	return status;
+}
+
+/* The last leg succeeded: keys, flags, and whether responses must be signed. */
+static __le32 ksmbd_session_established(struct ksmbd_work *w, struct ksmbd_session *sess,
+					const struct ksmbd_login *login, u8 client_mode)
+{
+	struct ksmbd_conn *conn = w->conn;
+	bool client_requires;
+
+	memcpy(sess->session_key, login->session_key, sizeof(sess->session_key));
+	strscpy(sess->user, login->user, sizeof(sess->user));
+	sess->guest = login->flags & KSMBD_LOGIN_GUEST;
+	sess->anonymous = login->flags & KSMBD_LOGIN_ANONYMOUS;
+	if (ksmbd_session_derive_keys(conn, sess))
+		return STATUS_INSUFFICIENT_RESOURCES;
+	client_requires = (client_mode | conn->client_security_mode) &
+			  SMB2_NEGOTIATE_SIGNING_REQUIRED;
+	sess->signing_required = !sess->guest && !sess->anonymous &&
+		(client_requires || ksmbd_server_cfg()->signing == KSMBD_SIGNING_MANDATORY);
+	sess->state = KSMBD_SESS_VALID;
+	/* MS-SMB2 3.3.5.5.3: 3.1.1 signs the final response of a real user. */
+	w->sign = sess->signing_required ||
+		  (conn->dialect == SMB2_DIALECT_0311 && !sess->guest && !sess->anonymous);
+	pr_debug("%s: session 0x%llx for %s%s\n", conn->t->peer, sess->id,
+		 sess->anonymous ? "anonymous" : sess->user, sess->guest ? " (guest)" : "");
+	return STATUS_SUCCESS;
+}
+
+/* Run one leg on @sess (locked); the status for the client. */
+static __le32 ksmbd_session_leg(struct ksmbd_work *w, struct ksmbd_session *sess,
+				const struct smb2_sess_setup_req *req, const u8 *blob, u16 len)
+{
+	struct ksmbd_conn *conn = w->conn;
+	struct ksmbd_login login;
+	__le32 status;
+	int ret;
+
+	if (conn->dialect == SMB2_DIALECT_0311 && sess->state != KSMBD_SESS_VALID &&
+	    ksmbd_preauth_add(sess->preauth_hash, w->req, w->req_len))
+		return STATUS_INSUFFICIENT_RESOURCES;
+	ret = ksmbd_ipc_login(sess->id, conn->t->peer, blob, len, &login);
+	if (ret) {
+		pr_warn("%s: authentication unavailable: %d\n", conn->t->peer, ret);
+		return STATUS_NO_LOGON_SERVERS;
+	}
+	if (login.status == STATUS_MORE_PROCESSING_REQUIRED) {
+		status = ksmbd_session_rsp(w, sess, &login, login.status);
+		if (status == login.status && conn->dialect == SMB2_DIALECT_0311 &&
+		    sess->state != KSMBD_SESS_VALID &&
+		    ksmbd_preauth_add(sess->preauth_hash, w->rsp, w->rsp_len))
+			status = STATUS_INSUFFICIENT_RESOURCES;
+	} else if (login.status == STATUS_SUCCESS) {
+		status = ksmbd_session_established(w, sess, &login, req->security_mode);
+		if (status == STATUS_SUCCESS)
+			status = ksmbd_session_rsp(w, sess, &login, STATUS_SUCCESS);
+	} else {
+		status = login.status;
+	}
+	ksmbd_login_release(&login);
+	return status;
+}
+
+__le32 ksmbd_smb2_session_setup(struct ksmbd_work *w)
+{
+	const struct smb2_sess_setup_req *req = (const void *)ksmbd_req_body(w);
+	struct ksmbd_conn *conn = w->conn;
+	u16 off = le16_to_cpu(req->security_buffer_offset);
+	u16 len = le16_to_cpu(req->security_buffer_length);
+	u64 id = le64_to_cpu(w->hdr->session_id);
+	struct ksmbd_session *sess;
+	bool fresh = false;
+	__le32 status;
+
+	if (len && !ksmbd_req_has(w, off, len))
+		return STATUS_INVALID_PARAMETER;
+	/* Multichannel is not implemented: no binding to another connection. */
+	if (req->flags & SMB2_SESSION_FLAG_BINDING)
+		return STATUS_REQUEST_NOT_ACCEPTED;
+	if (id) {
+		sess = ksmbd_session_get(conn, id);
+		if (!sess)
+			return STATUS_USER_SESSION_DELETED;
+	} else {
+		sess = ksmbd_session_new(conn);
+		if (!sess)
+			return STATUS_INSUFFICIENT_RESOURCES;
+		fresh = true;
+		memcpy(sess->preauth_hash, conn->preauth_hash, sizeof(sess->preauth_hash));
+	}
+
+	mutex_lock(&sess->lock);
+	status = ksmbd_session_leg(w, sess, req, w->req + off, len);
+	mutex_unlock(&sess->lock);
+
+	if (status == STATUS_SUCCESS && w->sign) {
+		w->sess = sess;		/* the framework signs with it, then puts it */
+		return status;
+	}
+	/* A failed first authentication removes the session (MS-SMB2 3.3.5.5.3). */
+	if (status != STATUS_SUCCESS && status != STATUS_MORE_PROCESSING_REQUIRED &&
+	    (fresh || sess->state != KSMBD_SESS_VALID))
+		ksmbd_session_unlink(conn, sess);
+	ksmbd_session_put(sess);
+	return status;
+}
+
+__le32 ksmbd_smb2_logoff(struct ksmbd_work *w)
+{
+	struct smb2_logoff *rsp;
+
+	/* The framework found a valid session for this request. */
+	rsp = ksmbd_rsp_body(w, sizeof(*rsp));
+	if (!rsp)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	rsp->structure_size = cpu_to_le16(4);
+	/* w->sess keeps it alive until the response is signed. */
+	ksmbd_session_unlink(w->conn, w->sess);
+	return STATUS_SUCCESS;
+}

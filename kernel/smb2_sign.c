@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SMB2 message signing (MS-SMB2 3.1.4.1 and 3.1.5.1): HMAC-SHA256 for 2.x,
+ * AES-CMAC for 3.0/3.0.2, and the negotiated algorithm (AES-CMAC or AES-GMAC)
+ * for 3.1.1. The signature field counts as zero; the whole PDU, compound
+ * padding included, is signed.
+ */
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include "conn.h"
+#include "port.h"
+#include "session.h"
+#include "smb2.h"
+
+static int ksmbd_smb2_mac(struct ksmbd_conn *conn, struct ksmbd_session *sess,
+			  const u8 *pdu, size_t len, u8 mac[16])
+{
+	const struct smb2_hdr *hdr = (const struct smb2_hdr *)pdu;
+	struct smb2_hdr zeroed;
+	struct kvec iov[2];
+	u8 full[32], nonce[12];
+	int ret;
+
+	memcpy(&zeroed, hdr, sizeof(zeroed));
+	memset(zeroed.signature, 0, sizeof(zeroed.signature));
+	iov[0].iov_base = &zeroed;
+	iov[0].iov_len = sizeof(zeroed);
+	iov[1].iov_base = (void *)(pdu + sizeof(zeroed));
+	iov[1].iov_len = len - sizeof(zeroed);
+
+	if (conn->dialect < SMB2_DIALECT_0300) {
+		ret = ksmbd_crypto_hmac(KSMBD_HASH_SHA256, sess->signing_key, 16, iov, 2, full);
+		memcpy(mac, full, 16);
+		memzero_explicit(full, sizeof(full));
+		return ret;
+	}
+	if (conn->dialect == SMB2_DIALECT_0311 && conn->signing_alg == SMB2_SIGNING_AES_GMAC) {
+		/* MessageId, then bit 0: sent by the server, bit 1: a CANCEL request. */
+		memcpy(nonce, &hdr->message_id, 8);
+		memset(nonce + 8, 0, 4);
+		if (hdr->flags & SMB2_FLAGS_SERVER_TO_REDIR)
+			nonce[8] |= 1;
+		else if (le16_to_cpu(hdr->command) == SMB2_CANCEL)
+			nonce[8] |= 2;
+		return ksmbd_crypto_gmac_aes128(sess->signing_key, nonce, iov, 2, mac);
+	}
+	return ksmbd_crypto_cmac_aes128(sess->signing_key, iov, 2, mac);
+}
+
+int ksmbd_smb2_sign(struct ksmbd_conn *conn, struct ksmbd_session *sess, u8 *pdu, size_t len)
+{
+	struct smb2_hdr *hdr = (struct smb2_hdr *)pdu;
+	u8 mac[16];
+	int ret;
+
+	hdr->flags |= SMB2_FLAGS_SIGNED;
+	ret = ksmbd_smb2_mac(conn, sess, pdu, len, mac);
+	if (!ret)
+		memcpy(hdr->signature, mac, sizeof(mac));
+	return ret;
+}
+
+bool ksmbd_smb2_verify(struct ksmbd_conn *conn, struct ksmbd_session *sess,
+		       const u8 *pdu, size_t len)
+{
+	const struct smb2_hdr *hdr = (const struct smb2_hdr *)pdu;
+	u8 mac[16];
+
+	if (ksmbd_smb2_mac(conn, sess, pdu, len, mac))
+		return false;
+	return !ksmbd_crypto_memneq(mac, hdr->signature, sizeof(mac));
+}

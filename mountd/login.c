@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* mountd's answers to the engine's LOGIN and LOGOUT messages (see login.h). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netlink/genl/genl.h>
+#include <uapi/ksmbd_cluster.h>
+#include "log.h"
+#include "login.h"
+
+/* NTSTATUS values mountd answers with (MS-ERREF 2.3.1). */
+#define KC_STATUS_NOT_SUPPORTED		0xc00000bbu
+
+struct mountd_login {
+	const struct kc_conf *const *confp;	/* the running configuration */
+};
+
+static struct nla_policy login_policy[KSMBD_A_MAX + 1] = {
+	[KSMBD_A_HANDLE]	= { .type = NLA_U32 },
+	[KSMBD_A_AUTH_ID]	= { .type = NLA_U64 },
+	[KSMBD_A_BLOB]		= { .type = NLA_UNSPEC, .maxlen = KSMBD_BLOB_MAX },
+	[KSMBD_A_CLIENT_ADDR]	= { .type = NLA_NUL_STRING, .maxlen = KSMBD_CLIENT_ADDR_MAX + 1 },
+};
+
+struct mountd_login *mountd_login_new(const struct kc_conf *const *confp)
+{
+	struct mountd_login *l = calloc(1, sizeof(*l));
+
+	if (l)
+		l->confp = confp;
+	return l;
+}
+
+void mountd_login_free(struct mountd_login *l)
+{
+	free(l);
+}
+
+/* One SESSION_SETUP leg: authentication is not implemented yet. */
+static int login_step(struct mountd_login *l, struct kc_nlchan *ch, struct nlattr **tb)
+{
+	unsigned int handle = nla_get_u32(tb[KSMBD_A_HANDLE]);
+	struct nl_msg *msg;
+
+	(void)l;
+	log_debug("LOGIN %u from %s: authentication is not implemented", handle,
+		  tb[KSMBD_A_CLIENT_ADDR] ? (char *)nla_data(tb[KSMBD_A_CLIENT_ADDR]) : "?");
+	msg = kc_nlchan_msg(ch, KSMBD_CMD_LOGIN_REPLY, 0);
+	if (!msg || nla_put_u32(msg, KSMBD_A_HANDLE, handle) ||
+	    nla_put_u32(msg, KSMBD_A_NTSTATUS, KC_STATUS_NOT_SUPPORTED)) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	return kc_nlchan_send(ch, msg);
+}
+
+static void login_message(struct mountd_login *l, struct kc_nlchan *ch, struct nlmsghdr *nlh)
+{
+	struct nlattr *tb[KSMBD_A_MAX + 1];
+	struct genlmsghdr *g;
+
+	if (nlh->nlmsg_type == NLMSG_ERROR) {
+		const struct nlmsgerr *err = nlmsg_data(nlh);
+
+		/* The engine gave up on a request before our answer arrived. */
+		log_debug("engine refused an answer: %s", strerror(-err->error));
+		return;
+	}
+	if (nlh->nlmsg_type != kc_nlchan_family(ch) ||
+	    genlmsg_parse(nlh, 0, tb, KSMBD_A_MAX, login_policy)) {
+		log_warnx("malformed message from the engine (type %u)", nlh->nlmsg_type);
+		return;
+	}
+	g = nlmsg_data(nlh);
+	switch (g->cmd) {
+	case KSMBD_CMD_LOGIN:
+		if (!tb[KSMBD_A_HANDLE] || !tb[KSMBD_A_AUTH_ID])
+			log_warnx("LOGIN without a handle or an authentication id");
+		else if (login_step(l, ch, tb))
+			log_warn("cannot answer LOGIN");
+		break;
+	case KSMBD_CMD_LOGOUT:
+		break;	/* no authentication context is kept yet */
+	default:
+		log_warnx("unexpected command %u from the engine", g->cmd);
+		break;
+	}
+}
+
+int mountd_login_dispatch(struct mountd_login *l, struct kc_nlchan *ch)
+{
+	struct nlmsghdr *nlh;
+	int ret;
+
+	while ((ret = kc_nlchan_next(ch, &nlh)) == 0)
+		login_message(l, ch, nlh);
+	return ret == -EAGAIN ? 0 : ret;
+}
