@@ -53,6 +53,9 @@ static const struct nla_policy ksmbd_policy[KSMBD_A_MAX + 1] = {
 	[KSMBD_A_SESSION_KEY]	= NLA_POLICY_EXACT_LEN(KSMBD_SESSION_KEY_SIZE),
 	[KSMBD_A_USER_NAME]	= { .type = NLA_NUL_STRING, .len = KSMBD_USER_NAME_MAX },
 	[KSMBD_A_LOGIN_FLAGS]	= { .type = NLA_U32 },
+	[KSMBD_A_SHARE_NAME]	= { .type = NLA_NUL_STRING, .len = KSMBD_SHARE_NAME_MAX },
+	[KSMBD_A_SHARE_PATH]	= { .type = NLA_NUL_STRING, .len = KSMBD_SHARE_PATH_MAX },
+	[KSMBD_A_SHARE_FLAGS]	= { .type = NLA_U32 },
 };
 
 static struct genl_family ksmbd_genl_family;
@@ -222,7 +225,8 @@ static int ksmbd_ipc_start(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-static int ksmbd_ipc_login_reply(struct sk_buff *skb, struct genl_info *info)
+/* LOGIN_REPLY, TREE_CONNECT_REPLY: an answer to a request of ipc_request.c. */
+static int ksmbd_ipc_peer_reply(struct sk_buff *skb, struct genl_info *info)
 {
 	bool ours;
 
@@ -230,7 +234,7 @@ static int ksmbd_ipc_login_reply(struct sk_buff *skb, struct genl_info *info)
 	ours = ksmbd_ipc_attached && ksmbd_ipc_peer == info->snd_portid;
 	mutex_unlock(&ksmbd_ipc_lock);
 	if (!ours) {
-		NL_SET_ERR_MSG(info->extack, "LOGIN_REPLY from a peer that is not attached");
+		NL_SET_ERR_MSG(info->extack, "reply from a peer that is not attached");
 		return -EPERM;
 	}
 	return ksmbd_ipc_reply(info);
@@ -271,7 +275,12 @@ static const struct genl_small_ops ksmbd_genl_ops[] = {
 	},
 	{
 		.cmd = KSMBD_CMD_LOGIN_REPLY,
-		.doit = ksmbd_ipc_login_reply,
+		.doit = ksmbd_ipc_peer_reply,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = KSMBD_CMD_TREE_CONNECT_REPLY,
+		.doit = ksmbd_ipc_peer_reply,
 		.flags = GENL_ADMIN_PERM,
 	},
 };

@@ -26,6 +26,17 @@ void ksmbd_ipc_exit(void);
 int ksmbd_ipc_login(u64 auth_id, const char *client, const void *blob, size_t len,
 		    struct ksmbd_login *out);
 void ksmbd_login_release(struct ksmbd_login *l);
+/* The peer's answer to a TREE_CONNECT (KSMBD_CMD_TREE_CONNECT_REPLY). */
+struct ksmbd_share_info {
+	__le32 status;
+	u32 flags;			/* KSMBD_SHARE_* */
+	char *path;			/* disk shares: kmalloc'd, else NULL */
+};
+
+/* Ask the peer whether the session may connect to @share; 0 or -errno as login. */
+int ksmbd_ipc_tree_connect(u64 auth_id, const char *user, u32 login_flags, const char *client,
+			   const char *share, struct ksmbd_share_info *out);
+
 /* Tell the peer it can forget authentication context @auth_id. */
 void ksmbd_ipc_logout(u64 auth_id);
 

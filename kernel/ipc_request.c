@@ -150,6 +150,52 @@ int ksmbd_ipc_login(u64 auth_id, const char *client, const void *blob, size_t le
 	return ret;
 }
 
+int ksmbd_ipc_tree_connect(u64 auth_id, const char *user, u32 login_flags, const char *client,
+			   const char *share, struct ksmbd_share_info *out)
+{
+	struct nlattr *tb[KSMBD_A_MAX + 1];
+	struct ksmbd_ipc_pending p;
+	struct sk_buff *skb;
+	void *hdr;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	skb = genlmsg_new(2 * nla_total_size(4) + nla_total_size_64bit(8) +
+			  nla_total_size(strlen(share) + 1) + nla_total_size(strlen(user) + 1) +
+			  nla_total_size(strlen(client) + 1), GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	p.handle = atomic_inc_return(&ksmbd_ipc_next_handle);
+	hdr = ksmbd_ipc_msg_put(skb, KSMBD_CMD_TREE_CONNECT);
+	if (!hdr || nla_put_u32(skb, KSMBD_A_HANDLE, p.handle) ||
+	    nla_put_u64_64bit(skb, KSMBD_A_AUTH_ID, auth_id, KSMBD_A_PAD) ||
+	    nla_put_string(skb, KSMBD_A_SHARE_NAME, share) ||
+	    nla_put_string(skb, KSMBD_A_USER_NAME, user) ||
+	    nla_put_u32(skb, KSMBD_A_LOGIN_FLAGS, login_flags) ||
+	    nla_put_string(skb, KSMBD_A_CLIENT_ADDR, client)) {
+		nlmsg_free(skb);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	ret = ksmbd_ipc_call(skb, &p, tb, KSMBD_A_MAX);
+	if (ret)
+		return ret;
+	ret = -EPROTO;
+	if (!tb[KSMBD_A_NTSTATUS])
+		goto out;
+	out->status = cpu_to_le32(nla_get_u32(tb[KSMBD_A_NTSTATUS]));
+	if (tb[KSMBD_A_SHARE_FLAGS])
+		out->flags = nla_get_u32(tb[KSMBD_A_SHARE_FLAGS]);
+	ret = 0;
+	if (tb[KSMBD_A_SHARE_PATH]) {
+		out->path = kstrdup(nla_data(tb[KSMBD_A_SHARE_PATH]), GFP_KERNEL);
+		ret = out->path ? 0 : -ENOMEM;
+	}
+out:
+	kfree(p.attrs);
+	return ret;
+}
+
 void ksmbd_login_release(struct ksmbd_login *l)
 {
 	kfree(l->blob);

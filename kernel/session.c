@@ -11,6 +11,7 @@
 #include "crypto_kdf.h"
 #include "ipc.h"
 #include "session.h"
+#include "tree.h"
 #include "smb_wire.h"
 
 /* Session ids: a random 32-bit start, so ids differ between engine runs. */
@@ -41,6 +42,8 @@ struct ksmbd_session *ksmbd_session_new(struct ksmbd_conn *conn)
 	sess->id = ksmbd_session_new_id();
 	refcount_set(&sess->refs, 2);	/* the table's and the caller's */
 	mutex_init(&sess->lock);
+	mutex_init(&sess->tree_lock);
+	INIT_LIST_HEAD(&sess->trees);
 	sess->state = KSMBD_SESS_IN_PROGRESS;
 	mutex_lock(&conn->sess_lock);
 	list_add_tail(&sess->node, &conn->sessions);
@@ -68,7 +71,9 @@ void ksmbd_session_put(struct ksmbd_session *sess)
 {
 	if (!refcount_dec_and_test(&sess->refs))
 		return;
+	ksmbd_tree_unlink_all(sess);
 	ksmbd_ipc_logout(sess->id);
+	mutex_destroy(&sess->tree_lock);
 	mutex_destroy(&sess->lock);
 	kfree_sensitive(sess);
 }

@@ -39,6 +39,10 @@ struct ksmbd_session {
 	bool signing_required;
 	bool guest, anonymous;
 	char user[KSMBD_USER_NAME_MAX + 1];
+
+	struct mutex tree_lock;		/* protects trees and next_tree_id */
+	struct list_head trees;		/* struct ksmbd_tree, see tree.h */
+	u32 next_tree_id;
 };
 
 struct ksmbd_session *ksmbd_session_new(struct ksmbd_conn *conn);

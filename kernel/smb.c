@@ -13,6 +13,7 @@
 #include <asm/unaligned.h>
 #include "conn.h"
 #include "session.h"
+#include "tree.h"
 #include "smb.h"
 #include "smb2.h"
 #include "smb_wire.h"
@@ -89,6 +90,8 @@ static const ksmbd_smb2_handler ksmbd_smb2_handlers[SMB2_NR_COMMANDS] = {
 	[SMB2_SESSION_SETUP]	= ksmbd_smb2_session_setup,
 	[SMB2_LOGOFF]		= ksmbd_smb2_logoff,
 	[SMB2_ECHO]		= ksmbd_smb2_echo,
+	[SMB2_TREE_CONNECT]	= ksmbd_smb2_tree_connect,
+	[SMB2_TREE_DISCONNECT]	= ksmbd_smb2_tree_disconnect,
 };
 
 void *ksmbd_rsp_body(struct ksmbd_work *w, size_t body_len)
@@ -155,7 +158,11 @@ static __le32 ksmbd_smb2_check_session(struct ksmbd_work *w, u16 command)
 	if (!signed_req && sess->signing_required)
 		return STATUS_ACCESS_DENIED;
 	w->sign = signed_req || sess->signing_required;
-	return STATUS_SUCCESS;
+	/* Everything but these works on a tree connect (3.3.5.2.11). */
+	if (command == SMB2_TREE_CONNECT || command == SMB2_LOGOFF || command == SMB2_ECHO)
+		return STATUS_SUCCESS;
+	w->tree = ksmbd_tree_get(sess, le32_to_cpu(w->hdr->tree_id));
+	return w->tree ? STATUS_SUCCESS : STATUS_NETWORK_NAME_DELETED;
 }
 
 /* Check the request's StructureSize and run its handler; 0 or -errno (drop). */
@@ -265,6 +272,8 @@ static int ksmbd_smb2_process(struct ksmbd_conn *conn, const u8 *buf, size_t len
 		ret = ksmbd_smb2_reply(conn, works, nw, total);
 	for (i = 0; i < n; i++) {
 		kfree(works[i].rsp);
+		if (works[i].tree)
+			ksmbd_tree_put(works[i].tree);
 		if (works[i].sess)
 			ksmbd_session_put(works[i].sess);
 	}

@@ -15,6 +15,7 @@
 
 struct ksmbd_conn;
 struct ksmbd_session;
+struct ksmbd_tree;
 
 struct ksmbd_work {
 	struct ksmbd_conn *conn;
@@ -25,6 +26,7 @@ struct ksmbd_work {
 	size_t rsp_len;
 	u16 credits;			/* granted in the response header */
 	struct ksmbd_session *sess;	/* the request's session (a reference), or NULL */
+	struct ksmbd_tree *tree;	/* the request's tree connect (a reference), or NULL */
 	bool sign;			/* sign the response with sess's key */
 };
 
@@ -54,6 +56,8 @@ __le32 ksmbd_smb2_negotiate(struct ksmbd_work *w);
 __le32 ksmbd_smb2_session_setup(struct ksmbd_work *w);
 __le32 ksmbd_smb2_logoff(struct ksmbd_work *w);
 __le32 ksmbd_smb2_echo(struct ksmbd_work *w);
+__le32 ksmbd_smb2_tree_connect(struct ksmbd_work *w);
+__le32 ksmbd_smb2_tree_disconnect(struct ksmbd_work *w);
 
 /* Sign the PDU @pdu of @len bytes (compound padding included) in place. */
 int ksmbd_smb2_sign(struct ksmbd_conn *conn, struct ksmbd_session *sess, u8 *pdu, size_t len);

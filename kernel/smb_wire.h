@@ -177,6 +177,35 @@ struct smb2_logoff {
 	__le16 reserved;
 } __packed;
 
+/* MS-SMB2 2.2.9 */
+struct smb2_tree_connect_req {
+	__le16 structure_size;	/* 9 */
+	__le16 flags;
+	__le16 path_offset;
+	__le16 path_length;
+	u8 buffer[];
+} __packed;
+
+#define SMB2_TREE_CONNECT_FLAG_EXTENSION_PRESENT 0x0004
+
+/* MS-SMB2 2.2.10 */
+struct smb2_tree_connect_rsp {
+	__le16 structure_size;	/* 16 */
+	u8 share_type;
+	u8 reserved;
+	__le32 share_flags;
+	__le32 capabilities;
+	__le32 maximal_access;
+} __packed;
+
+#define SMB2_SHARE_TYPE_DISK		0x01
+#define SMB2_SHARE_TYPE_PIPE		0x02
+#define SMB2_SHAREFLAG_NO_CACHING	0x00000030
+
+/* MS-SMB2 2.2.13.1.1 access masks */
+#define FILE_ALL_ACCESS			0x001f01ff
+#define FILE_GENERIC_READ_EXECUTE	0x001200a9
+
 /* MS-SMB 2.2.3.1: the SMB1 header. */
 struct smb1_hdr {
 	__le32 protocol_id;
@@ -211,5 +240,8 @@ struct smb1_hdr {
 #define STATUS_LOGON_FAILURE		cpu_to_le32(0xc000006d)
 #define STATUS_NO_LOGON_SERVERS		cpu_to_le32(0xc000005e)
 #define STATUS_REQUEST_NOT_ACCEPTED	cpu_to_le32(0xc00000d0)
+#define STATUS_BAD_NETWORK_NAME		cpu_to_le32(0xc00000cc)
+#define STATUS_NETWORK_NAME_DELETED	cpu_to_le32(0xc00000c9)
+#define STATUS_INTERNAL_ERROR		cpu_to_le32(0xc00000e5)
 
 #endif

@@ -7,6 +7,7 @@
 #include <uapi/ksmbd_cluster.h>
 #include "log.h"
 #include "login.h"
+#include "shares.h"
 
 /* NTSTATUS values mountd answers with (MS-ERREF 2.3.1). */
 #define KC_STATUS_NOT_SUPPORTED		0xc00000bbu
@@ -20,6 +21,9 @@ static struct nla_policy login_policy[KSMBD_A_MAX + 1] = {
 	[KSMBD_A_AUTH_ID]	= { .type = NLA_U64 },
 	[KSMBD_A_BLOB]		= { .type = NLA_UNSPEC, .maxlen = KSMBD_BLOB_MAX },
 	[KSMBD_A_CLIENT_ADDR]	= { .type = NLA_NUL_STRING, .maxlen = KSMBD_CLIENT_ADDR_MAX + 1 },
+	[KSMBD_A_SHARE_NAME]	= { .type = NLA_NUL_STRING, .maxlen = KSMBD_SHARE_NAME_MAX + 1 },
+	[KSMBD_A_USER_NAME]	= { .type = NLA_NUL_STRING, .maxlen = KSMBD_USER_NAME_MAX + 1 },
+	[KSMBD_A_LOGIN_FLAGS]	= { .type = NLA_U32 },
 };
 
 struct mountd_login *mountd_login_new(const struct kc_conf *const *confp)
@@ -54,6 +58,30 @@ static int login_step(struct mountd_login *l, struct kc_nlchan *ch, struct nlatt
 	return kc_nlchan_send(ch, msg);
 }
 
+/* TREE_CONNECT: the configuration decides. */
+static int tree_connect(struct mountd_login *l, struct kc_nlchan *ch, struct nlattr **tb)
+{
+	unsigned int handle = nla_get_u32(tb[KSMBD_A_HANDLE]);
+	const char *share = nla_data(tb[KSMBD_A_SHARE_NAME]);
+	const char *user = tb[KSMBD_A_USER_NAME] ? nla_data(tb[KSMBD_A_USER_NAME]) : "";
+	unsigned int flags = tb[KSMBD_A_LOGIN_FLAGS] ? nla_get_u32(tb[KSMBD_A_LOGIN_FLAGS]) : 0;
+	struct kc_share_grant g;
+	struct nl_msg *msg;
+
+	kc_share_check(*l->confp, share, user, flags & KSMBD_LOGIN_GUEST,
+		       flags & KSMBD_LOGIN_ANONYMOUS, &g);
+	log_debug("TREE_CONNECT %s by '%s': 0x%08x", share, user, g.status);
+	msg = kc_nlchan_msg(ch, KSMBD_CMD_TREE_CONNECT_REPLY, 0);
+	if (!msg || nla_put_u32(msg, KSMBD_A_HANDLE, handle) ||
+	    nla_put_u32(msg, KSMBD_A_NTSTATUS, g.status) ||
+	    nla_put_u32(msg, KSMBD_A_SHARE_FLAGS, g.flags) ||
+	    (g.path && nla_put_string(msg, KSMBD_A_SHARE_PATH, g.path))) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	return kc_nlchan_send(ch, msg);
+}
+
 static void login_message(struct mountd_login *l, struct kc_nlchan *ch, struct nlmsghdr *nlh)
 {
 	struct nlattr *tb[KSMBD_A_MAX + 1];
@@ -78,6 +106,12 @@ static void login_message(struct mountd_login *l, struct kc_nlchan *ch, struct n
 			log_warnx("LOGIN without a handle or an authentication id");
 		else if (login_step(l, ch, tb))
 			log_warn("cannot answer LOGIN");
+		break;
+	case KSMBD_CMD_TREE_CONNECT:
+		if (!tb[KSMBD_A_HANDLE] || !tb[KSMBD_A_SHARE_NAME])
+			log_warnx("TREE_CONNECT without a handle or a share name");
+		else if (tree_connect(l, ch, tb))
+			log_warn("cannot answer TREE_CONNECT");
 		break;
 	case KSMBD_CMD_LOGOUT:
 		break;	/* no authentication context is kept yet */

@@ -78,6 +78,21 @@
  *
  * KSMBD_CMD_LOGOUT: engine -> peer, no reply: KSMBD_A_AUTH_ID whose
  *	authentication context (finished or not) can be forgotten.
+ *
+ * KSMBD_CMD_TREE_CONNECT: engine -> peer, a TREE_CONNECT to check against
+ *	the share configuration; answered by TREE_CONNECT_REPLY like LOGIN.
+ *	Message:  KSMBD_A_HANDLE, KSMBD_A_AUTH_ID (the session),
+ *		  KSMBD_A_SHARE_NAME (string, UTF-8, at most
+ *		  KSMBD_SHARE_NAME_MAX bytes), KSMBD_A_USER_NAME (the session's
+ *		  user, empty when anonymous), KSMBD_A_LOGIN_FLAGS,
+ *		  KSMBD_A_CLIENT_ADDR.
+ *
+ * KSMBD_CMD_TREE_CONNECT_REPLY [admin]: peer -> engine.
+ *	Request:  KSMBD_A_HANDLE, KSMBD_A_NTSTATUS (STATUS_SUCCESS,
+ *		  STATUS_BAD_NETWORK_NAME, STATUS_ACCESS_DENIED, ...), and on
+ *		  success KSMBD_A_SHARE_FLAGS (u32, KSMBD_SHARE_*) and, for disk
+ *		  shares, KSMBD_A_SHARE_PATH (string, absolute, at most
+ *		  KSMBD_SHARE_PATH_MAX bytes).
  */
 #ifndef _UAPI_KSMBD_CLUSTER_H
 #define _UAPI_KSMBD_CLUSTER_H
@@ -94,6 +109,8 @@ enum ksmbd_cluster_cmd {
 	KSMBD_CMD_LOGIN,
 	KSMBD_CMD_LOGIN_REPLY,
 	KSMBD_CMD_LOGOUT,
+	KSMBD_CMD_TREE_CONNECT,
+	KSMBD_CMD_TREE_CONNECT_REPLY,
 	__KSMBD_CMD_MAX
 };
 #define KSMBD_CMD_MAX (__KSMBD_CMD_MAX - 1)
@@ -125,6 +142,9 @@ enum ksmbd_cluster_attr {
 	KSMBD_A_USER_NAME,
 	KSMBD_A_LOGIN_FLAGS,
 	KSMBD_A_PAD,
+	KSMBD_A_SHARE_NAME,
+	KSMBD_A_SHARE_PATH,
+	KSMBD_A_SHARE_FLAGS,
 	__KSMBD_A_MAX
 };
 #define KSMBD_A_MAX (__KSMBD_A_MAX - 1)
@@ -143,6 +163,12 @@ enum ksmbd_cluster_attr {
 
 #define KSMBD_LOGIN_GUEST		0x1
 #define KSMBD_LOGIN_ANONYMOUS		0x2
+
+#define KSMBD_SHARE_NAME_MAX		255
+#define KSMBD_SHARE_PATH_MAX		4095
+
+#define KSMBD_SHARE_READONLY		0x1
+#define KSMBD_SHARE_IPC			0x2
 
 enum ksmbd_engine_kind {
 	KSMBD_ENGINE_KERNEL = 1,

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* UTF-16LE (the wire's strings) <-> UTF-8 (the filesystem's and mountd's). */
+#ifndef KSMBD_UNICODE_H
+#define KSMBD_UNICODE_H
+
+#include <linux/types.h>
+
+/*
+ * Convert @len bytes of UTF-16LE into NUL-terminated UTF-8 in @out (@size
+ * bytes). Returns the UTF-8 length, -EINVAL for an odd length, an unpaired
+ * surrogate or a NUL character, -ENAMETOOLONG when @out is too small.
+ */
+int ksmbd_utf16_to_utf8(const u8 *in, size_t len, char *out, size_t size);
+
+#endif
