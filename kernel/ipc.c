@@ -56,6 +56,10 @@ static const struct nla_policy ksmbd_policy[KSMBD_A_MAX + 1] = {
 	[KSMBD_A_SHARE_NAME]	= { .type = NLA_NUL_STRING, .len = KSMBD_SHARE_NAME_MAX },
 	[KSMBD_A_SHARE_PATH]	= { .type = NLA_NUL_STRING, .len = KSMBD_SHARE_PATH_MAX },
 	[KSMBD_A_SHARE_FLAGS]	= { .type = NLA_U32 },
+	[KSMBD_A_PIPE_ID]	= { .type = NLA_U64 },
+	[KSMBD_A_PIPE_OP]	= NLA_POLICY_RANGE(NLA_U8, KSMBD_PIPE_OPEN, KSMBD_PIPE_CLOSE),
+	[KSMBD_A_PIPE_NAME]	= { .type = NLA_NUL_STRING, .len = KSMBD_SHARE_NAME_MAX },
+	[KSMBD_A_PIPE_MAX]	= { .type = NLA_U32 },
 };
 
 static struct genl_family ksmbd_genl_family;
@@ -225,7 +229,7 @@ static int ksmbd_ipc_start(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-/* LOGIN_REPLY, TREE_CONNECT_REPLY: an answer to a request of ipc_request.c. */
+/* LOGIN_REPLY, TREE_CONNECT_REPLY, PIPE_REPLY: an answer to a request of ipc_request.c. */
 static int ksmbd_ipc_peer_reply(struct sk_buff *skb, struct genl_info *info)
 {
 	bool ours;
@@ -280,6 +284,11 @@ static const struct genl_small_ops ksmbd_genl_ops[] = {
 	},
 	{
 		.cmd = KSMBD_CMD_TREE_CONNECT_REPLY,
+		.doit = ksmbd_ipc_peer_reply,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = KSMBD_CMD_PIPE_REPLY,
 		.doit = ksmbd_ipc_peer_reply,
 		.flags = GENL_ADMIN_PERM,
 	},

@@ -37,6 +37,21 @@ struct ksmbd_share_info {
 int ksmbd_ipc_tree_connect(u64 auth_id, const char *user, u32 login_flags, const char *client,
 			   const char *share, struct ksmbd_share_info *out);
 
+/* The peer's answer to a pipe operation (KSMBD_CMD_PIPE_REPLY). */
+struct ksmbd_pipe_result {
+	__le32 status;
+	u8 *data;			/* kmalloc'd, or NULL */
+	u32 len;
+};
+
+/*
+ * One operation @op on pipe @pipe_id of session @auth_id: @name for OPEN,
+ * @in/@in_len for WRITE and TRANSACT, @max for READ and TRANSACT. 0 or
+ * -errno as ksmbd_ipc_login().
+ */
+int ksmbd_ipc_pipe(u64 auth_id, u64 pipe_id, u8 op, const char *name, const void *in,
+		   u32 in_len, u32 max, struct ksmbd_pipe_result *out);
+
 /* Tell the peer it can forget authentication context @auth_id. */
 void ksmbd_ipc_logout(u64 auth_id);
 

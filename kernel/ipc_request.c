@@ -196,6 +196,54 @@ out:
 	return ret;
 }
 
+int ksmbd_ipc_pipe(u64 auth_id, u64 pipe_id, u8 op, const char *name, const void *in,
+		   u32 in_len, u32 max, struct ksmbd_pipe_result *out)
+{
+	struct nlattr *tb[KSMBD_A_MAX + 1];
+	struct ksmbd_ipc_pending p;
+	struct sk_buff *skb;
+	void *hdr;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if (in_len > KSMBD_BLOB_MAX)
+		return -EMSGSIZE;
+	skb = genlmsg_new(3 * nla_total_size(4) + 2 * nla_total_size_64bit(8) +
+			  nla_total_size(name ? strlen(name) + 1 : 0) + nla_total_size(in_len),
+			  GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	p.handle = atomic_inc_return(&ksmbd_ipc_next_handle);
+	hdr = ksmbd_ipc_msg_put(skb, KSMBD_CMD_PIPE);
+	if (!hdr || nla_put_u32(skb, KSMBD_A_HANDLE, p.handle) ||
+	    nla_put_u64_64bit(skb, KSMBD_A_AUTH_ID, auth_id, KSMBD_A_PAD) ||
+	    nla_put_u64_64bit(skb, KSMBD_A_PIPE_ID, pipe_id, KSMBD_A_PAD) ||
+	    nla_put_u8(skb, KSMBD_A_PIPE_OP, op) ||
+	    (name && nla_put_string(skb, KSMBD_A_PIPE_NAME, name)) ||
+	    (in && nla_put(skb, KSMBD_A_BLOB, in_len, in)) ||
+	    (max && nla_put_u32(skb, KSMBD_A_PIPE_MAX, max))) {
+		nlmsg_free(skb);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	ret = ksmbd_ipc_call(skb, &p, tb, KSMBD_A_MAX);
+	if (ret)
+		return ret;
+	ret = -EPROTO;
+	if (!tb[KSMBD_A_NTSTATUS])
+		goto out;
+	out->status = cpu_to_le32(nla_get_u32(tb[KSMBD_A_NTSTATUS]));
+	ret = 0;
+	if (tb[KSMBD_A_BLOB] && nla_len(tb[KSMBD_A_BLOB])) {
+		out->len = nla_len(tb[KSMBD_A_BLOB]);
+		out->data = kmemdup(nla_data(tb[KSMBD_A_BLOB]), out->len, GFP_KERNEL);
+		ret = out->data ? 0 : -ENOMEM;
+	}
+out:
+	kfree(p.attrs);
+	return ret;
+}
+
 void ksmbd_login_release(struct ksmbd_login *l)
 {
 	kfree(l->blob);

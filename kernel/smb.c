@@ -92,6 +92,11 @@ static const ksmbd_smb2_handler ksmbd_smb2_handlers[SMB2_NR_COMMANDS] = {
 	[SMB2_ECHO]		= ksmbd_smb2_echo,
 	[SMB2_TREE_CONNECT]	= ksmbd_smb2_tree_connect,
 	[SMB2_TREE_DISCONNECT]	= ksmbd_smb2_tree_disconnect,
+	[SMB2_CREATE]		= ksmbd_smb2_create,
+	[SMB2_CLOSE]		= ksmbd_smb2_close,
+	[SMB2_READ]		= ksmbd_smb2_read,
+	[SMB2_WRITE]		= ksmbd_smb2_write,
+	[SMB2_IOCTL]		= ksmbd_smb2_ioctl,
 };
 
 void *ksmbd_rsp_body(struct ksmbd_work *w, size_t body_len)
@@ -129,7 +134,8 @@ static int ksmbd_smb2_error(struct ksmbd_work *w, __le32 status)
 /* Statuses whose responses carry the command's own body, not an error body. */
 static bool ksmbd_status_has_body(__le32 status)
 {
-	return status == STATUS_SUCCESS || status == STATUS_MORE_PROCESSING_REQUIRED;
+	return status == STATUS_SUCCESS || status == STATUS_MORE_PROCESSING_REQUIRED ||
+	       status == STATUS_BUFFER_OVERFLOW;
 }
 
 /*

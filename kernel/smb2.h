@@ -58,6 +58,11 @@ __le32 ksmbd_smb2_logoff(struct ksmbd_work *w);
 __le32 ksmbd_smb2_echo(struct ksmbd_work *w);
 __le32 ksmbd_smb2_tree_connect(struct ksmbd_work *w);
 __le32 ksmbd_smb2_tree_disconnect(struct ksmbd_work *w);
+__le32 ksmbd_smb2_create(struct ksmbd_work *w);
+__le32 ksmbd_smb2_close(struct ksmbd_work *w);
+__le32 ksmbd_smb2_read(struct ksmbd_work *w);
+__le32 ksmbd_smb2_write(struct ksmbd_work *w);
+__le32 ksmbd_smb2_ioctl(struct ksmbd_work *w);
 
 /* Sign the PDU @pdu of @len bytes (compound padding included) in place. */
 int ksmbd_smb2_sign(struct ksmbd_conn *conn, struct ksmbd_session *sess, u8 *pdu, size_t len);

@@ -206,6 +206,149 @@ struct smb2_tree_connect_rsp {
 #define FILE_ALL_ACCESS			0x001f01ff
 #define FILE_GENERIC_READ_EXECUTE	0x001200a9
 
+/* MS-SMB2 2.2.13 */
+struct smb2_create_req {
+	__le16 structure_size;	/* 57 */
+	u8 security_flags;
+	u8 requested_oplock_level;
+	__le32 impersonation_level;
+	__le64 smb_create_flags;
+	__le64 reserved;
+	__le32 desired_access;
+	__le32 file_attributes;
+	__le32 share_access;
+	__le32 create_disposition;
+	__le32 create_options;
+	__le16 name_offset;
+	__le16 name_length;
+	__le32 create_contexts_offset;
+	__le32 create_contexts_length;
+	u8 buffer[];
+} __packed;
+
+/* MS-SMB2 2.2.14 */
+struct smb2_create_rsp {
+	__le16 structure_size;	/* 89 */
+	u8 oplock_level;
+	u8 flags;
+	__le32 create_action;
+	__le64 creation_time;
+	__le64 last_access_time;
+	__le64 last_write_time;
+	__le64 change_time;
+	__le64 allocation_size;
+	__le64 end_of_file;
+	__le32 file_attributes;
+	__le32 reserved2;
+	__le64 persistent_id;
+	__le64 volatile_id;
+	__le32 create_contexts_offset;
+	__le32 create_contexts_length;
+	u8 buffer[];
+} __packed;
+
+#define FILE_OPENED			0x00000001
+#define FILE_ATTRIBUTE_NORMAL		0x00000080
+
+/* MS-SMB2 2.2.15 */
+struct smb2_close_req {
+	__le16 structure_size;	/* 24 */
+	__le16 flags;
+	__le32 reserved;
+	__le64 persistent_id;
+	__le64 volatile_id;
+} __packed;
+
+/* MS-SMB2 2.2.16 */
+struct smb2_close_rsp {
+	__le16 structure_size;	/* 60 */
+	__le16 flags;
+	__le32 reserved;
+	__le64 creation_time;
+	__le64 last_access_time;
+	__le64 last_write_time;
+	__le64 change_time;
+	__le64 allocation_size;
+	__le64 end_of_file;
+	__le32 file_attributes;
+} __packed;
+
+/* MS-SMB2 2.2.19 */
+struct smb2_read_req {
+	__le16 structure_size;	/* 49 */
+	u8 padding;
+	u8 flags;
+	__le32 length;
+	__le64 offset;
+	__le64 persistent_id;
+	__le64 volatile_id;
+	__le32 minimum_count;
+	__le32 channel;
+	__le32 remaining_bytes;
+	__le16 read_channel_info_offset;
+	__le16 read_channel_info_length;
+	u8 buffer[];
+} __packed;
+
+/* MS-SMB2 2.2.20 */
+struct smb2_read_rsp {
+	__le16 structure_size;	/* 17 */
+	u8 data_offset;
+	u8 reserved;
+	__le32 data_length;
+	__le32 data_remaining;
+	__le32 reserved2;
+	u8 buffer[];
+} __packed;
+
+/* MS-SMB2 2.2.21 */
+struct smb2_write_req {
+	__le16 structure_size;	/* 49 */
+	__le16 data_offset;
+	__le32 length;
+	__le64 offset;
+	__le64 persistent_id;
+	__le64 volatile_id;
+	__le32 channel;
+	__le32 remaining_bytes;
+	__le16 write_channel_info_offset;
+	__le16 write_channel_info_length;
+	__le32 flags;
+	u8 buffer[];
+} __packed;
+
+/* MS-SMB2 2.2.22 */
+struct smb2_write_rsp {
+	__le16 structure_size;	/* 17 */
+	__le16 reserved;
+	__le32 count;
+	__le32 remaining;
+	__le16 write_channel_info_offset;
+	__le16 write_channel_info_length;
+} __packed;
+
+/* MS-SMB2 2.2.31 and 2.2.32 share this layout. */
+struct smb2_ioctl {
+	__le16 structure_size;	/* 57 request, 49 response */
+	__le16 reserved;
+	__le32 ctl_code;
+	__le64 persistent_id;
+	__le64 volatile_id;
+	__le32 input_offset;
+	__le32 input_count;
+	__le32 max_input_response;	/* response: OutputOffset */
+	__le32 output_offset;		/* response: OutputCount */
+	__le32 output_count;		/* response: Flags */
+	__le32 max_output_response;	/* response: Reserved2 */
+	__le32 flags;
+	__le32 reserved2;
+	u8 buffer[];
+} __packed;
+
+#define SMB2_0_IOCTL_IS_FSCTL		0x00000001
+#define FSCTL_PIPE_TRANSCEIVE		0x0011c017
+#define FSCTL_VALIDATE_NEGOTIATE_INFO	0x00140204
+
 /* MS-SMB 2.2.3.1: the SMB1 header. */
 struct smb1_hdr {
 	__le32 protocol_id;
@@ -243,5 +386,10 @@ struct smb1_hdr {
 #define STATUS_BAD_NETWORK_NAME		cpu_to_le32(0xc00000cc)
 #define STATUS_NETWORK_NAME_DELETED	cpu_to_le32(0xc00000c9)
 #define STATUS_INTERNAL_ERROR		cpu_to_le32(0xc00000e5)
+#define STATUS_FILE_CLOSED		cpu_to_le32(0xc0000128)
+#define STATUS_BUFFER_OVERFLOW		cpu_to_le32(0x80000005)
+#define STATUS_OBJECT_NAME_NOT_FOUND	cpu_to_le32(0xc0000034)
+#define STATUS_INVALID_DEVICE_REQUEST	cpu_to_le32(0xc0000010)
+#define STATUS_PIPE_BROKEN		cpu_to_le32(0xc000014b)
 
 #endif

@@ -3,6 +3,7 @@
 #include <linux/kernel.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include "file.h"
 #include "port.h"
 #include "session.h"
 #include "tree.h"
@@ -19,6 +20,8 @@ int ksmbd_tree_new(struct ksmbd_session *sess, const char *name, u32 flags,
 	strcpy(tree->name, name);
 	tree->flags = flags;
 	refcount_set(&tree->refs, 2);	/* the list's and the caller's */
+	mutex_init(&tree->file_lock);
+	INIT_LIST_HEAD(&tree->files);
 	if (path) {
 		ret = ksmbd_vfs_root_open(path, &tree->root);
 		if (ret) {
@@ -59,6 +62,7 @@ void ksmbd_tree_put(struct ksmbd_tree *tree)
 		return;
 	if (tree->root)
 		ksmbd_vfs_root_close(tree->root);
+	mutex_destroy(&tree->file_lock);
 	kfree(tree);
 }
 
@@ -71,8 +75,10 @@ void ksmbd_tree_unlink(struct ksmbd_session *sess, struct ksmbd_tree *tree)
 	if (linked)
 		list_del_init(&tree->node);
 	mutex_unlock(&sess->tree_lock);
-	if (linked)
+	if (linked) {
+		ksmbd_file_unlink_all(tree);
 		ksmbd_tree_put(tree);
+	}
 }
 
 void ksmbd_tree_unlink_all(struct ksmbd_session *sess)
@@ -87,6 +93,7 @@ void ksmbd_tree_unlink_all(struct ksmbd_session *sess)
 		mutex_unlock(&sess->tree_lock);
 		if (!tree)
 			return;
+		ksmbd_file_unlink_all(tree);
 		ksmbd_tree_put(tree);
 	}
 }

@@ -5,13 +5,14 @@
  * Lifetime: a tree is linked into its session's list with one reference owned
  * by that list; requests that name it hold another (ksmbd_tree_get/put).
  * TREE_DISCONNECT unlinks it; the session, when it is freed, unlinks the rest
- * (no request can hold one then: requests also hold the session). The last put
- * closes the share root.
+ * (no request can hold one then: requests also hold the session). Unlinking
+ * closes the tree's opens; the last put closes the share root.
  */
 #ifndef KSMBD_TREE_H
 #define KSMBD_TREE_H
 
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/refcount.h>
 #include <linux/types.h>
 
@@ -24,6 +25,8 @@ struct ksmbd_tree {
 	refcount_t refs;
 	u32 flags;			/* KSMBD_SHARE_* */
 	struct ksmbd_vfs_root *root;	/* disk shares; NULL for IPC$ */
+	struct mutex file_lock;		/* protects files */
+	struct list_head files;		/* struct ksmbd_file, see file.h */
 	char name[];
 };
 

@@ -93,6 +93,22 @@
  *		  success KSMBD_A_SHARE_FLAGS (u32, KSMBD_SHARE_*) and, for disk
  *		  shares, KSMBD_A_SHARE_PATH (string, absolute, at most
  *		  KSMBD_SHARE_PATH_MAX bytes).
+ *
+ * KSMBD_CMD_PIPE: engine -> peer, one operation on a named pipe of IPC$
+ *	(DCE/RPC served by the peer); answered by PIPE_REPLY like LOGIN.
+ *	Message:  KSMBD_A_HANDLE, KSMBD_A_AUTH_ID (the session),
+ *		  KSMBD_A_PIPE_ID (u64, chosen by the engine at OPEN),
+ *		  KSMBD_A_PIPE_OP (u8, enum ksmbd_pipe_op), and per operation:
+ *		  OPEN: KSMBD_A_PIPE_NAME (string, at most KSMBD_SHARE_NAME_MAX);
+ *		  WRITE: KSMBD_A_BLOB; READ: KSMBD_A_PIPE_MAX (u32, bytes wanted);
+ *		  TRANSACT: KSMBD_A_BLOB and KSMBD_A_PIPE_MAX; CLOSE: nothing.
+ *
+ * KSMBD_CMD_PIPE_REPLY [admin]: peer -> engine.
+ *	Request:  KSMBD_A_HANDLE, KSMBD_A_NTSTATUS (STATUS_SUCCESS,
+ *		  STATUS_BUFFER_OVERFLOW when the message continues,
+ *		  STATUS_OBJECT_NAME_NOT_FOUND for an unknown pipe,
+ *		  STATUS_PIPE_EMPTY, STATUS_PIPE_BUSY, STATUS_PIPE_BROKEN, ...),
+ *		  KSMBD_A_BLOB (data read, READ and TRANSACT).
  */
 #ifndef _UAPI_KSMBD_CLUSTER_H
 #define _UAPI_KSMBD_CLUSTER_H
@@ -111,6 +127,8 @@ enum ksmbd_cluster_cmd {
 	KSMBD_CMD_LOGOUT,
 	KSMBD_CMD_TREE_CONNECT,
 	KSMBD_CMD_TREE_CONNECT_REPLY,
+	KSMBD_CMD_PIPE,
+	KSMBD_CMD_PIPE_REPLY,
 	__KSMBD_CMD_MAX
 };
 #define KSMBD_CMD_MAX (__KSMBD_CMD_MAX - 1)
@@ -145,6 +163,10 @@ enum ksmbd_cluster_attr {
 	KSMBD_A_SHARE_NAME,
 	KSMBD_A_SHARE_PATH,
 	KSMBD_A_SHARE_FLAGS,
+	KSMBD_A_PIPE_ID,
+	KSMBD_A_PIPE_OP,
+	KSMBD_A_PIPE_NAME,
+	KSMBD_A_PIPE_MAX,
 	__KSMBD_A_MAX
 };
 #define KSMBD_A_MAX (__KSMBD_A_MAX - 1)
@@ -169,6 +191,14 @@ enum ksmbd_cluster_attr {
 
 #define KSMBD_SHARE_READONLY		0x1
 #define KSMBD_SHARE_IPC			0x2
+
+enum ksmbd_pipe_op {
+	KSMBD_PIPE_OPEN = 1,
+	KSMBD_PIPE_WRITE,
+	KSMBD_PIPE_READ,
+	KSMBD_PIPE_TRANSACT,
+	KSMBD_PIPE_CLOSE,
+};
 
 enum ksmbd_engine_kind {
 	KSMBD_ENGINE_KERNEL = 1,

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Opens: a tree's table of FileIds (see file.h). */
+#include <linux/atomic.h>
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include "file.h"
+#include "ipc.h"
+#include "tree.h"
+
+static atomic64_t ksmbd_next_file_id = ATOMIC64_INIT(0);
+
+struct ksmbd_file *ksmbd_file_new_pipe(struct ksmbd_tree *tree, u64 sess_id)
+{
+	struct ksmbd_file *fp = kzalloc(sizeof(*fp), GFP_KERNEL);
+
+	if (!fp)
+		return NULL;
+	fp->volatile_id = atomic64_inc_return(&ksmbd_next_file_id);
+	fp->persistent_id = fp->volatile_id;
+	fp->pipe_id = fp->volatile_id;
+	fp->sess_id = sess_id;
+	refcount_set(&fp->refs, 2);	/* the list's and the caller's */
+	mutex_lock(&tree->file_lock);
+	list_add_tail(&fp->node, &tree->files);
+	mutex_unlock(&tree->file_lock);
+	return fp;
+}
+
+struct ksmbd_file *ksmbd_file_get(struct ksmbd_tree *tree, u64 persistent_id, u64 volatile_id)
+{
+	struct ksmbd_file *fp, *found = NULL;
+
+	mutex_lock(&tree->file_lock);
+	list_for_each_entry(fp, &tree->files, node) {
+		if (fp->volatile_id == volatile_id && fp->persistent_id == persistent_id) {
+			refcount_inc(&fp->refs);
+			found = fp;
+			break;
+		}
+	}
+	mutex_unlock(&tree->file_lock);
+	return found;
+}
+
+void ksmbd_file_put(struct ksmbd_file *fp)
+{
+	struct ksmbd_pipe_result res;
+
+	if (!refcount_dec_and_test(&fp->refs))
+		return;
+	if (!ksmbd_ipc_pipe(fp->sess_id, fp->pipe_id, KSMBD_PIPE_CLOSE, NULL, NULL, 0, 0, &res))
+		kfree(res.data);
+	kfree(fp);
+}
+
+void ksmbd_file_unlink(struct ksmbd_tree *tree, struct ksmbd_file *fp)
+{
+	bool linked;
+
+	mutex_lock(&tree->file_lock);
+	linked = !list_empty(&fp->node);
+	if (linked)
+		list_del_init(&fp->node);
+	mutex_unlock(&tree->file_lock);
+	if (linked)
+		ksmbd_file_put(fp);
+}
+
+void ksmbd_file_unlink_all(struct ksmbd_tree *tree)
+{
+	struct ksmbd_file *fp;
+
+	for (;;) {
+		mutex_lock(&tree->file_lock);
+		fp = list_first_entry_or_null(&tree->files, struct ksmbd_file, node);
+		if (fp)
+			list_del_init(&fp->node);
+		mutex_unlock(&tree->file_lock);
+		if (!fp)
+			return;
+		ksmbd_file_put(fp);
+	}
+}
