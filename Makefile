@@ -59,6 +59,10 @@ LIB_SRCS := $(wildcard lib/*.c)
 LIB_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
 LIBKC := $(BUILD)/libkc.a
 
+# mountd's objects but main(), so unit tests can link them.
+MOUNTD_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(filter-out mountd/mountd.c,$(wildcard mountd/*.c)))
+LIBMOUNTD := $(BUILD)/libmountd.a
+
 BINDIR := $(BUILD)/bin
 PROGS := $(BINDIR)/ksmbd-engine $(BINDIR)/ksmbd-mountd $(BINDIR)/ksmbd-clusterd \
 	$(BINDIR)/ksmbd-witnessd $(BINDIR)/ksmbd-cluster
@@ -98,13 +102,17 @@ $(LIBKC): $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
+$(LIBMOUNTD): $(MOUNTD_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
 ENGINE_LIBS := $(SSL_LIBS) -lpthread
 
 $(BINDIR)/ksmbd-engine: $(BUILD)/kernel/port/user/main.o $(ENGINE_LIB) $(LIBKC)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ENGINE_LIBS) $(QB_LIBS)
 
-$(BINDIR)/ksmbd-mountd: $(patsubst %.c,$(BUILD)/%.o,$(wildcard mountd/*.c)) $(LIBKC)
+$(BINDIR)/ksmbd-mountd: $(BUILD)/mountd/mountd.o $(LIBMOUNTD) $(LIBKC)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(NL_LIBS) $(QB_LIBS) $(SSL_LIBS)
 
@@ -124,11 +132,12 @@ $(BINDIR)/kc-ipc-probe: $(BUILD)/tests/tools/kc-ipc-probe.o $(LIBKC)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(NL_LIBS) $(QB_LIBS)
 
-# Unit tests link the engine's objects through the user-space port and the shared library.
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(ENGINE_LIB) $(LIBKC)
+# Unit tests link the engine's objects through the user-space port, mountd's objects and the
+# shared library.
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(ENGINE_LIB) $(LIBMOUNTD) $(LIBKC)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ENGINE_CFLAGS) $(NL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
-		$(ENGINE_LIB) $(LIBKC) $(CMOCKA_LIBS) $(ENGINE_LIBS) $(NL_LIBS) $(QB_LIBS)
+	$(CC) $(ALL_CFLAGS) $(ENGINE_CFLAGS) $(NL_CFLAGS) -Imountd $(ALL_LDFLAGS) -o $@ $< \
+		$(ENGINE_LIB) $(LIBMOUNTD) $(LIBKC) $(CMOCKA_LIBS) $(ENGINE_LIBS) $(NL_LIBS) $(QB_LIBS)
 
 module:
 	@test -d "$(KDIR)" || { echo "kernel headers not found at KDIR=$(KDIR); run 'make deps' or set KDIR" >&2; exit 1; }

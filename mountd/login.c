@@ -7,6 +7,7 @@
 #include <uapi/ksmbd_cluster.h>
 #include "log.h"
 #include "login.h"
+#include "pipes.h"
 #include "shares.h"
 
 /* NTSTATUS values mountd answers with (MS-ERREF 2.3.1). */
@@ -14,6 +15,7 @@
 
 struct mountd_login {
 	const struct kc_conf *const *confp;	/* the running configuration */
+	struct mountd_pipes *pipes;
 };
 
 static struct nla_policy login_policy[KSMBD_A_MAX + 1] = {
@@ -24,19 +26,32 @@ static struct nla_policy login_policy[KSMBD_A_MAX + 1] = {
 	[KSMBD_A_SHARE_NAME]	= { .type = NLA_NUL_STRING, .maxlen = KSMBD_SHARE_NAME_MAX + 1 },
 	[KSMBD_A_USER_NAME]	= { .type = NLA_NUL_STRING, .maxlen = KSMBD_USER_NAME_MAX + 1 },
 	[KSMBD_A_LOGIN_FLAGS]	= { .type = NLA_U32 },
+	[KSMBD_A_PIPE_ID]	= { .type = NLA_U64 },
+	[KSMBD_A_PIPE_OP]	= { .type = NLA_U8 },
+	[KSMBD_A_PIPE_NAME]	= { .type = NLA_NUL_STRING, .maxlen = KSMBD_SHARE_NAME_MAX + 1 },
+	[KSMBD_A_PIPE_MAX]	= { .type = NLA_U32 },
 };
 
 struct mountd_login *mountd_login_new(const struct kc_conf *const *confp)
 {
 	struct mountd_login *l = calloc(1, sizeof(*l));
 
-	if (l)
-		l->confp = confp;
+	if (!l)
+		return NULL;
+	l->confp = confp;
+	l->pipes = mountd_pipes_new();
+	if (!l->pipes) {
+		free(l);
+		return NULL;
+	}
 	return l;
 }
 
 void mountd_login_free(struct mountd_login *l)
 {
+	if (!l)
+		return;
+	mountd_pipes_free(l->pipes);
 	free(l);
 }
 
@@ -82,6 +97,32 @@ static int tree_connect(struct mountd_login *l, struct kc_nlchan *ch, struct nla
 	return kc_nlchan_send(ch, msg);
 }
 
+/* PIPE: one operation on a DCE/RPC pipe. */
+static int pipe_op(struct mountd_login *l, struct kc_nlchan *ch, struct nlattr **tb)
+{
+	unsigned int handle = nla_get_u32(tb[KSMBD_A_HANDLE]);
+	struct mountd_pipe_answer ans;
+	struct nl_msg *msg;
+	int ret = -ENOMEM;
+
+	mountd_pipes_op(l->pipes, *l->confp, nla_get_u64(tb[KSMBD_A_PIPE_ID]),
+			nla_get_u8(tb[KSMBD_A_PIPE_OP]),
+			tb[KSMBD_A_PIPE_NAME] ? nla_data(tb[KSMBD_A_PIPE_NAME]) : NULL,
+			tb[KSMBD_A_BLOB] ? nla_data(tb[KSMBD_A_BLOB]) : NULL,
+			tb[KSMBD_A_BLOB] ? (size_t)nla_len(tb[KSMBD_A_BLOB]) : 0,
+			tb[KSMBD_A_PIPE_MAX] ? nla_get_u32(tb[KSMBD_A_PIPE_MAX]) : 0, &ans);
+	msg = kc_nlchan_msg(ch, KSMBD_CMD_PIPE_REPLY, 0);
+	if (msg && !nla_put_u32(msg, KSMBD_A_HANDLE, handle) &&
+	    !nla_put_u32(msg, KSMBD_A_NTSTATUS, ans.status) &&
+	    !(ans.len && nla_put(msg, KSMBD_A_BLOB, ans.len, ans.data))) {
+		ret = kc_nlchan_send(ch, msg);
+		msg = NULL;
+	}
+	nlmsg_free(msg);
+	free(ans.data);
+	return ret;
+}
+
 static void login_message(struct mountd_login *l, struct kc_nlchan *ch, struct nlmsghdr *nlh)
 {
 	struct nlattr *tb[KSMBD_A_MAX + 1];
@@ -112,6 +153,12 @@ static void login_message(struct mountd_login *l, struct kc_nlchan *ch, struct n
 			log_warnx("TREE_CONNECT without a handle or a share name");
 		else if (tree_connect(l, ch, tb))
 			log_warn("cannot answer TREE_CONNECT");
+		break;
+	case KSMBD_CMD_PIPE:
+		if (!tb[KSMBD_A_HANDLE] || !tb[KSMBD_A_PIPE_ID] || !tb[KSMBD_A_PIPE_OP])
+			log_warnx("PIPE without a handle, pipe id or operation");
+		else if (pipe_op(l, ch, tb))
+			log_warn("cannot answer PIPE");
 		break;
 	case KSMBD_CMD_LOGOUT:
 		break;	/* no authentication context is kept yet */
