@@ -55,4 +55,11 @@ int kc_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)
 int kc_cmd_config_check(struct kc_cli *cli);
 int kc_cmd_config_print(struct kc_cli *cli);
 
+/* cmd_user.c */
+int kc_cmd_user_add(struct kc_cli *cli);
+int kc_cmd_user_del(struct kc_cli *cli);
+int kc_cmd_user_passwd(struct kc_cli *cli);
+int kc_cmd_user_list(struct kc_cli *cli);
+int kc_cmd_user_list_json(struct kc_cli *cli);
+
 #endif /* KC_CLI_H */

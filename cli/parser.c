@@ -25,10 +25,63 @@ static const struct kc_cli_token t_config[] = {
 	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
 };
 
+#define USER_PASSWORD_HELP \
+	"The password is read from standard input: when it is a terminal, it is asked twice\n" \
+	"without echo; otherwise the first line is the password (without its line end).\n" \
+	"Passwords are 1 to 256 characters of UTF-8; only their NT hash is stored."
+
+#define USER_ADD_DETAIL \
+	"Adds the user NAME to the node's password database (the 'passdb file' of the\n" \
+	"configuration), which is created with mode 0600 if needed. Fails when a user of\n" \
+	"that name, in any case, exists. User names are 1 to 64 characters, without\n" \
+	"control characters or any of \" / \\ [ ] : ; | = , + * ? < > @.\n" USER_PASSWORD_HELP
+#define USER_DEL_DETAIL \
+	"Removes the user NAME (in any case) from the node's password database. Sessions\n" \
+	"already open are not closed."
+#define USER_PASSWD_DETAIL \
+	"Replaces the password of the existing user NAME (in any case).\n" USER_PASSWORD_HELP
+
+static const struct kc_cli_token t_user_add[] = {
+	{ KC_TOK_ARG, "NAME", NULL, kc_cmd_user_add, "add an SMB user", USER_ADD_DETAIL },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct kc_cli_token t_user_del[] = {
+	{ KC_TOK_ARG, "NAME", NULL, kc_cmd_user_del, "delete an SMB user", USER_DEL_DETAIL },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct kc_cli_token t_user_passwd[] = {
+	{ KC_TOK_ARG, "NAME", NULL, kc_cmd_user_passwd, "set the password of an SMB user",
+	  USER_PASSWD_DETAIL },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct kc_cli_token t_user_list[] = {
+	{ KC_TOK_KEYWORD, "--json", NULL, kc_cmd_user_list_json,
+	  "list the SMB users as JSON",
+	  "Writes {\"users\": [{\"name\": \"...\"}, ...]} and a newline to standard output." },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct kc_cli_token t_user[] = {
+	{ KC_TOK_KEYWORD, "add", t_user_add, NULL, "add an SMB user", USER_ADD_DETAIL },
+	{ KC_TOK_KEYWORD, "del", t_user_del, NULL, "delete an SMB user", USER_DEL_DETAIL },
+	{ KC_TOK_KEYWORD, "passwd", t_user_passwd, NULL, "set the password of an SMB user",
+	  USER_PASSWD_DETAIL },
+	{ KC_TOK_KEYWORD, "list", t_user_list, kc_cmd_user_list, "list the SMB users",
+	  "Writes the user names, one per line, in file order; with --json, a JSON object.\n"
+	  "A missing password database is an empty one." },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
 static const struct kc_cli_token t_main[] = {
 	{ KC_TOK_KEYWORD, "config", t_config, NULL, "check or print the node configuration",
 	  "The configuration file is given with -c FILE (default: " KC_CONF_DEFAULT_PATH ").\n"
 	  "See docs/config.md for its format and parameters." },
+	{ KC_TOK_KEYWORD, "user", t_user, NULL, "manage the SMB users of this node",
+	  "Users live in the file named by 'passdb file' in the configuration (-c FILE).\n"
+	  "See docs/users.md." },
 	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
 };
 
@@ -106,10 +159,16 @@ void kc_cli_usage(FILE *out)
 /* Help for the command matched so far (tok is its last token). */
 static void command_help(FILE *out, const struct kc_cli_token *tok, struct path *path)
 {
+	const char *what = "COMMAND";
+
 	fprintf(out, "usage: %s [-c FILE]", KC_CLI_NAME);
 	print_path(out, path);
+	/* a single argument or option that may follow is named ("user add NAME") */
+	if (tok->next && tok->next[1].type == KC_TOK_END &&
+	    (tok->next[0].type == KC_TOK_ARG || tok->next[0].word[0] == '-'))
+		what = tok->next[0].word;
 	if (tok->next)
-		fprintf(out, tok->run ? " [COMMAND]\n" : " COMMAND\n");
+		fprintf(out, tok->run ? " [%s]\n" : " %s\n", what);
 	else
 		fputc('\n', out);
 	fprintf(out, "\n%s\n", tok->help);

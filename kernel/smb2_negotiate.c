@@ -61,10 +61,11 @@ struct ksmbd_neg_ctxs {
 	u16 signing_alg;
 };
 
-/* Signing algorithms we implement, best first. */
+/* Signing algorithms we implement; the client's order of preference wins. */
 static bool ksmbd_signing_supported(u16 alg)
 {
-	return alg == SMB2_SIGNING_HMAC_SHA256;
+	return alg == SMB2_SIGNING_HMAC_SHA256 || alg == SMB2_SIGNING_AES_CMAC ||
+	       alg == SMB2_SIGNING_AES_GMAC;
 }
 
 static __le32 ksmbd_parse_preauth(const u8 *data, u16 len)

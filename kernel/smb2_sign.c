@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * SMB2 message signing (MS-SMB2 3.1.4.1 and 3.1.5.1): HMAC-SHA256 for 2.x,
- * AES-CMAC for 3.0/3.0.2, and the negotiated algorithm (AES-CMAC or AES-GMAC)
- * for 3.1.1. The signature field counts as zero; the whole PDU, compound
+ * SMB2 message signing (MS-SMB2 3.1.4.1 and 3.1.5.1) with the connection's
+ * algorithm: HMAC-SHA256 for 2.x, AES-CMAC for 3.0/3.0.2, and for 3.1.1 the
+ * one negotiated in SMB2_SIGNING_CAPABILITIES (AES-CMAC when none was). The signature field counts as zero; the whole PDU, compound
  * padding included, is signed.
  */
 #include <linux/kernel.h>
@@ -28,13 +28,13 @@ static int ksmbd_smb2_mac(struct ksmbd_conn *conn, struct ksmbd_session *sess,
 	iov[1].iov_base = (void *)(pdu + sizeof(zeroed));
 	iov[1].iov_len = len - sizeof(zeroed);
 
-	if (conn->dialect < SMB2_DIALECT_0300) {
+	switch (conn->signing_alg) {
+	case SMB2_SIGNING_HMAC_SHA256:
 		ret = ksmbd_crypto_hmac(KSMBD_HASH_SHA256, sess->signing_key, 16, iov, 2, full);
 		memcpy(mac, full, 16);
 		memzero_explicit(full, sizeof(full));
 		return ret;
-	}
-	if (conn->dialect == SMB2_DIALECT_0311 && conn->signing_alg == SMB2_SIGNING_AES_GMAC) {
+	case SMB2_SIGNING_AES_GMAC:
 		/* MessageId, then bit 0: sent by the server, bit 1: a CANCEL request. */
 		memcpy(nonce, &hdr->message_id, 8);
 		memset(nonce + 8, 0, 4);
@@ -43,8 +43,9 @@ static int ksmbd_smb2_mac(struct ksmbd_conn *conn, struct ksmbd_session *sess,
 		else if (le16_to_cpu(hdr->command) == SMB2_CANCEL)
 			nonce[8] |= 2;
 		return ksmbd_crypto_gmac_aes128(sess->signing_key, nonce, iov, 2, mac);
+	default:
+		return ksmbd_crypto_cmac_aes128(sess->signing_key, iov, 2, mac);
 	}
-	return ksmbd_crypto_cmac_aes128(sess->signing_key, iov, 2, mac);
 }
 
 int ksmbd_smb2_sign(struct ksmbd_conn *conn, struct ksmbd_session *sess, u8 *pdu, size_t len)

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <uapi/ksmbd_cluster.h>
+#include "auth.h"
 #include "engine.h"
 #include "log.h"
 
@@ -297,10 +298,17 @@ int mountd_engine_start(struct mountd_engine *e, const struct kc_conf_section *g
 		[KC_CONF_ENCRYPT_REQUIRED] = KSMBD_ENCRYPTION_REQUIRED,
 	};
 	struct nlattr *tb[KSMBD_A_MAX + 1];
+	uint8_t *token = NULL;
+	size_t token_len = 0;
 	char err[256];
 	struct nl_msg *msg;
 	int ret;
 
+	if (mountd_auth_negotiate_token(&token, &token_len) || token_len > KSMBD_SPNEGO_TOKEN_MAX) {
+		free(token);
+		log_warnx("cannot build the SPNEGO token for NEGOTIATE responses");
+		return -1;
+	}
 	msg = kc_nlchan_msg(e->ch, KSMBD_CMD_START, NLM_F_ACK);
 	if (!msg ||
 	    nla_put_string(msg, KSMBD_A_NODE_NAME, kc_conf_str(g, "node name")) ||
@@ -310,11 +318,14 @@ int mountd_engine_start(struct mountd_engine *e, const struct kc_conf_section *g
 	    nla_put_u16(msg, KSMBD_A_MAX_DIALECT, dialects[kc_conf_enum(g, "server max protocol")]) ||
 	    nla_put_u8(msg, KSMBD_A_SIGNING, signing[kc_conf_enum(g, "server signing")]) ||
 	    nla_put_u8(msg, KSMBD_A_ENCRYPTION, encrypt[kc_conf_enum(g, "smb encrypt")]) ||
+	    nla_put(msg, KSMBD_A_SPNEGO_TOKEN, token_len, token) ||
 	    put_listen(msg, g)) {
 		nlmsg_free(msg);
+		free(token);
 		log_warnx("cannot build the engine START message");
 		return -1;
 	}
+	free(token);
 	ret = kc_nlchan_request(e->ch, msg, ENGINE_TIMEOUT_MS, tb, err, sizeof(err));
 	if (ret) {
 		log_warnx("engine refused START: %s%s%s", *err ? err : strerror(-ret),

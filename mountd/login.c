@@ -1,21 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* mountd's answers to the engine's LOGIN and LOGOUT messages (see login.h). */
 #include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <netlink/genl/genl.h>
 #include <uapi/ksmbd_cluster.h>
 #include "log.h"
+#include "auth.h"
 #include "login.h"
 #include "pipes.h"
 #include "shares.h"
 
-/* NTSTATUS values mountd answers with (MS-ERREF 2.3.1). */
-#define KC_STATUS_NOT_SUPPORTED		0xc00000bbu
+/* An authentication in progress: the legs of one SESSION_SETUP exchange. */
+struct mountd_login_ctx {
+	uint64_t auth_id;
+	struct mountd_auth_session *s;
+	struct mountd_login_ctx *next;
+};
 
 struct mountd_login {
 	const struct kc_conf *const *confp;	/* the running configuration */
 	struct mountd_pipes *pipes;
+	struct mountd_auth *auth;
+	struct mountd_login_ctx *ctxs;
 };
 
 static struct nla_policy login_policy[KSMBD_A_MAX + 1] = {
@@ -40,37 +49,108 @@ struct mountd_login *mountd_login_new(const struct kc_conf *const *confp)
 		return NULL;
 	l->confp = confp;
 	l->pipes = mountd_pipes_new();
-	if (!l->pipes) {
-		free(l);
+	l->auth = mountd_auth_new(*confp);
+	if (!l->pipes || !l->auth) {
+		mountd_login_free(l);
 		return NULL;
 	}
 	return l;
+}
+
+/* The context of @auth_id; created when @create. */
+static struct mountd_login_ctx **login_ctx(struct mountd_login *l, uint64_t auth_id, bool create)
+{
+	struct mountd_login_ctx **c, *n;
+
+	for (c = &l->ctxs; *c; c = &(*c)->next)
+		if ((*c)->auth_id == auth_id)
+			return c;
+	if (!create)
+		return NULL;
+	n = calloc(1, sizeof(*n));
+	if (!n)
+		return NULL;
+	n->s = mountd_auth_session_new(l->auth);
+	if (!n->s) {
+		free(n);
+		return NULL;
+	}
+	n->auth_id = auth_id;
+	*c = n;
+	return c;
+}
+
+static void login_ctx_drop(struct mountd_login_ctx **c)
+{
+	struct mountd_login_ctx *dead = *c;
+
+	*c = dead->next;
+	mountd_auth_session_free(dead->s);
+	free(dead);
 }
 
 void mountd_login_free(struct mountd_login *l)
 {
 	if (!l)
 		return;
+	while (l->ctxs)
+		login_ctx_drop(&l->ctxs);
+	mountd_auth_free(l->auth);
 	mountd_pipes_free(l->pipes);
 	free(l);
 }
 
-/* One SESSION_SETUP leg: authentication is not implemented yet. */
-static int login_step(struct mountd_login *l, struct kc_nlchan *ch, struct nlattr **tb)
+/* The LOGIN_REPLY for @res. */
+static int login_reply(struct kc_nlchan *ch, unsigned int handle,
+		       const struct mountd_auth_result *res)
 {
-	unsigned int handle = nla_get_u32(tb[KSMBD_A_HANDLE]);
-	struct nl_msg *msg;
+	static const uint8_t no_key[KSMBD_SESSION_KEY_SIZE];
+	struct nl_msg *msg = kc_nlchan_msg(ch, KSMBD_CMD_LOGIN_REPLY, 0);
+	bool ok = res->status == MOUNTD_AUTH_SUCCESS;
+	uint32_t flags = (res->guest ? KSMBD_LOGIN_GUEST : 0) |
+			 (res->anonymous ? KSMBD_LOGIN_ANONYMOUS : 0);
 
-	(void)l;
-	log_debug("LOGIN %u from %s: authentication is not implemented", handle,
-		  tb[KSMBD_A_CLIENT_ADDR] ? (char *)nla_data(tb[KSMBD_A_CLIENT_ADDR]) : "?");
-	msg = kc_nlchan_msg(ch, KSMBD_CMD_LOGIN_REPLY, 0);
 	if (!msg || nla_put_u32(msg, KSMBD_A_HANDLE, handle) ||
-	    nla_put_u32(msg, KSMBD_A_NTSTATUS, KC_STATUS_NOT_SUPPORTED)) {
+	    nla_put_u32(msg, KSMBD_A_NTSTATUS, res->ntstatus) ||
+	    (res->blob_len && nla_put(msg, KSMBD_A_BLOB, res->blob_len, res->blob)) ||
+	    (ok && nla_put(msg, KSMBD_A_SESSION_KEY, KSMBD_SESSION_KEY_SIZE,
+			   res->has_session_key ? res->session_key : no_key)) ||
+	    (ok && nla_put_string(msg, KSMBD_A_USER_NAME, res->user ? res->user : "")) ||
+	    (ok && nla_put_u32(msg, KSMBD_A_LOGIN_FLAGS, flags))) {
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
 	return kc_nlchan_send(ch, msg);
+}
+
+/* One SESSION_SETUP leg. */
+static int login_step(struct mountd_login *l, struct kc_nlchan *ch, struct nlattr **tb)
+{
+	unsigned int handle = nla_get_u32(tb[KSMBD_A_HANDLE]);
+	uint64_t auth_id = nla_get_u64(tb[KSMBD_A_AUTH_ID]);
+	const char *client = tb[KSMBD_A_CLIENT_ADDR] ? nla_data(tb[KSMBD_A_CLIENT_ADDR]) : "?";
+	struct mountd_auth_result res = { 0 };
+	struct mountd_login_ctx **c = login_ctx(l, auth_id, true);
+	int ret;
+
+	if (!c) {
+		res.status = MOUNTD_AUTH_INTERNAL_ERROR;
+		res.ntstatus = mountd_auth_ntstatus(res.status);
+	} else {
+		mountd_auth_step((*c)->s, tb[KSMBD_A_BLOB] ? nla_data(tb[KSMBD_A_BLOB]) : NULL,
+				 tb[KSMBD_A_BLOB] ? (size_t)nla_len(tb[KSMBD_A_BLOB]) : 0, &res);
+		if (res.status != MOUNTD_AUTH_MORE_PROCESSING)
+			login_ctx_drop(c);
+	}
+	if (res.status == MOUNTD_AUTH_SUCCESS)
+		log_info("%s: logged on as %s%s", client,
+			 res.anonymous ? "anonymous" : res.guest ? "guest" : res.user,
+			 res.guest && res.client_user ? " (mapped from an unknown user)" : "");
+	else if (res.status != MOUNTD_AUTH_MORE_PROCESSING)
+		log_info("%s: logon failed: %s", client, res.error[0] ? res.error : "refused");
+	ret = login_reply(ch, handle, &res);
+	mountd_auth_result_clear(&res);
+	return ret;
 }
 
 /* TREE_CONNECT: the configuration decides. */
@@ -161,7 +241,14 @@ static void login_message(struct mountd_login *l, struct kc_nlchan *ch, struct n
 			log_warn("cannot answer PIPE");
 		break;
 	case KSMBD_CMD_LOGOUT:
-		break;	/* no authentication context is kept yet */
+		if (tb[KSMBD_A_AUTH_ID]) {
+			struct mountd_login_ctx **c = login_ctx(l, nla_get_u64(tb[KSMBD_A_AUTH_ID]),
+							      false);
+
+			if (c)
+				login_ctx_drop(c);
+		}
+		break;
 	default:
 		log_warnx("unexpected command %u from the engine", g->cmd);
 		break;

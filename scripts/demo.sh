@@ -47,6 +47,8 @@ up() {
 	engine socket = $demo/engine.sock
 	pid file = $demo/mountd.pid
 	state directory = $demo/state
+	passdb file = $demo/passdb
+	map to guest = bad user
 
 [demo]
 	path = $share
@@ -77,9 +79,9 @@ ksmbd-cluster demo node is running (pid $(running_pid || echo '?')).
 
 Connect with:
   smbclient -L //127.0.0.1 -p $port -N
-The engine negotiates SMB 2.0.2 to 3.1.1; SESSION_SETUP and everything after it
-are not implemented yet (README.md, feature table), so smbclient stops with
-"session setup failed: NT_STATUS_NOT_SUPPORTED".
+That lists the shares (anonymous logon, srvsvc). File access inside a share is
+not implemented yet (README.md, feature table). Add a user with
+  build/default/bin/ksmbd-cluster -c $demo/node.conf user add NAME
 
 Stop it with:
   make demo-down

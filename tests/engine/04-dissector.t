@@ -59,8 +59,12 @@ n=$(tshark -n -r "$tmp/smb.pcapng" -Y 'smb2.cmd == 0 && smb2.flags.response == 1
 tap_check "the SMB 3.1.1 NEGOTIATE response decodes ($n frames)" test "$n" -ge 1
 n=$(tshark -n -r "$tmp/smb.pcapng" -Y 'smb2.negotiate_context.type == 1 && smb2.flags.response == 1' 2>/dev/null | wc -l)
 tap_check "its preauth integrity context decodes ($n frames)" test "$n" -ge 1
-n=$(tshark -n -r "$tmp/smb.pcapng" -Y 'smb2.cmd == 1 && smb2.nt_status == 0xc00000bb && smb2.flags.response == 1' 2>/dev/null | wc -l)
-tap_check "the SESSION_SETUP refusal decodes ($n frames)" test "$n" -ge 1
+n=$(tshark -n -r "$tmp/smb.pcapng" -Y 'smb2.cmd == 1 && smb2.nt_status == 0 && smb2.flags.response == 1' 2>/dev/null | wc -l)
+tap_check "the anonymous SESSION_SETUP succeeds and decodes ($n frames)" test "$n" -ge 1
+n=$(tshark -n -r "$tmp/smb.pcapng" -Y 'dcerpc.pkt_type == 12' 2>/dev/null | wc -l)
+tap_check "the srvsvc bind_ack decodes ($n frames)" test "$n" -ge 1
+n=$(tshark -n -r "$tmp/smb.pcapng" -Y 'srvsvc.opnum == 15 && dcerpc.pkt_type == 2' 2>/dev/null | wc -l)
+tap_check "the NetShareEnumAll response decodes ($n frames)" test "$n" -ge 1
 n=$(tshark -n -r "$tmp/smb.pcapng" -Y 'smb.nt_status == 0xc00000bb && smb.flags.response == 1' 2>/dev/null | wc -l)
 tap_check "the SMB1 NEGOTIATE refusal decodes ($n frames)" test "$n" -ge 1
 n=$(tshark -n -r "$tmp/smb.pcapng" -Y 'smb2.chain_offset == 72 && smb2.flags.response == 1' 2>/dev/null | wc -l)

@@ -32,7 +32,8 @@ tap_check "a LOGIN_REPLY from an unattached socket is EPERM" \
 tap_check "the attached peer's LOGIN_REPLY for an unknown handle is ENOENT" \
 	sh -c "'$probe' --kernel stray-reply --proto $KC_PROTO | grep -qx errno=ENOENT"
 
-kc_node_conf "$tmp" "interfaces = 127.0.0.1" "bind interfaces only = yes"
+kc_node_conf "$tmp" "interfaces = 127.0.0.1" "bind interfaces only = yes" \
+	"passdb file = $tmp/passdb"
 sed -i 's/engine = user/engine = kernel/' "$tmp/node.conf"
 if kc_mountd_start "$tmp"; then tap_ok "mountd attaches to the module and it serves"; else
 	tap_fail "mountd attaches to the module and it serves"; sed 's/^/#   /' "$tmp/mountd.log"; fi
@@ -41,8 +42,12 @@ tap_check "the module listens on 127.0.0.1:445" kc_port_open 445
 tap_check "a second peer is refused with EBUSY" \
 	sh -c "'$probe' --kernel hello | grep -qx status=16"
 out=$(timeout 60 smbclient -L //127.0.0.1 -N 2>&1)
-tap_check "smbclient negotiates SMB 3.1.1 with the module and stops at SESSION_SETUP" \
-	sh -c "printf '%s\n' '$out' | grep -q 'session setup failed: NT_STATUS_NOT_SUPPORTED'"
+tap_check "smbclient lists the shares through the module (SMB 3.1.1, srvsvc on IPC$)" \
+	sh -c "printf '%s\n' '$out' | grep -Eq '^[[:space:]]+share[[:space:]]+Disk'"
+printf 'Secret-1\n' | "$KC_BIN/ksmbd-cluster" -c "$tmp/node.conf" user add alice >/dev/null
+out=$(timeout 60 smbclient //127.0.0.1/share -U alice%Secret-1 -c ls 2>&1)
+tap_check "an NTLMv2 logon with signing and a tree connect work through the module" \
+	sh -c "printf '%s\n' '$out' | grep -q 'NT_STATUS_NOT_SUPPORTED listing'"
 
 # mountd stops while clients are connected: the module stops serving (peer gone).
 exec 4<>/dev/tcp/127.0.0.1/445 5<>/dev/tcp/127.0.0.1/445
