@@ -126,7 +126,7 @@ $(BINDIR)/ksmbd-witnessd: $(patsubst %.c,$(BUILD)/%.o,$(wildcard witness/*.c)) $
 
 $(BINDIR)/ksmbd-cluster: $(patsubst %.c,$(BUILD)/%.o,$(wildcard cli/*.c)) $(LIBKC)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(QB_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(QB_LIBS) $(SSL_LIBS)
 
 $(BINDIR)/kc-ipc-probe: $(BUILD)/tests/tools/kc-ipc-probe.o $(LIBKC)
 	@mkdir -p $(dir $@)

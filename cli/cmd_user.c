@@ -60,14 +60,15 @@ static int read_line(char *buf, size_t size)
 	return 1;
 }
 
-/* Prompt on the terminal and read a line without echo. */
+/*
+ * Read a line from the terminal without echo. The prompt comes once echo is off: switching
+ * flushes pending input (TCSAFLUSH), which must not swallow an answer typed after the prompt.
+ */
 static int read_hidden(const char *prompt, char *buf, size_t size)
 {
 	struct termios t;
 	int ret;
 
-	fputs(prompt, stderr);
-	fflush(stderr);
 	if (tcgetattr(STDIN_FILENO, &saved_tty))
 		return -1;
 	t = saved_tty;
@@ -81,6 +82,8 @@ static int read_hidden(const char *prompt, char *buf, size_t size)
 		echo_off = 0;
 		return -1;
 	}
+	fputs(prompt, stderr);
+	fflush(stderr);
 	ret = read_line(buf, size);
 	restore_echo();
 	fputc('\n', stderr);

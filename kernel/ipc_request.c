@@ -93,25 +93,49 @@ static int ksmbd_ipc_call(struct sk_buff *skb, struct ksmbd_ipc_pending *p,
 	return 0;
 }
 
-static int ksmbd_ipc_fill_login(struct nlattr **tb, struct ksmbd_login *out)
+/*
+ * A request of @cmd about session @auth_id with room for @payload more bytes
+ * of attributes; the header, KSMBD_A_HANDLE and KSMBD_A_AUTH_ID are in place.
+ */
+static struct sk_buff *ksmbd_ipc_request(u8 cmd, u64 auth_id, size_t payload,
+					 struct ksmbd_ipc_pending *p, void **hdr)
 {
-	memset(out, 0, sizeof(*out));
+	struct sk_buff *skb = genlmsg_new(nla_total_size(4) + nla_total_size_64bit(8) + payload,
+					  GFP_KERNEL);
+
+	if (!skb)
+		return NULL;
+	p->handle = atomic_inc_return(&ksmbd_ipc_next_handle);
+	*hdr = ksmbd_ipc_msg_put(skb, cmd);
+	if (!*hdr || nla_put_u32(skb, KSMBD_A_HANDLE, p->handle) ||
+	    nla_put_u64_64bit(skb, KSMBD_A_AUTH_ID, auth_id, KSMBD_A_PAD)) {
+		nlmsg_free(skb);
+		return NULL;
+	}
+	return skb;
+}
+
+/* Finish @skb, send it and wait: the reply's NTSTATUS and a copy of its blob. */
+static int ksmbd_ipc_exchange(struct sk_buff *skb, void *hdr, struct ksmbd_ipc_pending *p,
+			      struct nlattr **tb, __le32 *status, u8 **blob, u32 *len)
+{
+	int ret;
+
+	genlmsg_end(skb, hdr);
+	*blob = NULL;
+	*len = 0;
+	ret = ksmbd_ipc_call(skb, p, tb, KSMBD_A_MAX);
+	if (ret)
+		return ret;
 	if (!tb[KSMBD_A_NTSTATUS])
 		return -EPROTO;
-	out->status = cpu_to_le32(nla_get_u32(tb[KSMBD_A_NTSTATUS]));
+	*status = cpu_to_le32(nla_get_u32(tb[KSMBD_A_NTSTATUS]));
 	if (tb[KSMBD_A_BLOB] && nla_len(tb[KSMBD_A_BLOB])) {
-		out->blob_len = nla_len(tb[KSMBD_A_BLOB]);
-		out->blob = kmemdup(nla_data(tb[KSMBD_A_BLOB]), out->blob_len, GFP_KERNEL);
-		if (!out->blob)
+		*len = nla_len(tb[KSMBD_A_BLOB]);
+		*blob = kmemdup(nla_data(tb[KSMBD_A_BLOB]), *len, GFP_KERNEL);
+		if (!*blob)
 			return -ENOMEM;
 	}
-	if (tb[KSMBD_A_SESSION_KEY])
-		memcpy(out->session_key, nla_data(tb[KSMBD_A_SESSION_KEY]),
-		       KSMBD_SESSION_KEY_SIZE);
-	if (tb[KSMBD_A_USER_NAME])
-		nla_strscpy(out->user, tb[KSMBD_A_USER_NAME], sizeof(out->user));
-	if (tb[KSMBD_A_LOGIN_FLAGS])
-		out->flags = nla_get_u32(tb[KSMBD_A_LOGIN_FLAGS]);
 	return 0;
 }
 
@@ -122,28 +146,32 @@ int ksmbd_ipc_login(u64 auth_id, const char *client, const void *blob, size_t le
 	struct ksmbd_ipc_pending p;
 	struct sk_buff *skb;
 	void *hdr;
+	u32 blob_len;
 	int ret;
 
+	memset(out, 0, sizeof(*out));
 	if (len > KSMBD_BLOB_MAX)
 		return -EMSGSIZE;
-	skb = genlmsg_new(nla_total_size(4) + nla_total_size_64bit(8) + nla_total_size(len) +
-			  nla_total_size(KSMBD_CLIENT_ADDR_MAX + 1), GFP_KERNEL);
+	skb = ksmbd_ipc_request(KSMBD_CMD_LOGIN, auth_id, nla_total_size(len) +
+				nla_total_size(strlen(client) + 1), &p, &hdr);
 	if (!skb)
 		return -ENOMEM;
-	p.handle = atomic_inc_return(&ksmbd_ipc_next_handle);
-	hdr = ksmbd_ipc_msg_put(skb, KSMBD_CMD_LOGIN);
-	if (!hdr || nla_put_u32(skb, KSMBD_A_HANDLE, p.handle) ||
-	    nla_put_u64_64bit(skb, KSMBD_A_AUTH_ID, auth_id, KSMBD_A_PAD) ||
-	    nla_put(skb, KSMBD_A_BLOB, len, blob) ||
+	if (nla_put(skb, KSMBD_A_BLOB, len, blob) ||
 	    nla_put_string(skb, KSMBD_A_CLIENT_ADDR, client)) {
 		nlmsg_free(skb);
 		return -EMSGSIZE;
 	}
-	genlmsg_end(skb, hdr);
-	ret = ksmbd_ipc_call(skb, &p, tb, KSMBD_A_MAX);
-	if (ret)
-		return ret;
-	ret = ksmbd_ipc_fill_login(tb, out);
+	ret = ksmbd_ipc_exchange(skb, hdr, &p, tb, &out->status, &out->blob, &blob_len);
+	out->blob_len = blob_len;
+	if (!ret) {
+		if (tb[KSMBD_A_SESSION_KEY])
+			memcpy(out->session_key, nla_data(tb[KSMBD_A_SESSION_KEY]),
+			       KSMBD_SESSION_KEY_SIZE);
+		if (tb[KSMBD_A_USER_NAME])
+			nla_strscpy(out->user, tb[KSMBD_A_USER_NAME], sizeof(out->user));
+		if (tb[KSMBD_A_LOGIN_FLAGS])
+			out->flags = nla_get_u32(tb[KSMBD_A_LOGIN_FLAGS]);
+	}
 	kfree(p.attrs);
 	if (ret)
 		ksmbd_login_release(out);
@@ -157,41 +185,32 @@ int ksmbd_ipc_tree_connect(u64 auth_id, const char *user, u32 login_flags, const
 	struct ksmbd_ipc_pending p;
 	struct sk_buff *skb;
 	void *hdr;
+	u8 *unused;
+	u32 len;
 	int ret;
 
 	memset(out, 0, sizeof(*out));
-	skb = genlmsg_new(2 * nla_total_size(4) + nla_total_size_64bit(8) +
-			  nla_total_size(strlen(share) + 1) + nla_total_size(strlen(user) + 1) +
-			  nla_total_size(strlen(client) + 1), GFP_KERNEL);
+	skb = ksmbd_ipc_request(KSMBD_CMD_TREE_CONNECT, auth_id, nla_total_size(4) +
+				nla_total_size(strlen(share) + 1) + nla_total_size(strlen(user) + 1) +
+				nla_total_size(strlen(client) + 1), &p, &hdr);
 	if (!skb)
 		return -ENOMEM;
-	p.handle = atomic_inc_return(&ksmbd_ipc_next_handle);
-	hdr = ksmbd_ipc_msg_put(skb, KSMBD_CMD_TREE_CONNECT);
-	if (!hdr || nla_put_u32(skb, KSMBD_A_HANDLE, p.handle) ||
-	    nla_put_u64_64bit(skb, KSMBD_A_AUTH_ID, auth_id, KSMBD_A_PAD) ||
-	    nla_put_string(skb, KSMBD_A_SHARE_NAME, share) ||
+	if (nla_put_string(skb, KSMBD_A_SHARE_NAME, share) ||
 	    nla_put_string(skb, KSMBD_A_USER_NAME, user) ||
 	    nla_put_u32(skb, KSMBD_A_LOGIN_FLAGS, login_flags) ||
 	    nla_put_string(skb, KSMBD_A_CLIENT_ADDR, client)) {
 		nlmsg_free(skb);
 		return -EMSGSIZE;
 	}
-	genlmsg_end(skb, hdr);
-	ret = ksmbd_ipc_call(skb, &p, tb, KSMBD_A_MAX);
-	if (ret)
-		return ret;
-	ret = -EPROTO;
-	if (!tb[KSMBD_A_NTSTATUS])
-		goto out;
-	out->status = cpu_to_le32(nla_get_u32(tb[KSMBD_A_NTSTATUS]));
-	if (tb[KSMBD_A_SHARE_FLAGS])
+	ret = ksmbd_ipc_exchange(skb, hdr, &p, tb, &out->status, &unused, &len);
+	kfree(unused);
+	if (!ret && tb[KSMBD_A_SHARE_FLAGS])
 		out->flags = nla_get_u32(tb[KSMBD_A_SHARE_FLAGS]);
-	ret = 0;
-	if (tb[KSMBD_A_SHARE_PATH]) {
+	if (!ret && tb[KSMBD_A_SHARE_PATH]) {
 		out->path = kstrdup(nla_data(tb[KSMBD_A_SHARE_PATH]), GFP_KERNEL);
-		ret = out->path ? 0 : -ENOMEM;
+		if (!out->path)
+			ret = -ENOMEM;
 	}
-out:
 	kfree(p.attrs);
 	return ret;
 }
@@ -208,16 +227,12 @@ int ksmbd_ipc_pipe(u64 auth_id, u64 pipe_id, u8 op, const char *name, const void
 	memset(out, 0, sizeof(*out));
 	if (in_len > KSMBD_BLOB_MAX)
 		return -EMSGSIZE;
-	skb = genlmsg_new(3 * nla_total_size(4) + 2 * nla_total_size_64bit(8) +
-			  nla_total_size(name ? strlen(name) + 1 : 0) + nla_total_size(in_len),
-			  GFP_KERNEL);
+	skb = ksmbd_ipc_request(KSMBD_CMD_PIPE, auth_id, 2 * nla_total_size(4) +
+				nla_total_size_64bit(8) + nla_total_size(name ? strlen(name) + 1 : 0) +
+				nla_total_size(in_len), &p, &hdr);
 	if (!skb)
 		return -ENOMEM;
-	p.handle = atomic_inc_return(&ksmbd_ipc_next_handle);
-	hdr = ksmbd_ipc_msg_put(skb, KSMBD_CMD_PIPE);
-	if (!hdr || nla_put_u32(skb, KSMBD_A_HANDLE, p.handle) ||
-	    nla_put_u64_64bit(skb, KSMBD_A_AUTH_ID, auth_id, KSMBD_A_PAD) ||
-	    nla_put_u64_64bit(skb, KSMBD_A_PIPE_ID, pipe_id, KSMBD_A_PAD) ||
+	if (nla_put_u64_64bit(skb, KSMBD_A_PIPE_ID, pipe_id, KSMBD_A_PAD) ||
 	    nla_put_u8(skb, KSMBD_A_PIPE_OP, op) ||
 	    (name && nla_put_string(skb, KSMBD_A_PIPE_NAME, name)) ||
 	    (in && nla_put(skb, KSMBD_A_BLOB, in_len, in)) ||
@@ -225,22 +240,12 @@ int ksmbd_ipc_pipe(u64 auth_id, u64 pipe_id, u8 op, const char *name, const void
 		nlmsg_free(skb);
 		return -EMSGSIZE;
 	}
-	genlmsg_end(skb, hdr);
-	ret = ksmbd_ipc_call(skb, &p, tb, KSMBD_A_MAX);
-	if (ret)
-		return ret;
-	ret = -EPROTO;
-	if (!tb[KSMBD_A_NTSTATUS])
-		goto out;
-	out->status = cpu_to_le32(nla_get_u32(tb[KSMBD_A_NTSTATUS]));
-	ret = 0;
-	if (tb[KSMBD_A_BLOB] && nla_len(tb[KSMBD_A_BLOB])) {
-		out->len = nla_len(tb[KSMBD_A_BLOB]);
-		out->data = kmemdup(nla_data(tb[KSMBD_A_BLOB]), out->len, GFP_KERNEL);
-		ret = out->data ? 0 : -ENOMEM;
-	}
-out:
+	ret = ksmbd_ipc_exchange(skb, hdr, &p, tb, &out->status, &out->data, &out->len);
 	kfree(p.attrs);
+	if (ret) {
+		kfree(out->data);
+		out->data = NULL;
+	}
 	return ret;
 }
 

@@ -26,7 +26,6 @@
 
 #define CHALLENGE_HDR_LEN 56	/* 2.2.1.2, up to and including Version */
 #define AUTH_HDR_LEN 64		/* 2.2.1.3, up to and including NegotiateFlags */
-#define AUTH_VERSION_OFF 64
 #define AUTH_MIC_OFF 72
 #define AUTH_MIC_END 88
 #define NTV2_TEMP_HDR 28	/* NTLMv2_CLIENT_CHALLENGE up to AvPairs (2.2.2.7) */

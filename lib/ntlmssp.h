@@ -234,18 +234,13 @@ static inline int ntlmssp_utf8_next(const uint8_t *s, size_t len, size_t *pos, u
 	static const uint32_t min[4] = { 0, 0x80, 0x800, 0x10000 };
 	size_t i = *pos;
 	uint32_t c = s[i];
-	int n;
+	int n;	/* continuation bytes */
 
-	if (c < 0x80)
-		n = 0;
-	else if ((c & 0xe0) == 0xc0)
-		n = 1, c &= 0x1f;
-	else if ((c & 0xf0) == 0xe0)
-		n = 2, c &= 0x0f;
-	else if ((c & 0xf8) == 0xf0)
-		n = 3, c &= 0x07;
-	else
+	n = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2 :
+	    (c & 0xf8) == 0xf0 ? 3 : -1;
+	if (n < 0)
 		return -EINVAL;
+	c &= n ? 0x3fu >> n : 0x7fu;
 	if (len - i - 1 < (size_t)n)
 		return -EINVAL;
 	for (int k = 1; k <= n; k++) {

@@ -143,9 +143,11 @@ static int login_step(struct mountd_login *l, struct kc_nlchan *ch, struct nlatt
 			login_ctx_drop(c);
 	}
 	if (res.status == MOUNTD_AUTH_SUCCESS)
-		log_info("%s: logged on as %s%s", client,
+		log_info("%s: logged on as %s%s%s%s", client,
 			 res.anonymous ? "anonymous" : res.guest ? "guest" : res.user,
-			 res.guest && res.client_user ? " (mapped from an unknown user)" : "");
+			 res.guest && res.client_user ? " (map to guest, client sent '" : "",
+			 res.guest && res.client_user ? res.client_user : "",
+			 res.guest && res.client_user ? "')" : "");
 	else if (res.status != MOUNTD_AUTH_MORE_PROCESSING)
 		log_info("%s: logon failed: %s", client, res.error[0] ? res.error : "refused");
 	ret = login_reply(ch, handle, &res);

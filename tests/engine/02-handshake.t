@@ -13,10 +13,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/node.sh"
 
-if [ "${1:-}" != inner ]; then
-	kc_in_netns "kc-eng-$$" "$0" inner
-	exit $?
-fi
+kc_own_netns kc-eng "$@"
 
 tmp=$(mktemp -d)
 cleanup() {

@@ -6,10 +6,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/node.sh"
 
-if [ "${1:-}" != inner ]; then
-	kc_in_netns "kc-life-$$" "$0" inner
-	exit $?
-fi
+kc_own_netns kc-life "$@"
 
 tmp=$(mktemp -d)
 cleanup() {

@@ -7,10 +7,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/node.sh"
 
-if [ "${1:-}" != inner ]; then
-	kc_in_netns "kc-dis-$$" "$0" inner
-	exit $?
-fi
+kc_own_netns kc-dis "$@"
 
 tmp=$(mktemp -d)
 chmod 755 "$tmp"

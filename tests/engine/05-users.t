@@ -108,26 +108,38 @@ done
 # a terminal: asked twice, no echo
 tty_add() {	# NAME FIRST SECOND: run 'user add NAME' on a pty, print its output and status
 	python3 - "$KC_BIN/ksmbd-cluster" "$conf" "$@" <<-'EOF'
-	import os, pty, sys, time
+	import os, pty, select, signal, sys, time
 	prog, conf, name, first, second = sys.argv[1:]
 	pid, fd = pty.fork()
 	if pid == 0:
 	    os.execv(prog, [prog, "-c", conf, "user", "add", name])
 	out = b""
-	def read_until(marker):
+	def read_until(marker, secs=20):
 	    global out
-	    deadline = time.time() + 10
+	    deadline = time.time() + secs
 	    while marker not in out and time.time() < deadline:
+	        if not select.select([fd], [], [], 0.1)[0]:
+	            continue
 	        try:
-	            out += os.read(fd, 1024)
+	            data = os.read(fd, 1024)
 	        except OSError:
-	            break
+	            return
+	        if not data:
+	            return
+	        out += data
 	read_until(b"password for")
 	os.write(fd, first.encode() + b"\n")
 	read_until(b"Retype")
 	os.write(fd, second.encode() + b"\n")
-	read_until(b"\x00")
-	_, status = os.waitpid(pid, 0)
+	read_until(b"\x00", 5)
+	for _ in range(100):
+	    done, status = os.waitpid(pid, os.WNOHANG)
+	    if done:
+	        break
+	    time.sleep(0.1)
+	else:
+	    os.kill(pid, signal.SIGKILL)
+	    _, status = os.waitpid(pid, 0)
 	sys.stdout.write(out.decode(errors="replace"))
 	print("exit=%d" % os.waitstatus_to_exitcode(status))
 	EOF

@@ -11,10 +11,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/node.sh"
 
-if [ "${1:-}" != inner ]; then
-	kc_in_netns "kc-cli-$$" "$0" inner
-	exit $?
-fi
+kc_own_netns kc-cli "$@"
 
 tmp=$(mktemp -d)
 cleanup() {

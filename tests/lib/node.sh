@@ -19,6 +19,16 @@ kc_in_netns() {
 	return $rc
 }
 
+# kc_own_netns PREFIX ARGS...: unless already there, re-run the calling test inside a
+# fresh namespace PREFIX-PID and exit with its status. Call it first, with "$@".
+kc_own_netns() {
+	local prefix=$1
+	shift
+	[ "${1:-}" = inner ] && return 0
+	kc_in_netns "$prefix-$$" "$0" inner
+	exit $?
+}
+
 # kc_node_conf DIR [GLOBAL-LINE...]: write DIR/node.conf for a user-engine
 # node listening on port ${KC_PORT:-445} and serving DIR/share.
 kc_node_conf() {

@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Unit tests of lib/md4.c, lib/rc4.c and lib/ntlmssp.c.
+ * Unit tests of lib/rc4.c and lib/ntlmssp.c.
+ *
+ * (MD4, the NT hash, UTF-8/UTF-16LE and name folding are tested in test_passdb.c.)
  *
  * Vectors and their sources:
- *  - MD4: the test suite of RFC 1320 (appendix A.5).
  *  - RC4: RFC 6229 section 2 (keys 0x0102030405, 0x01020304050607, 0x0102030405060708,
  *    0x0102030405060708090a0b0c0d0e0f10 and 0x833222772a at several offsets).
  *  - NTLM: MS-NLMP 4.2.1 (inputs: user "User", domain "Domain", password "Password", server
  *    challenge 0123456789abcdef, client challenge aaaaaaaaaaaaaaaa, RandomSessionKey 55..55,
- *    time 0), 4.2.2.1.2 (NT hash), 4.2.4.1.1 (NTOWFv2), 4.2.4.1.2 (SessionBaseKey), 4.2.4.2.1
+ *    time 0), 4.2.4.1.1 (NTOWFv2), 4.2.4.1.2 (SessionBaseKey), 4.2.4.2.1
  *    (LMv2), 4.2.4.2.2 (NTProofStr), 4.2.4.2.3 (EncryptedRandomSessionKey), 4.2.4.3 (the
  *    AUTHENTICATE_MESSAGE) and 4.2.4.4 (signing and sealing keys, GSS_WrapEx signature).
  *
@@ -27,7 +28,6 @@
 
 #include <cmocka.h>
 
-#include "md4.h"
 #include "ntlmssp.h"
 #include "rc4.h"
 
@@ -79,45 +79,6 @@ static uint32_t get32(const uint8_t *p)
 static uint16_t get16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-/* ---- MD4, RFC 1320 A.5 -------------------------------------------------------------------- */
-
-static void test_md4_rfc1320(void **state)
-{
-	static const struct { const char *in, *out; } v[] = {
-		{ "", "31d6cfe0d16ae931b73c59d7e0c089c0" },
-		{ "a", "bde52cb31de33e46245e05fbdbd6fb24" },
-		{ "abc", "a448017aaf21d8525fc10ae87aa6729d" },
-		{ "message digest", "d9130a8164549fe818874806e1c7014b" },
-		{ "abcdefghijklmnopqrstuvwxyz", "d79e1c308aa5bbcdeea8ed63df412da9" },
-		{ "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
-		  "043f8582f241db351ce627e153e7f0e4" },
-		{ "1234567890123456789012345678901234567890123456789012345678901234567890"
-		  "1234567890", "e33b4ddc9c38f2199c3e7b164fcc0536" },
-	};
-	uint8_t d[MD4_DIGEST_LEN];
-
-	(void)state;
-	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		md4_digest(v[i].in, strlen(v[i].in), d);
-		assert_hex(d, sizeof(d), v[i].out);
-	}
-}
-
-/* Padding boundaries: 55, 56, 63, 64 and 65 bytes must differ and be stable. */
-static void test_md4_block_boundaries(void **state)
-{
-	uint8_t buf[130], d[5][MD4_DIGEST_LEN];
-	static const size_t lens[5] = { 55, 56, 63, 64, 65 };
-
-	(void)state;
-	memset(buf, 'x', sizeof(buf));
-	for (int i = 0; i < 5; i++)
-		md4_digest(buf, lens[i], d[i]);
-	for (int i = 0; i < 5; i++)
-		for (int j = i + 1; j < 5; j++)
-			assert_memory_not_equal(d[i], d[j], MD4_DIGEST_LEN);
 }
 
 /* ---- RC4, RFC 6229 ------------------------------------------------------------------------ */
@@ -175,98 +136,6 @@ static void test_rc4_stream_and_inverse(void **state)
 	assert_memory_equal(one, in, 100);
 }
 
-/* ---- text --------------------------------------------------------------------------------- */
-
-static void check_utf8_utf16(const char *utf8, const char *utf16_hex)
-{
-	uint8_t *u16;
-	size_t len;
-	char *back;
-
-	assert_int_equal(ntlmssp_utf8_to_utf16le(utf8, strlen(utf8), &u16, &len), 0);
-	assert_hex(u16, len, utf16_hex);
-	assert_int_equal(ntlmssp_utf16le_to_utf8(u16, len, &back), 0);
-	assert_string_equal(back, utf8);
-	free(u16);
-	free(back);
-}
-
-static void test_utf_round_trip(void **state)
-{
-	(void)state;
-	check_utf8_utf16("", "");
-	check_utf8_utf16("User", "5500730065007200");
-	check_utf8_utf16("J\xc3\xb6rg", "4a00f60072006700");			/* U+00F6 */
-	check_utf8_utf16("\xe2\x82\xac", "ac20");				/* U+20AC */
-	check_utf8_utf16("\xef\xbf\xbf", "ffff");				/* U+FFFF */
-	check_utf8_utf16("\xf0\x9f\x98\x80", "3dd800de");			/* U+1F600 */
-	check_utf8_utf16("\xf4\x8f\xbf\xbf", "ffdbffdf");			/* U+10FFFF */
-}
-
-static void test_utf8_invalid(void **state)
-{
-	static const char *const bad[] = {
-		"\x80", "\xc0\x80", "\xc1\xbf", "\xe0\x80\x80", "\xed\xa0\x80", "\xf0\x80\x80\x80",
-		"\xf4\x90\x80\x80", "\xf8\x88\x80\x80\x80", "\xc3", "\xe2\x82", "\xff", "a\xc3(",
-	};
-	uint8_t *u16 = NULL;
-	size_t len;
-
-	(void)state;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(ntlmssp_utf8_to_utf16le(bad[i], strlen(bad[i]), &u16, &len),
-				 -EINVAL);
-	assert_null(u16);
-}
-
-static void test_utf16_invalid(void **state)
-{
-	static const struct { const char *hex; } bad[] = {
-		{ "41" },		/* odd length */
-		{ "00d8" },		/* lone high surrogate at the end */
-		{ "00d84100" },		/* high surrogate + 'A' */
-		{ "00dc" },		/* lone low surrogate */
-		{ "41000000" },		/* U+0000 */
-		{ "00dc00d8" },		/* reversed pair */
-	};
-	uint8_t in[16];
-	char *out = NULL;
-
-	(void)state;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		size_t n = unhex(bad[i].hex, in, sizeof(in));
-
-		assert_int_equal(ntlmssp_utf16le_to_utf8(in, n, &out), -EINVAL);
-	}
-	assert_null(out);
-}
-
-static void test_upper_and_name_equal(void **state)
-{
-	(void)state;
-	assert_int_equal(ntlmssp_toupper('a'), 'A');
-	assert_int_equal(ntlmssp_toupper('Z'), 'Z');
-	assert_int_equal(ntlmssp_toupper('1'), '1');
-	assert_int_equal(ntlmssp_toupper(0xe9), 0xc9);		/* e acute */
-	assert_int_equal(ntlmssp_toupper(0xf7), 0xf7);		/* division sign */
-	assert_int_equal(ntlmssp_toupper(0xff), 0x178);		/* y diaeresis */
-	assert_int_equal(ntlmssp_toupper(0x101), 0x100);	/* a macron */
-	assert_int_equal(ntlmssp_toupper(0x13a), 0x139);	/* l acute */
-	assert_int_equal(ntlmssp_toupper(0x17e), 0x17d);	/* z caron */
-	assert_int_equal(ntlmssp_toupper(0x3b1), 0x391);	/* alpha */
-	assert_int_equal(ntlmssp_toupper(0x3c2), 0x3a3);	/* final sigma */
-	assert_int_equal(ntlmssp_toupper(0x430), 0x410);	/* Cyrillic a */
-	assert_int_equal(ntlmssp_toupper(0x451), 0x401);	/* Cyrillic io */
-	assert_int_equal(ntlmssp_toupper(0x4e00), 0x4e00);	/* CJK: unchanged */
-	assert_true(ntlmssp_name_equal("alice", "ALICE"));
-	assert_true(ntlmssp_name_equal("J\xc3\xb6rg", "J\xc3\x96RG"));
-	assert_true(ntlmssp_name_equal("\xd0\xb8\xd0\xb2\xd0\xb0\xd0\xbd", "\xd0\x98\xd0\x92\xd0\x90\xd0\x9d"));
-	assert_false(ntlmssp_name_equal("alice", "alic"));
-	assert_false(ntlmssp_name_equal("alice", "alicea"));
-	assert_false(ntlmssp_name_equal("alice", "bob"));
-	assert_true(ntlmssp_name_equal("", ""));
-}
-
 /* ---- MS-NLMP 4.2 vectors ------------------------------------------------------------------- */
 
 static const uint8_t spec_server_challenge[8] = { 0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef };
@@ -276,18 +145,6 @@ static const char spec_temp_hex[] =
 	"0101000000000000" "0000000000000000" "aaaaaaaaaaaaaaaa" "00000000"
 	"02000c0044006f006d00610069006e00" "01000c00530065007200760065007200" "00000000"
 	"00000000";
-
-static void test_spec_nt_hash(void **state)
-{
-	uint8_t h[16];
-
-	(void)state;
-	assert_int_equal(ntlmssp_nt_hash("Password", h), 0);
-	assert_hex(h, 16, "a4f49c406510bdcab6824ee7c30fd852");	/* 4.2.2.1.2 */
-	assert_int_equal(ntlmssp_nt_hash("", h), 0);
-	assert_hex(h, 16, "31d6cfe0d16ae931b73c59d7e0c089c0");	/* MD4 of nothing */
-	assert_int_equal(ntlmssp_nt_hash("\xff", h), -EINVAL);
-}
 
 static void test_spec_ntlmv2(void **state)
 {
@@ -815,74 +672,73 @@ static void test_challenge_message(void **state)
 	ntlmssp_server_free(s);
 }
 
+/*
+ * An exchange with the spec fixture that must end with want, the error text err (when not
+ * NULL) and, on NTLMSSP_OK, a guest logon or not; failed, guest and anonymous logons have no
+ * session key.
+ */
+static void expect(struct tclient *c, enum ntlmssp_guest_policy policy, bool anon,
+		   enum ntlmssp_status want, const char *err, bool guest)
+{
+	struct ntlmssp_server *s;
+	uint8_t key[16];
+
+	assert_int_equal(exchange(&spec_fx, c, policy, anon, &s), want);
+	if (err)
+		assert_string_equal(ntlmssp_server_error(s), err);
+	assert_int_equal(ntlmssp_server_is_guest(s), want == NTLMSSP_OK && guest);
+	if (want != NTLMSSP_OK || guest || ntlmssp_server_is_anonymous(s)) {
+		assert_int_equal(ntlmssp_server_session_key(s, key), -ENOKEY);
+		assert_int_equal(ntlmssp_server_sign(s, key, 1, key), -ENOKEY);
+	}
+	if (guest)	/* the name is kept, but flagged as not authenticated */
+		assert_string_equal(ntlmssp_server_user(s), c->user);
+	if (want != NTLMSSP_OK)
+		assert_string_equal(ntlmssp_server_user(s), "");
+	ntlmssp_server_free(s);
+}
+
 static void test_wrong_password_and_unknown_user(void **state)
 {
 	struct tclient c;
-	struct ntlmssp_server *s;
-	uint8_t key[16];
 
 	(void)state;
 	tc_defaults(&c);
 	c.password = "Passwort";
-	assert_int_equal(exchange(&spec_fx, &c, NTLMSSP_GUEST_NEVER, false, &s),
-			 NTLMSSP_LOGON_FAILURE);
-	assert_string_equal(ntlmssp_server_error(s), "wrong password");
-	assert_int_equal(ntlmssp_server_session_key(s, key), -ENOKEY);
-	assert_string_equal(ntlmssp_server_user(s), "");
-	ntlmssp_server_free(s);
-
+	expect(&c, NTLMSSP_GUEST_NEVER, false, NTLMSSP_LOGON_FAILURE, "wrong password", false);
 	tc_defaults(&c);
 	c.user = "Mallory";
-	assert_int_equal(exchange(&spec_fx, &c, NTLMSSP_GUEST_NEVER, false, &s),
-			 NTLMSSP_LOGON_FAILURE);
-	assert_string_equal(ntlmssp_server_error(s), "unknown user");
-	ntlmssp_server_free(s);
-
+	expect(&c, NTLMSSP_GUEST_NEVER, false, NTLMSSP_LOGON_FAILURE, "unknown user", false);
 	/* any domain is accepted: NTOWFv2 is computed with the domain the client sent */
 	tc_defaults(&c);
 	c.domain = "Other";
-	assert_int_equal(exchange(&spec_fx, &c, NTLMSSP_GUEST_NEVER, false, NULL), NTLMSSP_OK);
+	expect(&c, NTLMSSP_GUEST_NEVER, false, NTLMSSP_OK, "", false);
 }
 
 static void test_guest_policy(void **state)
 {
 	struct tclient c;
-	struct ntlmssp_server *s;
-	uint8_t key[16];
 
 	(void)state;
 	/* bad user: an unknown user is a guest, a wrong password still fails */
 	tc_defaults(&c);
 	c.user = "Mallory";
-	assert_int_equal(exchange(&spec_fx, &c, NTLMSSP_GUEST_BAD_USER, false, &s), NTLMSSP_OK);
-	assert_true(ntlmssp_server_is_guest(s));
-	assert_false(ntlmssp_server_is_anonymous(s));
-	assert_string_equal(ntlmssp_server_user(s), "Mallory");
-	assert_int_equal(ntlmssp_server_session_key(s, key), -ENOKEY);
-	assert_int_equal(ntlmssp_server_sign(s, key, 1, key), -ENOKEY);
-	ntlmssp_server_free(s);
+	expect(&c, NTLMSSP_GUEST_BAD_USER, false, NTLMSSP_OK, "", true);
 	tc_defaults(&c);
 	c.password = "wrong";
-	assert_int_equal(exchange(&spec_fx, &c, NTLMSSP_GUEST_BAD_USER, false, NULL),
-			 NTLMSSP_LOGON_FAILURE);
+	expect(&c, NTLMSSP_GUEST_BAD_USER, false, NTLMSSP_LOGON_FAILURE, "wrong password", false);
 	/* bad password: both are guests; a good password is a normal logon */
-	assert_int_equal(exchange(&spec_fx, &c, NTLMSSP_GUEST_BAD_PASSWORD, false, &s),
-			 NTLMSSP_OK);
-	assert_true(ntlmssp_server_is_guest(s));
-	ntlmssp_server_free(s);
+	expect(&c, NTLMSSP_GUEST_BAD_PASSWORD, false, NTLMSSP_OK, "", true);
+	c.user = "Mallory";
+	expect(&c, NTLMSSP_GUEST_BAD_PASSWORD, false, NTLMSSP_OK, "", true);
 	tc_defaults(&c);
-	assert_int_equal(exchange(&spec_fx, &c, NTLMSSP_GUEST_BAD_PASSWORD, false, &s),
-			 NTLMSSP_OK);
-	assert_false(ntlmssp_server_is_guest(s));
-	assert_int_equal(ntlmssp_server_session_key(s, key), 0);
-	ntlmssp_server_free(s);
+	expect(&c, NTLMSSP_GUEST_BAD_PASSWORD, false, NTLMSSP_OK, "", false);
 }
 
 static void test_anonymous(void **state)
 {
 	struct tclient c;
 	struct ntlmssp_server *s;
-	uint8_t key[16];
 
 	(void)state;
 	tc_defaults(&c);
@@ -891,19 +747,16 @@ static void test_anonymous(void **state)
 	c.domain = "";
 	assert_int_equal(exchange(&spec_fx, &c, NTLMSSP_GUEST_NEVER, true, &s), NTLMSSP_OK);
 	assert_true(ntlmssp_server_is_anonymous(s));
-	assert_false(ntlmssp_server_is_guest(s));
 	assert_string_equal(ntlmssp_server_user(s), "");
-	assert_int_equal(ntlmssp_server_session_key(s, key), -ENOKEY);
 	ntlmssp_server_free(s);
-	assert_int_equal(exchange(&spec_fx, &c, NTLMSSP_GUEST_NEVER, false, &s),
-			 NTLMSSP_LOGON_FAILURE);
-	assert_string_equal(ntlmssp_server_error(s), "anonymous logon refused");
-	ntlmssp_server_free(s);
+	expect(&c, NTLMSSP_GUEST_NEVER, true, NTLMSSP_OK, "", false);
+	expect(&c, NTLMSSP_GUEST_NEVER, false, NTLMSSP_LOGON_FAILURE, "anonymous logon refused",
+	       false);
 	/* an empty user name with a response is not anonymous */
 	tc_defaults(&c);
 	c.user = "";
-	assert_int_equal(exchange(&spec_fx, &c, NTLMSSP_GUEST_BAD_USER, true, NULL),
-			 NTLMSSP_LOGON_FAILURE);
+	expect(&c, NTLMSSP_GUEST_BAD_USER, true, NTLMSSP_LOGON_FAILURE,
+	       "empty user name with a response", false);
 	/*
 	 * a user name with empty responses (what "smbclient -N" tries first, as its Unix user)
 	 * is a password-less logon: it fails, or is a guest per "map to guest"
@@ -911,43 +764,27 @@ static void test_anonymous(void **state)
 	tc_defaults(&c);
 	c.anonymous = true;
 	c.user = "root";
-	assert_int_equal(exchange(&spec_fx, &c, NTLMSSP_GUEST_NEVER, true, &s),
-			 NTLMSSP_LOGON_FAILURE);
-	assert_string_equal(ntlmssp_server_error(s), "unknown user");
-	ntlmssp_server_free(s);
-	assert_int_equal(exchange(&spec_fx, &c, NTLMSSP_GUEST_BAD_USER, true, &s), NTLMSSP_OK);
-	assert_true(ntlmssp_server_is_guest(s));
-	ntlmssp_server_free(s);
+	expect(&c, NTLMSSP_GUEST_NEVER, true, NTLMSSP_LOGON_FAILURE, "unknown user", false);
+	expect(&c, NTLMSSP_GUEST_BAD_USER, true, NTLMSSP_OK, "", true);
 	c.user = "User";
-	assert_int_equal(exchange(&spec_fx, &c, NTLMSSP_GUEST_BAD_USER, true, &s),
-			 NTLMSSP_LOGON_FAILURE);
-	assert_string_equal(ntlmssp_server_error(s), "no response (password-less logon)");
-	ntlmssp_server_free(s);
-	assert_int_equal(exchange(&spec_fx, &c, NTLMSSP_GUEST_BAD_PASSWORD, true, &s),
-			 NTLMSSP_OK);
-	assert_true(ntlmssp_server_is_guest(s));
-	ntlmssp_server_free(s);
+	expect(&c, NTLMSSP_GUEST_BAD_USER, true, NTLMSSP_LOGON_FAILURE,
+	       "no response (password-less logon)", false);
+	expect(&c, NTLMSSP_GUEST_BAD_PASSWORD, true, NTLMSSP_OK, "", true);
 }
 
 static void test_v1_and_lm_refused(void **state)
 {
 	struct tclient c;
-	struct ntlmssp_server *s;
 
 	(void)state;
 	tc_defaults(&c);
-	c.v1 = true;
-	assert_int_equal(exchange(&spec_fx, &c, NTLMSSP_GUEST_BAD_PASSWORD, true, &s),
-			 NTLMSSP_LOGON_FAILURE);
-	assert_string_equal(ntlmssp_server_error(s),
-			    "NTLMv1 response refused: NTLMv2 is required");
-	ntlmssp_server_free(s);
+	c.v1 = true;	/* refused whatever the guest policy */
+	expect(&c, NTLMSSP_GUEST_BAD_PASSWORD, true, NTLMSSP_LOGON_FAILURE,
+	       "NTLMv1 response refused: NTLMv2 is required", false);
 	tc_defaults(&c);
 	c.lm_only = true;
-	assert_int_equal(exchange(&spec_fx, &c, NTLMSSP_GUEST_BAD_PASSWORD, true, &s),
-			 NTLMSSP_LOGON_FAILURE);
-	assert_string_equal(ntlmssp_server_error(s), "LM response refused: NTLMv2 is required");
-	ntlmssp_server_free(s);
+	expect(&c, NTLMSSP_GUEST_BAD_PASSWORD, true, NTLMSSP_LOGON_FAILURE,
+	       "LM response refused: NTLMv2 is required", false);
 }
 
 static void test_mic(void **state)
@@ -982,16 +819,13 @@ static void test_mic(void **state)
 static void test_keyexch_without_key(void **state)
 {
 	struct tclient c;
-	struct ntlmssp_server *s;
 
 	(void)state;
 	tc_defaults(&c);
 	c.no_enc_key = true;
 	c.mic = false;
-	assert_int_equal(exchange(&spec_fx, &c, NTLMSSP_GUEST_NEVER, false, &s), NTLMSSP_INVALID);
-	assert_string_equal(ntlmssp_server_error(s),
-			    "KEY_EXCH without a 16-byte EncryptedRandomSessionKey");
-	ntlmssp_server_free(s);
+	expect(&c, NTLMSSP_GUEST_NEVER, false, NTLMSSP_INVALID,
+	       "KEY_EXCH without a 16-byte EncryptedRandomSessionKey", false);
 }
 
 static void test_lookup_error(void **state)
@@ -1004,7 +838,7 @@ static void test_lookup_error(void **state)
 	fx.lookup_error = -EIO;
 	tc_defaults(&c);
 	assert_int_equal(exchange(&fx, &c, NTLMSSP_GUEST_BAD_USER, false, &s), NTLMSSP_ERROR);
-	assert_non_null(strstr(ntlmssp_server_error(s), "user lookup failed"));
+	assert_string_equal(ntlmssp_server_error(s), "user lookup failed: Input/output error");
 	ntlmssp_server_free(s);
 }
 
@@ -1285,15 +1119,8 @@ static void test_server_new(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_md4_rfc1320),
-		cmocka_unit_test(test_md4_block_boundaries),
 		cmocka_unit_test(test_rc4_rfc6229),
 		cmocka_unit_test(test_rc4_stream_and_inverse),
-		cmocka_unit_test(test_utf_round_trip),
-		cmocka_unit_test(test_utf8_invalid),
-		cmocka_unit_test(test_utf16_invalid),
-		cmocka_unit_test(test_upper_and_name_equal),
-		cmocka_unit_test(test_spec_nt_hash),
 		cmocka_unit_test(test_spec_ntlmv2),
 		cmocka_unit_test(test_spec_sign_seal),
 		cmocka_unit_test(test_spec_authenticate_message),

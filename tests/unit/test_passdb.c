@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit tests of lib/passdb.c: the file format and its diagnostics, user name rules,
- * case-insensitive lookups, editing, and the atomic 0600 write.
+ * case-insensitive lookups, editing, and the atomic 0600 write; and of what it is built on:
+ * MD4 (lib/md4.c, the RFC 1320 test suite), the NT hash (MS-NLMP 4.2.2.1.2), UTF-8 <-> UTF-16LE
+ * conversion and the folding of user names (lib/ntlmssp.[ch]).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,12 +21,199 @@
 
 #include <cmocka.h>
 
+#include "md4.h"
+#include "ntlmssp.h"
 #include "passdb.h"
 
 static const uint8_t hash_password[16] = {	/* NT hash of "Password", MS-NLMP 4.2.2.1.2 */
 	0xa4, 0xf4, 0x9c, 0x40, 0x65, 0x10, 0xbd, 0xca,
 	0xb6, 0x82, 0x4e, 0xe7, 0xc3, 0x0f, 0xd8, 0x52,
 };
+
+
+static size_t unhex(const char *hex, uint8_t *out, size_t max)
+{
+	size_t n = 0;
+	unsigned int v;
+
+	for (; *hex; hex += 2) {
+		assert_true(n < max);
+		assert_int_equal(sscanf(hex, "%2x", &v), 1);
+		out[n++] = (uint8_t)v;
+	}
+	return n;
+}
+
+static void assert_hex(const uint8_t *got, size_t len, const char *want_hex)
+{
+	uint8_t want[256];
+
+	assert_int_equal(unhex(want_hex, want, sizeof(want)), len);
+	assert_memory_equal(got, want, len);
+}
+
+/* ---- MD4, RFC 1320 A.5 -------------------------------------------------------------------- */
+
+static void test_md4_rfc1320(void **state)
+{
+	static const struct { const char *in, *out; } v[] = {
+		{ "", "31d6cfe0d16ae931b73c59d7e0c089c0" },
+		{ "a", "bde52cb31de33e46245e05fbdbd6fb24" },
+		{ "abc", "a448017aaf21d8525fc10ae87aa6729d" },
+		{ "message digest", "d9130a8164549fe818874806e1c7014b" },
+		{ "abcdefghijklmnopqrstuvwxyz", "d79e1c308aa5bbcdeea8ed63df412da9" },
+		{ "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+		  "043f8582f241db351ce627e153e7f0e4" },
+		{ "1234567890123456789012345678901234567890123456789012345678901234567890"
+		  "1234567890", "e33b4ddc9c38f2199c3e7b164fcc0536" },
+	};
+	uint8_t d[MD4_DIGEST_LEN];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		md4_digest(v[i].in, strlen(v[i].in), d);
+		assert_hex(d, sizeof(d), v[i].out);
+	}
+}
+
+/* Padding boundaries: 55, 56, 63, 64 and 65 bytes must differ and be stable. */
+static void test_md4_block_boundaries(void **state)
+{
+	uint8_t buf[130], d[5][MD4_DIGEST_LEN];
+	static const size_t lens[5] = { 55, 56, 63, 64, 65 };
+
+	(void)state;
+	memset(buf, 'x', sizeof(buf));
+	for (int i = 0; i < 5; i++)
+		md4_digest(buf, lens[i], d[i]);
+	for (int i = 0; i < 5; i++)
+		for (int j = i + 1; j < 5; j++)
+			assert_memory_not_equal(d[i], d[j], MD4_DIGEST_LEN);
+}
+
+/* The streaming interface: any split of the input gives the one-shot digest. */
+static void test_md4_streaming(void **state)
+{
+	uint8_t buf[300], one[MD4_DIGEST_LEN], two[MD4_DIGEST_LEN];
+	struct md4_ctx ctx;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)(i * 31);
+	md4_digest(buf, sizeof(buf), one);
+	for (size_t split = 0; split <= sizeof(buf); split += 7) {
+		md4_init(&ctx);
+		md4_update(&ctx, buf, split / 2);
+		md4_update(&ctx, buf + split / 2, split - split / 2);
+		md4_update(&ctx, buf + split, sizeof(buf) - split);
+		md4_final(&ctx, two);
+		assert_memory_equal(one, two, MD4_DIGEST_LEN);
+	}
+}
+
+/* ---- text --------------------------------------------------------------------------------- */
+
+static void check_utf8_utf16(const char *utf8, const char *utf16_hex)
+{
+	uint8_t *u16;
+	size_t len;
+	char *back;
+
+	assert_int_equal(ntlmssp_utf8_to_utf16le(utf8, strlen(utf8), &u16, &len), 0);
+	assert_hex(u16, len, utf16_hex);
+	assert_int_equal(ntlmssp_utf16le_to_utf8(u16, len, &back), 0);
+	assert_string_equal(back, utf8);
+	free(u16);
+	free(back);
+}
+
+static void test_utf_round_trip(void **state)
+{
+	(void)state;
+	check_utf8_utf16("", "");
+	check_utf8_utf16("User", "5500730065007200");
+	check_utf8_utf16("J\xc3\xb6rg", "4a00f60072006700");			/* U+00F6 */
+	check_utf8_utf16("\xe2\x82\xac", "ac20");				/* U+20AC */
+	check_utf8_utf16("\xef\xbf\xbf", "ffff");				/* U+FFFF */
+	check_utf8_utf16("\xf0\x9f\x98\x80", "3dd800de");			/* U+1F600 */
+	check_utf8_utf16("\xf4\x8f\xbf\xbf", "ffdbffdf");			/* U+10FFFF */
+}
+
+static void test_utf8_invalid(void **state)
+{
+	static const char *const bad[] = {
+		"\x80", "\xc0\x80", "\xc1\xbf", "\xe0\x80\x80", "\xed\xa0\x80", "\xf0\x80\x80\x80",
+		"\xf4\x90\x80\x80", "\xf8\x88\x80\x80\x80", "\xc3", "\xe2\x82", "\xff", "a\xc3(",
+	};
+	uint8_t *u16 = NULL;
+	size_t len;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(ntlmssp_utf8_to_utf16le(bad[i], strlen(bad[i]), &u16, &len),
+				 -EINVAL);
+	assert_null(u16);
+}
+
+static void test_utf16_invalid(void **state)
+{
+	static const struct { const char *hex; } bad[] = {
+		{ "41" },		/* odd length */
+		{ "00d8" },		/* lone high surrogate at the end */
+		{ "00d84100" },		/* high surrogate + 'A' */
+		{ "00dc" },		/* lone low surrogate */
+		{ "41000000" },		/* U+0000 */
+		{ "00dc00d8" },		/* reversed pair */
+	};
+	uint8_t in[16];
+	char *out = NULL;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		size_t n = unhex(bad[i].hex, in, sizeof(in));
+
+		assert_int_equal(ntlmssp_utf16le_to_utf8(in, n, &out), -EINVAL);
+	}
+	assert_null(out);
+}
+
+static void test_upper_and_name_equal(void **state)
+{
+	(void)state;
+	assert_int_equal(ntlmssp_toupper('a'), 'A');
+	assert_int_equal(ntlmssp_toupper('Z'), 'Z');
+	assert_int_equal(ntlmssp_toupper('1'), '1');
+	assert_int_equal(ntlmssp_toupper(0xe9), 0xc9);		/* e acute */
+	assert_int_equal(ntlmssp_toupper(0xf7), 0xf7);		/* division sign */
+	assert_int_equal(ntlmssp_toupper(0xff), 0x178);		/* y diaeresis */
+	assert_int_equal(ntlmssp_toupper(0x101), 0x100);	/* a macron */
+	assert_int_equal(ntlmssp_toupper(0x13a), 0x139);	/* l acute */
+	assert_int_equal(ntlmssp_toupper(0x17e), 0x17d);	/* z caron */
+	assert_int_equal(ntlmssp_toupper(0x3b1), 0x391);	/* alpha */
+	assert_int_equal(ntlmssp_toupper(0x3c2), 0x3a3);	/* final sigma */
+	assert_int_equal(ntlmssp_toupper(0x430), 0x410);	/* Cyrillic a */
+	assert_int_equal(ntlmssp_toupper(0x451), 0x401);	/* Cyrillic io */
+	assert_int_equal(ntlmssp_toupper(0x4e00), 0x4e00);	/* CJK: unchanged */
+	assert_true(ntlmssp_name_equal("alice", "ALICE"));
+	assert_true(ntlmssp_name_equal("J\xc3\xb6rg", "J\xc3\x96RG"));
+	assert_true(ntlmssp_name_equal("\xd0\xb8\xd0\xb2\xd0\xb0\xd0\xbd", "\xd0\x98\xd0\x92\xd0\x90\xd0\x9d"));
+	assert_false(ntlmssp_name_equal("alice", "alic"));
+	assert_false(ntlmssp_name_equal("alice", "alicea"));
+	assert_false(ntlmssp_name_equal("alice", "bob"));
+	assert_true(ntlmssp_name_equal("", ""));
+}
+
+static void test_spec_nt_hash(void **state)
+{
+	uint8_t h[16];
+
+	(void)state;
+	assert_int_equal(ntlmssp_nt_hash("Password", h), 0);
+	assert_hex(h, 16, "a4f49c406510bdcab6824ee7c30fd852");	/* 4.2.2.1.2 */
+	assert_int_equal(ntlmssp_nt_hash("", h), 0);
+	assert_hex(h, 16, "31d6cfe0d16ae931b73c59d7e0c089c0");	/* MD4 of nothing */
+	assert_int_equal(ntlmssp_nt_hash("\xff", h), -EINVAL);
+}
 
 /* Parse text as "pdb"; the diagnostics in *diag (caller frees). */
 static int parse(const char *text, struct kc_passdb **db, char **diag)
@@ -326,6 +515,14 @@ static void test_lock(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_md4_rfc1320),
+		cmocka_unit_test(test_md4_block_boundaries),
+		cmocka_unit_test(test_md4_streaming),
+		cmocka_unit_test(test_spec_nt_hash),
+		cmocka_unit_test(test_utf_round_trip),
+		cmocka_unit_test(test_utf8_invalid),
+		cmocka_unit_test(test_utf16_invalid),
+		cmocka_unit_test(test_upper_and_name_equal),
 		cmocka_unit_test(test_parse_good),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_name_rules),
