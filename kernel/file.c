@@ -5,11 +5,12 @@
 #include <linux/slab.h>
 #include "file.h"
 #include "ipc.h"
+#include "port.h"
 #include "tree.h"
 
 static atomic64_t ksmbd_next_file_id = ATOMIC64_INIT(0);
 
-struct ksmbd_file *ksmbd_file_new_pipe(struct ksmbd_tree *tree, u64 sess_id)
+struct ksmbd_file *ksmbd_file_alloc(u64 sess_id)
 {
 	struct ksmbd_file *fp = kzalloc(sizeof(*fp), GFP_KERNEL);
 
@@ -19,11 +20,23 @@ struct ksmbd_file *ksmbd_file_new_pipe(struct ksmbd_tree *tree, u64 sess_id)
 	fp->persistent_id = fp->volatile_id;
 	fp->pipe_id = fp->volatile_id;
 	fp->sess_id = sess_id;
+	INIT_LIST_HEAD(&fp->node);
 	refcount_set(&fp->refs, 2);	/* the list's and the caller's */
+	return fp;
+}
+
+void ksmbd_file_link(struct ksmbd_tree *tree, struct ksmbd_file *fp)
+{
 	mutex_lock(&tree->file_lock);
 	list_add_tail(&fp->node, &tree->files);
 	mutex_unlock(&tree->file_lock);
-	return fp;
+}
+
+void ksmbd_file_discard(struct ksmbd_file *fp)
+{
+	if (fp->vfs)
+		ksmbd_vfs_close(fp->vfs);
+	kfree(fp);
 }
 
 struct ksmbd_file *ksmbd_file_get(struct ksmbd_tree *tree, u64 persistent_id, u64 volatile_id)
@@ -48,7 +61,10 @@ void ksmbd_file_put(struct ksmbd_file *fp)
 
 	if (!refcount_dec_and_test(&fp->refs))
 		return;
-	if (!ksmbd_ipc_pipe(fp->sess_id, fp->pipe_id, KSMBD_PIPE_CLOSE, NULL, NULL, 0, 0, &res))
+	if (fp->vfs)
+		ksmbd_vfs_close(fp->vfs);
+	else if (!ksmbd_ipc_pipe(fp->sess_id, fp->pipe_id, KSMBD_PIPE_CLOSE, NULL, NULL, 0, 0,
+				 &res))
 		kfree(res.data);
 	kfree(fp);
 }

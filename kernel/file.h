@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Opens (MS-SMB2 3.3.1.10): what a CREATE returns a FileId for. Only named
- * pipes on IPC$ exist so far; disk files come with the file-operation work.
+ * Opens (MS-SMB2 3.3.1.10): what a CREATE returns a FileId for: a named
+ * pipe on IPC$ (served by the peer) or a file or directory of a disk share.
  *
  * Lifetime: an open is linked into its tree's list with one reference owned
  * by that list; requests that name it hold another (ksmbd_file_get/put).
  * CLOSE unlinks it; a tree that goes away unlinks the rest. The last put
- * closes the pipe at the peer. An open never outlives its tree: requests
+ * closes the pipe at the peer, or the file. An open never outlives its tree: requests
  * hold the tree too, and the tree unlinks its opens when its list reference
  * goes.
  */
@@ -18,17 +18,27 @@
 #include <linux/types.h>
 
 struct ksmbd_tree;
+struct ksmbd_vfs_file;
 
 struct ksmbd_file {
 	u64 persistent_id, volatile_id;
 	struct list_head node;		/* tree->files, under tree->file_lock */
 	refcount_t refs;
-	u64 sess_id;			/* for the peer: the session that opened it */
-	u64 pipe_id;			/* the peer's name for the pipe */
+	u64 sess_id;			/* the session that opened it */
+	/* Set before the open is linked, constant after. */
+	struct ksmbd_vfs_file *vfs;	/* a disk open, or NULL for a pipe */
+	bool is_dir;
+	bool can_read, can_write;	/* granted data access */
+	u32 access;			/* the granted access mask */
+	u64 pipe_id;			/* pipes: the peer's name for the pipe */
 };
 
-/* Link a new pipe open for session @sess_id into @tree (a reference for the caller). */
-struct ksmbd_file *ksmbd_file_new_pipe(struct ksmbd_tree *tree, u64 sess_id);
+/* A new open of session @sess_id, not linked yet (see ksmbd_file_link). */
+struct ksmbd_file *ksmbd_file_alloc(u64 sess_id);
+/* Link @fp into @tree; the caller keeps its reference. */
+void ksmbd_file_link(struct ksmbd_tree *tree, struct ksmbd_file *fp);
+/* Free an open that was never linked (its vfs file included). */
+void ksmbd_file_discard(struct ksmbd_file *fp);
 struct ksmbd_file *ksmbd_file_get(struct ksmbd_tree *tree, u64 persistent_id, u64 volatile_id);
 void ksmbd_file_put(struct ksmbd_file *fp);
 void ksmbd_file_unlink(struct ksmbd_tree *tree, struct ksmbd_file *fp);

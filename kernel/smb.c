@@ -97,6 +97,7 @@ static const ksmbd_smb2_handler ksmbd_smb2_handlers[SMB2_NR_COMMANDS] = {
 	[SMB2_READ]		= ksmbd_smb2_read,
 	[SMB2_WRITE]		= ksmbd_smb2_write,
 	[SMB2_IOCTL]		= ksmbd_smb2_ioctl,
+	[SMB2_QUERY_INFO]	= ksmbd_smb2_query_info,
 };
 
 void *ksmbd_rsp_body(struct ksmbd_work *w, size_t body_len)

@@ -64,6 +64,17 @@ __le32 ksmbd_smb2_read(struct ksmbd_work *w);
 __le32 ksmbd_smb2_write(struct ksmbd_work *w);
 __le32 ksmbd_smb2_ioctl(struct ksmbd_work *w);
 
+/* The IPC$ halves of CREATE, READ and WRITE (smb2_pipe.c). */
+__le32 ksmbd_pipe_create(struct ksmbd_work *w);
+__le32 ksmbd_pipe_read(struct ksmbd_work *w);
+__le32 ksmbd_pipe_write(struct ksmbd_work *w);
+/* The NTSTATUS for a filesystem error. */
+__le32 ksmbd_errno_status(int err);
+struct ksmbd_vfs_stat;
+/* The 52-byte times/sizes/attributes block of CREATE and CLOSE responses. */
+void ksmbd_fill_attrs(const struct ksmbd_vfs_stat *st, u8 *block);
+__le32 ksmbd_smb2_query_info(struct ksmbd_work *w);
+
 /* Sign the PDU @pdu of @len bytes (compound padding included) in place. */
 int ksmbd_smb2_sign(struct ksmbd_conn *conn, struct ksmbd_session *sess, u8 *pdu, size_t len);
 /* Whether the signature of the request PDU @pdu is right. */

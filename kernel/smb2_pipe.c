@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Named pipes on IPC$: CREATE, CLOSE, READ, WRITE and FSCTL_PIPE_TRANSCEIVE
- * (MS-SMB2 3.3.5.9, 3.3.5.10, 3.3.5.12, 3.3.5.13, 3.3.5.15.1). The bytes go
- * to the peer (KSMBD_CMD_PIPE), which runs the DCE/RPC servers. Disk shares
- * answer these commands STATUS_NOT_SUPPORTED until file operations exist.
+ * Named pipes on IPC$: CREATE, READ, WRITE (called from smb2_file.c) and
+ * FSCTL_PIPE_TRANSCEIVE (MS-SMB2 3.3.5.9, 3.3.5.12, 3.3.5.13, 3.3.5.15.1).
+ * The bytes go to the peer (KSMBD_CMD_PIPE), which runs the DCE/RPC servers.
  */
 #define pr_fmt(fmt) "ksmbd_cluster: " fmt
 
@@ -34,7 +33,7 @@ static __le32 ksmbd_pipe_ipc_failed(struct ksmbd_work *w, int ret)
 	return STATUS_INTERNAL_ERROR;
 }
 
-__le32 ksmbd_smb2_create(struct ksmbd_work *w)
+__le32 ksmbd_pipe_create(struct ksmbd_work *w)
 {
 	const struct smb2_create_req *req = (const void *)ksmbd_req_body(w);
 	u16 off = le16_to_cpu(req->name_offset), len = le16_to_cpu(req->name_length);
@@ -45,14 +44,13 @@ __le32 ksmbd_smb2_create(struct ksmbd_work *w)
 	__le32 status;
 	int ret;
 
-	if (!ksmbd_is_pipe_tree(w))
-		return STATUS_NOT_SUPPORTED;
 	if (!len || !ksmbd_req_has(w, off, len) ||
 	    ksmbd_utf16_to_utf8(w->req + off, len, name, sizeof(name)) < 0)
 		return STATUS_OBJECT_NAME_NOT_FOUND;
-	fp = ksmbd_file_new_pipe(w->tree, w->sess->id);
+	fp = ksmbd_file_alloc(w->sess->id);
 	if (!fp)
 		return STATUS_INSUFFICIENT_RESOURCES;
+	ksmbd_file_link(w->tree, fp);
 	ret = ksmbd_ipc_pipe(fp->sess_id, fp->pipe_id, KSMBD_PIPE_OPEN, name, NULL, 0, 0, &res);
 	status = ret ? ksmbd_pipe_ipc_failed(w, ret) : res.status;
 	if (!ret)
@@ -81,27 +79,7 @@ static struct ksmbd_file *ksmbd_request_file(struct ksmbd_work *w, const u8 *fid
 	return ksmbd_file_get(w->tree, get_unaligned_le64(fid), get_unaligned_le64(fid + 8));
 }
 
-__le32 ksmbd_smb2_close(struct ksmbd_work *w)
-{
-	const struct smb2_close_req *req = (const void *)ksmbd_req_body(w);
-	struct smb2_close_rsp *rsp;
-	struct ksmbd_file *fp;
-
-	if (!ksmbd_is_pipe_tree(w))
-		return STATUS_NOT_SUPPORTED;
-	fp = ksmbd_request_file(w, (const u8 *)&req->persistent_id);
-	if (!fp)
-		return STATUS_FILE_CLOSED;
-	ksmbd_file_unlink(w->tree, fp);
-	ksmbd_file_put(fp);
-	rsp = ksmbd_rsp_body(w, sizeof(*rsp));
-	if (!rsp)
-		return STATUS_INSUFFICIENT_RESOURCES;
-	rsp->structure_size = cpu_to_le16(60);
-	return STATUS_SUCCESS;
-}
-
-__le32 ksmbd_smb2_write(struct ksmbd_work *w)
+__le32 ksmbd_pipe_write(struct ksmbd_work *w)
 {
 	const struct smb2_write_req *req = (const void *)ksmbd_req_body(w);
 	u16 off = le16_to_cpu(req->data_offset);
@@ -112,8 +90,6 @@ __le32 ksmbd_smb2_write(struct ksmbd_work *w)
 	__le32 status;
 	int ret;
 
-	if (!ksmbd_is_pipe_tree(w))
-		return STATUS_NOT_SUPPORTED;
 	if (!ksmbd_req_has(w, off, len))
 		return STATUS_INVALID_PARAMETER;
 	fp = ksmbd_request_file(w, (const u8 *)&req->persistent_id);
@@ -150,7 +126,7 @@ static __le32 ksmbd_read_rsp(struct ksmbd_work *w, const u8 *data, u32 len, __le
 	return status;
 }
 
-__le32 ksmbd_smb2_read(struct ksmbd_work *w)
+__le32 ksmbd_pipe_read(struct ksmbd_work *w)
 {
 	const struct smb2_read_req *req = (const void *)ksmbd_req_body(w);
 	u32 max = min_t(u32, le32_to_cpu(req->length), KSMBD_PIPE_IO_MAX);
@@ -159,8 +135,6 @@ __le32 ksmbd_smb2_read(struct ksmbd_work *w)
 	__le32 status;
 	int ret;
 
-	if (!ksmbd_is_pipe_tree(w))
-		return STATUS_NOT_SUPPORTED;
 	fp = ksmbd_request_file(w, (const u8 *)&req->persistent_id);
 	if (!fp)
 		return STATUS_FILE_CLOSED;

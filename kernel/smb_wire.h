@@ -247,8 +247,42 @@ struct smb2_create_rsp {
 	u8 buffer[];
 } __packed;
 
+/* CreateAction */
+#define FILE_SUPERSEDED			0x00000000
 #define FILE_OPENED			0x00000001
+#define FILE_CREATED			0x00000002
+#define FILE_OVERWRITTEN		0x00000003
+
+/* CreateDisposition */
+#define FILE_SUPERSEDE			0x00000000
+#define FILE_OPEN			0x00000001
+#define FILE_CREATE			0x00000002
+#define FILE_OPEN_IF			0x00000003
+#define FILE_OVERWRITE			0x00000004
+#define FILE_OVERWRITE_IF		0x00000005
+
+/* CreateOptions */
+#define FILE_DIRECTORY_FILE		0x00000001
+#define FILE_NON_DIRECTORY_FILE		0x00000040
+
+/* Access mask bits (MS-SMB2 2.2.13.1) */
+#define FILE_READ_DATA			0x00000001
+#define FILE_WRITE_DATA			0x00000002
+#define FILE_APPEND_DATA		0x00000004
+#define FILE_EXECUTE			0x00000020
+#define MAXIMUM_ALLOWED			0x02000000
+#define GENERIC_ALL			0x10000000
+#define GENERIC_EXECUTE			0x20000000
+#define GENERIC_WRITE			0x40000000
+#define GENERIC_READ			0x80000000
+
+/* File attributes (MS-FSCC 2.6) */
+#define FILE_ATTRIBUTE_READONLY		0x00000001
+#define FILE_ATTRIBUTE_DIRECTORY	0x00000010
+#define FILE_ATTRIBUTE_ARCHIVE		0x00000020
 #define FILE_ATTRIBUTE_NORMAL		0x00000080
+
+#define SMB2_CLOSE_FLAG_POSTQUERY_ATTRIB 0x0001
 
 /* MS-SMB2 2.2.15 */
 struct smb2_close_req {
@@ -349,6 +383,45 @@ struct smb2_ioctl {
 #define FSCTL_PIPE_TRANSCEIVE		0x0011c017
 #define FSCTL_VALIDATE_NEGOTIATE_INFO	0x00140204
 
+/* MS-SMB2 2.2.37 */
+struct smb2_query_info_req {
+	__le16 structure_size;	/* 41 */
+	u8 info_type;
+	u8 file_info_class;
+	__le32 output_buffer_length;
+	__le16 input_buffer_offset;
+	__le16 reserved;
+	__le32 input_buffer_length;
+	__le32 additional_information;
+	__le32 flags;
+	__le64 persistent_id;
+	__le64 volatile_id;
+	u8 buffer[];
+} __packed;
+
+/* MS-SMB2 2.2.38 */
+struct smb2_query_info_rsp {
+	__le16 structure_size;	/* 9 */
+	__le16 output_buffer_offset;
+	__le32 output_buffer_length;
+	u8 buffer[];
+} __packed;
+
+#define SMB2_0_INFO_FILE		0x01
+
+/* FileInformationClass values (MS-FSCC 2.4) */
+#define FILE_BASIC_INFORMATION		4
+#define FILE_STANDARD_INFORMATION	5
+#define FILE_INTERNAL_INFORMATION	6
+#define FILE_EA_INFORMATION		7
+#define FILE_ACCESS_INFORMATION		8
+#define FILE_POSITION_INFORMATION	14
+#define FILE_MODE_INFORMATION		16
+#define FILE_ALIGNMENT_INFORMATION	17
+#define FILE_ALL_INFORMATION		18
+#define FILE_NETWORK_OPEN_INFORMATION	34
+#define FILE_ATTRIBUTE_TAG_INFORMATION	35
+
 /* MS-SMB 2.2.3.1: the SMB1 header. */
 struct smb1_hdr {
 	__le32 protocol_id;
@@ -391,5 +464,15 @@ struct smb1_hdr {
 #define STATUS_OBJECT_NAME_NOT_FOUND	cpu_to_le32(0xc0000034)
 #define STATUS_INVALID_DEVICE_REQUEST	cpu_to_le32(0xc0000010)
 #define STATUS_PIPE_BROKEN		cpu_to_le32(0xc000014b)
+#define STATUS_END_OF_FILE		cpu_to_le32(0xc0000011)
+#define STATUS_INFO_LENGTH_MISMATCH	cpu_to_le32(0xc0000004)
+#define STATUS_INVALID_INFO_CLASS	cpu_to_le32(0xc0000003)
+#define STATUS_OBJECT_NAME_INVALID	cpu_to_le32(0xc0000033)
+#define STATUS_OBJECT_NAME_COLLISION	cpu_to_le32(0xc0000035)
+#define STATUS_OBJECT_PATH_NOT_FOUND	cpu_to_le32(0xc000003a)
+#define STATUS_DISK_FULL		cpu_to_le32(0xc000007f)
+#define STATUS_MEDIA_WRITE_PROTECTED	cpu_to_le32(0xc00000a2)
+#define STATUS_FILE_IS_A_DIRECTORY	cpu_to_le32(0xc00000ba)
+#define STATUS_NOT_A_DIRECTORY		cpu_to_le32(0xc0000103)
 
 #endif

@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * CREATE, CLOSE, READ and WRITE (MS-SMB2 3.3.5.9, 3.3.5.10, 3.3.5.12,
+ * 3.3.5.13) on disk shares; on IPC$ they go to smb2_pipe.c. Opens have no
+ * oplocks, share modes or durability yet, create contexts are ignored (which
+ * MS-SMB2 allows), and new directories and streams are not supported.
+ */
+#define pr_fmt(fmt) "ksmbd_cluster: " fmt
+
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <asm/unaligned.h>
+#include "conn.h"
+#include "file.h"
+#include "port.h"
+#include "session.h"
+#include "smb2.h"
+#include "tree.h"
+#include "unicode.h"
+
+/* Largest READ or WRITE payload (the NEGOTIATE MaxReadSize/MaxWriteSize). */
+#define KSMBD_IO_MAX		(8 * 1024 * 1024)
+/* Longest path inside a share, in UTF-8 bytes. */
+#define KSMBD_PATH_MAX		4096
+#define KSMBD_FILETIME_EPOCH	116444736000000000ULL
+
+__le32 ksmbd_errno_status(int err)
+{
+	switch (err) {
+	case -ENOENT:
+		return STATUS_OBJECT_NAME_NOT_FOUND;
+	case -EEXIST:
+		return STATUS_OBJECT_NAME_COLLISION;
+	case -EISDIR:
+		return STATUS_FILE_IS_A_DIRECTORY;
+	case -ENOTDIR:
+		return STATUS_NOT_A_DIRECTORY;
+	case -EACCES:
+	case -EPERM:
+		return STATUS_ACCESS_DENIED;
+	case -ENOSPC:
+	case -EDQUOT:
+		return STATUS_DISK_FULL;
+	case -EROFS:
+		return STATUS_MEDIA_WRITE_PROTECTED;
+	case -ENAMETOOLONG:
+	case -ELOOP:
+		return STATUS_OBJECT_NAME_INVALID;
+	case -ENOMEM:
+		return STATUS_INSUFFICIENT_RESOURCES;
+	default:
+		return STATUS_INTERNAL_ERROR;
+	}
+}
+
+/*
+ * The client's name (UTF-16LE, '\' separated, relative to the share) as a
+ * '/' separated UTF-8 path; "" is the share root. "." and ".." components,
+ * a leading separator and stream names are refused.
+ */
+static __le32 ksmbd_smb_path(const u8 *name, u16 len, char *out, size_t size)
+{
+	char *p, *comp;
+	int n;
+
+	n = ksmbd_utf16_to_utf8(name, len, out, size);
+	if (n < 0)
+		return STATUS_OBJECT_NAME_INVALID;
+	if (out[0] == '\\')
+		return STATUS_INVALID_PARAMETER;
+	if (strchr(out, ':'))
+		return STATUS_NOT_SUPPORTED;	/* alternate data streams */
+	for (p = out; *p; p++)
+		if (*p == '\\')
+			*p = '/';
+	for (comp = out; *comp; comp = p + 1) {
+		p = strchrnul(comp, '/');
+		if ((p - comp == 1 && comp[0] == '.') ||
+		    (p - comp == 2 && comp[0] == '.' && comp[1] == '.') ||
+		    (p == comp && *p))
+			return STATUS_OBJECT_NAME_INVALID;
+		if (!*p)
+			break;
+	}
+	return STATUS_SUCCESS;
+}
+
+static bool ksmbd_wants_write(u32 access, bool readonly)
+{
+	return access & (FILE_WRITE_DATA | FILE_APPEND_DATA | GENERIC_WRITE | GENERIC_ALL) ||
+	       ((access & MAXIMUM_ALLOWED) && !readonly);
+}
+
+/* Open @path for @disp; *@action says what happened. 0 or -errno. */
+static int ksmbd_disk_open(struct ksmbd_vfs_root *root, const char *path, u32 disp,
+			   unsigned int mode, struct ksmbd_vfs_file **vfs, u32 *action)
+{
+	const char *name = *path ? path : ".";
+	int ret;
+
+	switch (disp) {
+	case FILE_OPEN:
+		*action = FILE_OPENED;
+		return ksmbd_vfs_open(root, name, mode, 0, vfs);
+	case FILE_CREATE:
+		*action = FILE_CREATED;
+		return ksmbd_vfs_open(root, name, mode | KSMBD_VFS_CREATE | KSMBD_VFS_EXCL, 0644, vfs);
+	case FILE_OVERWRITE:
+		*action = FILE_OVERWRITTEN;
+		return ksmbd_vfs_open(root, name, mode | KSMBD_VFS_TRUNC, 0, vfs);
+	case FILE_OPEN_IF:
+	case FILE_OVERWRITE_IF:
+	case FILE_SUPERSEDE:
+		/* Existing first, so the action can be told; then created. */
+		ret = ksmbd_vfs_open(root, name, mode | (disp == FILE_OPEN_IF ? 0 : KSMBD_VFS_TRUNC),
+				     0, vfs);
+		if (ret != -ENOENT) {
+			*action = disp == FILE_OPEN_IF ? FILE_OPENED :
+				  disp == FILE_SUPERSEDE ? FILE_SUPERSEDED : FILE_OVERWRITTEN;
+			return ret;
+		}
+		*action = FILE_CREATED;
+		return ksmbd_vfs_open(root, name, mode | KSMBD_VFS_CREATE | KSMBD_VFS_EXCL, 0644, vfs);
+	default:
+		return -EINVAL;
+	}
+}
+
+/*
+ * CREATE and CLOSE responses carry the same block: four FILETIMEs (creation,
+ * last access, last write, change), AllocationSize, EndOfFile, FileAttributes.
+ */
+void ksmbd_fill_attrs(const struct ksmbd_vfs_stat *st, u8 *block)
+{
+	bool dir = (st->mode & 0170000) == 0040000;
+	u64 t0 = KSMBD_FILETIME_EPOCH;
+
+	put_unaligned_le64(st->ctime_ns / 100 + t0, block);	/* no birth time yet */
+	put_unaligned_le64(st->atime_ns / 100 + t0, block + 8);
+	put_unaligned_le64(st->mtime_ns / 100 + t0, block + 16);
+	put_unaligned_le64(st->ctime_ns / 100 + t0, block + 24);
+	put_unaligned_le64(dir ? 0 : st->blocks * 512, block + 32);
+	put_unaligned_le64(dir ? 0 : st->size, block + 40);
+	put_unaligned_le32(dir ? FILE_ATTRIBUTE_DIRECTORY : FILE_ATTRIBUTE_ARCHIVE, block + 48);
+}
+
+static __le32 ksmbd_create_rsp(struct ksmbd_work *w, struct ksmbd_file *fp, u32 action)
+{
+	struct smb2_create_rsp *rsp;
+	struct ksmbd_vfs_stat st;
+	int ret;
+
+	ret = ksmbd_vfs_getattr(fp->vfs, &st);
+	if (ret)
+		return ksmbd_errno_status(ret);
+	rsp = ksmbd_rsp_body(w, sizeof(*rsp));
+	if (!rsp)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	rsp->structure_size = cpu_to_le16(89);
+	rsp->create_action = cpu_to_le32(action);
+	ksmbd_fill_attrs(&st, (u8 *)rsp + offsetof(struct smb2_create_rsp, creation_time));
+	rsp->persistent_id = cpu_to_le64(fp->persistent_id);
+	rsp->volatile_id = cpu_to_le64(fp->volatile_id);
+	return STATUS_SUCCESS;
+}
+
+static __le32 ksmbd_disk_create(struct ksmbd_work *w)
+{
+	const struct smb2_create_req *req = (const void *)ksmbd_req_body(w);
+	u16 off = le16_to_cpu(req->name_offset), len = le16_to_cpu(req->name_length);
+	u32 ctx_off = le32_to_cpu(req->create_contexts_offset);
+	u32 ctx_len = le32_to_cpu(req->create_contexts_length);
+	u32 access = le32_to_cpu(req->desired_access);
+	u32 disp = le32_to_cpu(req->create_disposition);
+	u32 opts = le32_to_cpu(req->create_options);
+	bool readonly = w->tree->flags & KSMBD_SHARE_READONLY;
+	struct ksmbd_file *fp;
+	unsigned int mode;
+	u32 action = 0;
+	__le32 status;
+	char *path;
+	int ret;
+
+	if (disp > FILE_OVERWRITE_IF || (len && !ksmbd_req_has(w, off, len)) ||
+	    (ctx_len && !ksmbd_req_has(w, ctx_off, ctx_len)) ||
+	    ((opts & FILE_DIRECTORY_FILE) && (opts & FILE_NON_DIRECTORY_FILE)))
+		return STATUS_INVALID_PARAMETER;
+	if (readonly && (disp != FILE_OPEN && disp != FILE_OPEN_IF))
+		return STATUS_ACCESS_DENIED;
+	if (readonly && ksmbd_wants_write(access, false))
+		return STATUS_ACCESS_DENIED;
+	path = kmalloc(KSMBD_PATH_MAX, GFP_KERNEL);
+	if (!path)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	status = len ? ksmbd_smb_path(w->req + off, len, path, KSMBD_PATH_MAX) : STATUS_SUCCESS;
+	if (!len)
+		path[0] = '\0';
+	if (status != STATUS_SUCCESS)
+		goto out;
+
+	status = STATUS_INSUFFICIENT_RESOURCES;
+	fp = ksmbd_file_alloc(w->sess->id);
+	if (!fp)
+		goto out;
+	fp->can_write = ksmbd_wants_write(access, readonly);
+	fp->can_read = true;
+	fp->access = access & MAXIMUM_ALLOWED ?
+		     (readonly ? FILE_GENERIC_READ_EXECUTE : FILE_ALL_ACCESS) : access;
+	mode = KSMBD_VFS_READ | (fp->can_write ? KSMBD_VFS_WRITE : 0);
+	if (opts & FILE_DIRECTORY_FILE) {
+		/* New directories need mkdir in the VFS backend: not yet. */
+		status = STATUS_NOT_SUPPORTED;
+		if (disp != FILE_OPEN && disp != FILE_OPEN_IF)
+			goto discard;
+		mode = KSMBD_VFS_READ | KSMBD_VFS_DIRECTORY;
+		fp->can_write = false;
+		ret = ksmbd_disk_open(w->tree->root, path, FILE_OPEN, mode, &fp->vfs, &action);
+		if (ret == -ENOENT && disp == FILE_OPEN_IF)
+			goto discard;	/* it would have to be created */
+	} else {
+		ret = ksmbd_disk_open(w->tree->root, path, disp, mode, &fp->vfs, &action);
+	}
+	if (ret == -EISDIR && !(opts & FILE_NON_DIRECTORY_FILE) &&
+	    (disp == FILE_OPEN || disp == FILE_OPEN_IF)) {
+		/* A directory opened without FILE_DIRECTORY_FILE: no data access. */
+		fp->can_write = false;
+		ret = ksmbd_disk_open(w->tree->root, path, disp,
+				      KSMBD_VFS_READ | KSMBD_VFS_DIRECTORY, &fp->vfs, &action);
+	}
+	if (ret) {
+		status = ksmbd_errno_status(ret);
+		goto discard;
+	}
+	status = ksmbd_create_rsp(w, fp, action);
+	if (status != STATUS_SUCCESS)
+		goto discard;
+	fp->is_dir = le32_to_cpu(((struct smb2_create_rsp *)(w->rsp + sizeof(struct smb2_hdr)))
+				 ->file_attributes) & FILE_ATTRIBUTE_DIRECTORY;
+	if (fp->is_dir && (opts & FILE_NON_DIRECTORY_FILE)) {
+		status = STATUS_FILE_IS_A_DIRECTORY;
+		goto discard;
+	}
+	ksmbd_file_link(w->tree, fp);
+	ksmbd_file_put(fp);
+	goto out;
+
+discard:
+	ksmbd_file_discard(fp);
+out:
+	kfree(path);
+	return status;
+}
+
+__le32 ksmbd_smb2_create(struct ksmbd_work *w)
+{
+	if (w->tree->flags & KSMBD_SHARE_IPC)
+		return ksmbd_pipe_create(w);
+	return ksmbd_disk_create(w);
+}
+
+__le32 ksmbd_smb2_close(struct ksmbd_work *w)
+{
+	const struct smb2_close_req *req = (const void *)ksmbd_req_body(w);
+	struct smb2_close_rsp *rsp;
+	struct ksmbd_vfs_stat st;
+	struct ksmbd_file *fp;
+	bool post;
+
+	fp = ksmbd_file_get(w->tree, le64_to_cpu(req->persistent_id),
+			    le64_to_cpu(req->volatile_id));
+	if (!fp)
+		return STATUS_FILE_CLOSED;
+	post = fp->vfs && (le16_to_cpu(req->flags) & SMB2_CLOSE_FLAG_POSTQUERY_ATTRIB) &&
+	       !ksmbd_vfs_getattr(fp->vfs, &st);
+	ksmbd_file_unlink(w->tree, fp);
+	ksmbd_file_put(fp);
+	rsp = ksmbd_rsp_body(w, sizeof(*rsp));
+	if (!rsp)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	rsp->structure_size = cpu_to_le16(60);
+	if (post) {
+		rsp->flags = cpu_to_le16(SMB2_CLOSE_FLAG_POSTQUERY_ATTRIB);
+		ksmbd_fill_attrs(&st, (u8 *)rsp + offsetof(struct smb2_close_rsp, creation_time));
+	}
+	return STATUS_SUCCESS;
+}
+
+__le32 ksmbd_smb2_read(struct ksmbd_work *w)
+{
+	const struct smb2_read_req *req = (const void *)ksmbd_req_body(w);
+	u32 len = le32_to_cpu(req->length);
+	struct smb2_read_rsp *rsp;
+	struct ksmbd_file *fp;
+	__le32 status;
+	ssize_t n;
+
+	if (w->tree->flags & KSMBD_SHARE_IPC)
+		return ksmbd_pipe_read(w);
+	if (len > KSMBD_IO_MAX)
+		return STATUS_INVALID_PARAMETER;
+	fp = ksmbd_file_get(w->tree, le64_to_cpu(req->persistent_id),
+			    le64_to_cpu(req->volatile_id));
+	if (!fp)
+		return STATUS_FILE_CLOSED;
+	status = STATUS_ACCESS_DENIED;
+	if (fp->is_dir || !fp->can_read)
+		goto out;
+	status = STATUS_INSUFFICIENT_RESOURCES;
+	rsp = ksmbd_rsp_body(w, sizeof(*rsp) + len);
+	if (!rsp)
+		goto out;
+	n = ksmbd_vfs_read(fp->vfs, rsp->buffer, len, le64_to_cpu(req->offset));
+	if (n < 0) {
+		status = ksmbd_errno_status(n);
+	} else if ((!n && len) || n < le32_to_cpu(req->minimum_count)) {
+		status = STATUS_END_OF_FILE;
+	} else {
+		rsp->structure_size = cpu_to_le16(17);
+		rsp->data_offset = sizeof(struct smb2_hdr) + sizeof(*rsp);
+		rsp->data_length = cpu_to_le32(n);
+		w->rsp_len = sizeof(struct smb2_hdr) + sizeof(*rsp) + n;
+		status = STATUS_SUCCESS;
+	}
+out:
+	ksmbd_file_put(fp);
+	return status;
+}
+
+__le32 ksmbd_smb2_write(struct ksmbd_work *w)
+{
+	const struct smb2_write_req *req = (const void *)ksmbd_req_body(w);
+	u16 off = le16_to_cpu(req->data_offset);
+	u32 len = le32_to_cpu(req->length);
+	struct smb2_write_rsp *rsp;
+	struct ksmbd_file *fp;
+	__le32 status;
+	ssize_t n;
+
+	if (w->tree->flags & KSMBD_SHARE_IPC)
+		return ksmbd_pipe_write(w);
+	if (len > KSMBD_IO_MAX || !ksmbd_req_has(w, off, len))
+		return STATUS_INVALID_PARAMETER;
+	fp = ksmbd_file_get(w->tree, le64_to_cpu(req->persistent_id),
+			    le64_to_cpu(req->volatile_id));
+	if (!fp)
+		return STATUS_FILE_CLOSED;
+	status = STATUS_ACCESS_DENIED;
+	if (fp->is_dir || !fp->can_write)
+		goto out;
+	n = ksmbd_vfs_write(fp->vfs, w->req + off, len, le64_to_cpu(req->offset));
+	if (n < 0) {
+		status = ksmbd_errno_status(n);
+		goto out;
+	}
+	status = STATUS_INSUFFICIENT_RESOURCES;
+	rsp = ksmbd_rsp_body(w, sizeof(*rsp));
+	if (!rsp)
+		goto out;
+	rsp->structure_size = cpu_to_le16(17);
+	rsp->count = cpu_to_le32(n);
+	status = STATUS_SUCCESS;
+out:
+	ksmbd_file_put(fp);
+	return status;
+}
