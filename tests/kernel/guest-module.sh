@@ -35,6 +35,7 @@ tap_check "the attached peer's LOGIN_REPLY for an unknown handle is ENOENT" \
 kc_node_conf "$tmp" "interfaces = 127.0.0.1" "bind interfaces only = yes" \
 	"passdb file = $tmp/passdb"
 sed -i 's/engine = user/engine = kernel/' "$tmp/node.conf"
+echo "	read only = no" >>"$tmp/node.conf"	# [share] is the last section
 if kc_mountd_start "$tmp"; then tap_ok "mountd attaches to the module and it serves"; else
 	tap_fail "mountd attaches to the module and it serves"; sed 's/^/#   /' "$tmp/mountd.log"; fi
 tap_check "mountd reports the kernel engine" grep -q "attached to kernel engine 0.1.0" "$tmp/mountd.log"
