@@ -31,8 +31,8 @@ else
 fi
 tap_check "the engine exited too" wait_for 10 kc__gone "$engine"
 tap_check "the engine logged a clean unload" grep -q "engine unloaded" "$tmp/mountd.log"
-tap_check "client connections were closed by the server (EOF on read)" \
-	timeout 5 sh -c 'cat <&4 >/dev/null && cat <&5 >/dev/null && cat <&6 >/dev/null'
+tap_check "client connections were closed by the server (EOF or reset)" \
+	timeout 5 sh -c 'cat <&4 >/dev/null 2>&1; cat <&5 >/dev/null 2>&1; cat <&6 >/dev/null 2>&1; true'
 exec 4>&- 5>&- 6>&-
 tap_check "the port is closed" kc_port_closed 445
 kc_check_sanitizers "clean logs after SIGTERM" "$tmp/mountd.log"
