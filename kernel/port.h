@@ -77,12 +77,26 @@ struct ksmbd_vfs_file;
 
 struct ksmbd_vfs_stat {
 	u64 ino;
+	u64 dev;		/* (major << 32) | minor, the same in both backends */
 	u64 size;
 	u64 blocks;		/* 512-byte units */
 	u32 mode;
 	u32 nlink;
+	u32 blksize;		/* preferred I/O size */
 	s64 atime_ns, mtime_ns, ctime_ns;
+	s64 btime_ns;		/* creation time, 0 where the filesystem has none */
 };
+
+struct ksmbd_vfs_statfs {
+	u64 bsize;		/* fundamental block size: the unit of the counts below */
+	u64 blocks;		/* total */
+	u64 bfree;		/* free */
+	u64 bavail;		/* free for unprivileged users */
+	u32 namelen;		/* longest name component */
+};
+
+/* ksmbd_vfs_rename() flags */
+#define KSMBD_VFS_RENAME_NOREPLACE	0x1	/* -EEXIST if @new exists */
 
 /* Open an absolute directory as a share root. */
 int ksmbd_vfs_root_open(const char *path, struct ksmbd_vfs_root **out);
@@ -97,6 +111,56 @@ ssize_t ksmbd_vfs_read(struct ksmbd_vfs_file *f, void *buf, size_t len, loff_t p
 ssize_t ksmbd_vfs_write(struct ksmbd_vfs_file *f, const void *buf, size_t len, loff_t pos);
 int ksmbd_vfs_getattr(struct ksmbd_vfs_file *f, struct ksmbd_vfs_stat *st);
 void ksmbd_vfs_close(struct ksmbd_vfs_file *f);
+
+/*
+ * Operations on names. Every function below returns 0 or -errno, the same
+ * errno in both backends. The directory part of @name is resolved like
+ * ksmbd_vfs_open() does (inside the share); the last component is then
+ * created, removed or renamed in that directory. A last component that is
+ * empty, "." or ".." (so also "" and "/", the share root) is -EINVAL.
+ * Errors: -ENOENT (no such name, or a directory part missing), -ENOTDIR (a
+ * directory part is not a directory; rmdir of a non-directory), -EEXIST,
+ * -EISDIR (unlink of a directory), -ENOTEMPTY, -EXDEV, -EACCES, -EPERM, -EROFS.
+ * "" is -ENOENT for ksmbd_vfs_open() and ksmbd_vfs_getattr_name(): the share
+ * root itself is "/" (or ".").
+ */
+int ksmbd_vfs_mkdir(struct ksmbd_vfs_root *root, const char *name, umode_t mode);
+/* Remove a non-directory. */
+int ksmbd_vfs_unlink(struct ksmbd_vfs_root *root, const char *name);
+/* Remove an empty directory. */
+int ksmbd_vfs_rmdir(struct ksmbd_vfs_root *root, const char *name);
+/* renameat2() semantics; @flags: KSMBD_VFS_RENAME_*. */
+int ksmbd_vfs_rename(struct ksmbd_vfs_root *root, const char *oldname, const char *newname,
+		     unsigned int flags);
+/* Stat @name, following symlinks inside the share. */
+int ksmbd_vfs_getattr_name(struct ksmbd_vfs_root *root, const char *name,
+			   struct ksmbd_vfs_stat *st);
+/* The filesystem holding the share. */
+int ksmbd_vfs_statfs(struct ksmbd_vfs_root *root, struct ksmbd_vfs_statfs *st);
+
+/*
+ * Operations on open files. truncate needs a regular file opened with
+ * KSMBD_VFS_WRITE (-EINVAL otherwise). set_times: a negative time is left
+ * unchanged; setting a time needs ownership (-EPERM).
+ */
+int ksmbd_vfs_truncate(struct ksmbd_vfs_file *f, loff_t size);
+int ksmbd_vfs_fsync(struct ksmbd_vfs_file *f);
+int ksmbd_vfs_set_times(struct ksmbd_vfs_file *f, s64 atime_ns, s64 mtime_ns);
+
+/*
+ * Directory listing of a file opened with KSMBD_VFS_DIRECTORY, from its current
+ * position; "." and ".." are listed too. @emit gets each entry (@name is not
+ * NUL-terminated, @dtype is a DT_* value) and returns 0 to go on. When it
+ * returns non-zero the listing stops, that entry is NOT consumed (the next call
+ * starts with it), and ksmbd_vfs_readdir() returns @emit's value. Returns 0 at
+ * the end of the directory, or -errno (-ENOTDIR for a non-directory). Calls on
+ * one file must not run concurrently.
+ */
+typedef int (*ksmbd_vfs_emit_t)(void *arg, const char *name, size_t len, u64 ino,
+				unsigned int dtype);
+int ksmbd_vfs_readdir(struct ksmbd_vfs_file *f, ksmbd_vfs_emit_t emit, void *arg);
+/* Restart the listing at the first entry. */
+int ksmbd_vfs_rewinddir(struct ksmbd_vfs_file *f);
 
 /* --- crypto: see port_crypto.h --------------------------------------------------------- */
 #include "port_crypto.h"

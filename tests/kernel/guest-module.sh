@@ -80,6 +80,26 @@ kill -TERM "$KC_MOUNTD_PID" 2>/dev/null
 kc_wait_exit "$KC_MOUNTD_PID" 30
 
 tap_check "insmod again after rmmod" insmod "$ko"
+# The kernel VFS backend's self-test (kernel/port/kernel/vfs.c) on a share with
+# links pointing outside it, and real files outside that must stay untouched.
+v=$(mktemp -d)
+mkdir -p "$v/outside/vdir" "$v/share/sub"
+printf secret >"$v/outside/victim"
+printf hello >"$v/share/hello"
+printf x >"$v/share/sub/inner"
+ln -s "$v/outside" "$v/share/out-abs"
+ln -s ../outside "$v/share/out-rel"
+ln -s ../../outside "$v/share/sub/up"
+ln -s hello "$v/share/lnk"
+ln -s /hello "$v/share/abs-lnk"
+if (umask 022; echo "$v" >/sys/module/ksmbd_cluster/parameters/vfs_selftest) 2>/dev/null; then
+	tap_ok "the kernel VFS backend passes its self-test (create, rename, readdir, confinement)"
+else
+	tap_fail "the kernel VFS backend passes its self-test (create, rename, readdir, confinement)"
+	dmesg | grep "vfs selftest" | tail -20 | sed 's/^/#   /'
+fi
+tap_check "nothing outside the share changed" test -f "$v/outside/victim" -a -d "$v/outside/vdir" \
+	-a ! -e "$v/outside/stolen" -a ! -e "$v/escaped" -a ! -e "$v/outside/escaped"
 tap_check "rmmod of an idle module" rmmod ksmbd_cluster
 
 if dmesg | grep -Eq 'BUG:|WARNING:|Oops|general protection|refcount_t|list_(add|del) corruption|INFO: task .* blocked'; then

@@ -6,13 +6,18 @@
  */
 #include <linux/kernel.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <stdio.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "port.h"
+
+#define DIRBUF_SIZE	32768
 
 struct ksmbd_vfs_root {
 	int fd;
@@ -20,7 +25,59 @@ struct ksmbd_vfs_root {
 
 struct ksmbd_vfs_file {
 	int fd;
+	/* readdir: getdents64 records in dirbuf[dirpos, dirlen) are not consumed yet */
+	char *dirbuf;
+	size_t dirpos, dirlen;
 };
+
+/* The layout getdents64() fills in. */
+struct vfs_dirent64 {
+	u64 d_ino;
+	s64 d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+static int vfs_openat2(int dfd, const char *name, u64 flags, u64 mode)
+{
+	struct open_how how = {
+		.flags = flags,
+		.mode = mode,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd = syscall(SYS_openat2, dfd, name, &how, sizeof(how));
+
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * Open the directory part of @name inside @root (O_PATH) and point *@last at
+ * the last component, which must be a real name.
+ */
+static int vfs_parent(struct ksmbd_vfs_root *root, const char *name, const char **last)
+{
+	const char *slash = strrchr(name, '/');
+	size_t len;
+	char *dir;
+	int fd;
+
+	*last = slash ? slash + 1 : name;
+	if (!**last || !strcmp(*last, ".") || !strcmp(*last, ".."))
+		return -EINVAL;
+	if (!slash)
+		return vfs_openat2(root->fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+	/* "/x" has the directory part "/" */
+	len = slash == name ? 1 : slash - name;
+	dir = kmalloc(len + 1, GFP_KERNEL);
+	if (!dir)
+		return -ENOMEM;
+	memcpy(dir, name, len);
+	dir[len] = '\0';
+	fd = vfs_openat2(root->fd, dir, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+	kfree(dir);
+	return fd;
+}
 
 int ksmbd_vfs_root_open(const char *path, struct ksmbd_vfs_root **out)
 {
@@ -51,9 +108,7 @@ void ksmbd_vfs_root_close(struct ksmbd_vfs_root *root)
 int ksmbd_vfs_open(struct ksmbd_vfs_root *root, const char *name, unsigned int flags,
 		   umode_t mode, struct ksmbd_vfs_file **out)
 {
-	struct open_how how = {
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-	};
+	struct open_how how = { 0 };
 	struct ksmbd_vfs_file *f;
 	int fd;
 
@@ -78,12 +133,10 @@ int ksmbd_vfs_open(struct ksmbd_vfs_root *root, const char *name, unsigned int f
 	f = kzalloc(sizeof(*f), GFP_KERNEL);
 	if (!f)
 		return -ENOMEM;
-	fd = syscall(SYS_openat2, root->fd, name, &how, sizeof(how));
+	fd = vfs_openat2(root->fd, name, how.flags, how.mode);
 	if (fd < 0) {
-		int ret = -errno;
-
 		kfree(f);
-		return ret;
+		return fd;
 	}
 	f->fd = fd;
 	*out = f;
@@ -104,25 +157,201 @@ ssize_t ksmbd_vfs_write(struct ksmbd_vfs_file *f, const void *buf, size_t len, l
 	return n < 0 ? -errno : n;
 }
 
+static s64 vfs_ts_ns(const struct statx_timestamp *ts)
+{
+	return ts->tv_sec * 1000000000LL + ts->tv_nsec;
+}
+
+/* statx() @name at @dfd, or @dfd itself when @name is "". */
+static int vfs_statx(int dfd, const char *name, struct ksmbd_vfs_stat *st)
+{
+	struct statx sx;
+
+	if (statx(dfd, name, AT_EMPTY_PATH | AT_STATX_SYNC_AS_STAT,
+		  STATX_BASIC_STATS | STATX_BTIME, &sx))
+		return -errno;
+	memset(st, 0, sizeof(*st));
+	st->ino = sx.stx_ino;
+	st->dev = (u64)sx.stx_dev_major << 32 | sx.stx_dev_minor;
+	st->size = sx.stx_size;
+	st->blocks = sx.stx_blocks;
+	st->mode = sx.stx_mode;
+	st->nlink = sx.stx_nlink;
+	st->blksize = sx.stx_blksize;
+	st->atime_ns = vfs_ts_ns(&sx.stx_atime);
+	st->mtime_ns = vfs_ts_ns(&sx.stx_mtime);
+	st->ctime_ns = vfs_ts_ns(&sx.stx_ctime);
+	if (sx.stx_mask & STATX_BTIME)
+		st->btime_ns = vfs_ts_ns(&sx.stx_btime);
+	return 0;
+}
+
 int ksmbd_vfs_getattr(struct ksmbd_vfs_file *f, struct ksmbd_vfs_stat *st)
 {
-	struct stat sb;
+	return vfs_statx(f->fd, "", st);
+}
 
-	if (fstat(f->fd, &sb))
+int ksmbd_vfs_getattr_name(struct ksmbd_vfs_root *root, const char *name,
+			   struct ksmbd_vfs_stat *st)
+{
+	int fd = vfs_openat2(root->fd, name, O_PATH | O_CLOEXEC, 0);
+	int ret;
+
+	if (fd < 0)
+		return fd;
+	ret = vfs_statx(fd, "", st);
+	close(fd);
+	return ret;
+}
+
+int ksmbd_vfs_statfs(struct ksmbd_vfs_root *root, struct ksmbd_vfs_statfs *st)
+{
+	struct statfs sf;
+
+	if (fstatfs(root->fd, &sf))
 		return -errno;
-	st->ino = sb.st_ino;
-	st->size = sb.st_size;
-	st->blocks = sb.st_blocks;
-	st->mode = sb.st_mode;
-	st->nlink = sb.st_nlink;
-	st->atime_ns = sb.st_atim.tv_sec * 1000000000LL + sb.st_atim.tv_nsec;
-	st->mtime_ns = sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec;
-	st->ctime_ns = sb.st_ctim.tv_sec * 1000000000LL + sb.st_ctim.tv_nsec;
+	st->bsize = sf.f_frsize ? sf.f_frsize : sf.f_bsize;
+	st->blocks = sf.f_blocks;
+	st->bfree = sf.f_bfree;
+	st->bavail = sf.f_bavail;
+	st->namelen = sf.f_namelen;
+	return 0;
+}
+
+int ksmbd_vfs_mkdir(struct ksmbd_vfs_root *root, const char *name, umode_t mode)
+{
+	const char *last;
+	int dfd = vfs_parent(root, name, &last);
+	int ret;
+
+	if (dfd < 0)
+		return dfd;
+	ret = mkdirat(dfd, last, mode) ? -errno : 0;
+	close(dfd);
+	return ret;
+}
+
+int ksmbd_vfs_unlink(struct ksmbd_vfs_root *root, const char *name)
+{
+	const char *last;
+	int dfd = vfs_parent(root, name, &last);
+	int ret;
+
+	if (dfd < 0)
+		return dfd;
+	ret = unlinkat(dfd, last, 0) ? -errno : 0;
+	close(dfd);
+	return ret;
+}
+
+int ksmbd_vfs_rmdir(struct ksmbd_vfs_root *root, const char *name)
+{
+	const char *last;
+	int dfd = vfs_parent(root, name, &last);
+	int ret;
+
+	if (dfd < 0)
+		return dfd;
+	ret = unlinkat(dfd, last, AT_REMOVEDIR) ? -errno : 0;
+	close(dfd);
+	return ret;
+}
+
+int ksmbd_vfs_rename(struct ksmbd_vfs_root *root, const char *oldname, const char *newname,
+		     unsigned int flags)
+{
+	const char *oldlast, *newlast;
+	int olddfd, newdfd, ret;
+
+	if (flags & ~KSMBD_VFS_RENAME_NOREPLACE)
+		return -EINVAL;
+	olddfd = vfs_parent(root, oldname, &oldlast);
+	if (olddfd < 0)
+		return olddfd;
+	newdfd = vfs_parent(root, newname, &newlast);
+	if (newdfd < 0) {
+		close(olddfd);
+		return newdfd;
+	}
+	ret = renameat2(olddfd, oldlast, newdfd, newlast,
+			flags & KSMBD_VFS_RENAME_NOREPLACE ? RENAME_NOREPLACE : 0);
+	ret = ret ? -errno : 0;
+	close(newdfd);
+	close(olddfd);
+	return ret;
+}
+
+int ksmbd_vfs_truncate(struct ksmbd_vfs_file *f, loff_t size)
+{
+	return ftruncate(f->fd, size) ? -errno : 0;
+}
+
+int ksmbd_vfs_fsync(struct ksmbd_vfs_file *f)
+{
+	return fsync(f->fd) ? -errno : 0;
+}
+
+static struct timespec vfs_ns_ts(s64 ns)
+{
+	struct timespec ts = { .tv_nsec = UTIME_OMIT };
+
+	if (ns >= 0) {
+		ts.tv_sec = ns / 1000000000LL;
+		ts.tv_nsec = ns % 1000000000LL;
+	}
+	return ts;
+}
+
+int ksmbd_vfs_set_times(struct ksmbd_vfs_file *f, s64 atime_ns, s64 mtime_ns)
+{
+	struct timespec ts[2] = { vfs_ns_ts(atime_ns), vfs_ns_ts(mtime_ns) };
+
+	if (atime_ns < 0 && mtime_ns < 0)
+		return 0;
+	return futimens(f->fd, ts) ? -errno : 0;
+}
+
+int ksmbd_vfs_readdir(struct ksmbd_vfs_file *f, ksmbd_vfs_emit_t emit, void *arg)
+{
+	const struct vfs_dirent64 *d;
+	long n;
+	int ret;
+
+	if (!f->dirbuf) {
+		f->dirbuf = kmalloc(DIRBUF_SIZE, GFP_KERNEL);
+		if (!f->dirbuf)
+			return -ENOMEM;
+	}
+	for (;;) {
+		if (f->dirpos >= f->dirlen) {
+			n = syscall(SYS_getdents64, f->fd, f->dirbuf, DIRBUF_SIZE);
+			if (n < 0)
+				return -errno;
+			if (n == 0)
+				return 0;
+			f->dirpos = 0;
+			f->dirlen = n;
+		}
+		d = (const struct vfs_dirent64 *)(f->dirbuf + f->dirpos);
+		ret = emit(arg, d->d_name, strlen(d->d_name), d->d_ino, d->d_type);
+		if (ret)
+			return ret;
+		f->dirpos += d->d_reclen;
+	}
+}
+
+int ksmbd_vfs_rewinddir(struct ksmbd_vfs_file *f)
+{
+	if (lseek(f->fd, 0, SEEK_SET) < 0)
+		return -errno;
+	f->dirpos = 0;
+	f->dirlen = 0;
 	return 0;
 }
 
 void ksmbd_vfs_close(struct ksmbd_vfs_file *f)
 {
 	close(f->fd);
+	kfree(f->dirbuf);
 	kfree(f);
 }
