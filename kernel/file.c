@@ -21,6 +21,7 @@ struct ksmbd_file *ksmbd_file_alloc(u64 sess_id)
 	fp->pipe_id = fp->volatile_id;
 	fp->sess_id = sess_id;
 	INIT_LIST_HEAD(&fp->node);
+	mutex_init(&fp->dir_lock);
 	refcount_set(&fp->refs, 2);	/* the list's and the caller's */
 	return fp;
 }
@@ -32,11 +33,19 @@ void ksmbd_file_link(struct ksmbd_tree *tree, struct ksmbd_file *fp)
 	mutex_unlock(&tree->file_lock);
 }
 
+static void ksmbd_file_free(struct ksmbd_file *fp)
+{
+	kfree(fp->path);
+	kfree(fp->pattern);
+	mutex_destroy(&fp->dir_lock);
+	kfree(fp);
+}
+
 void ksmbd_file_discard(struct ksmbd_file *fp)
 {
 	if (fp->vfs)
 		ksmbd_vfs_close(fp->vfs);
-	kfree(fp);
+	ksmbd_file_free(fp);
 }
 
 struct ksmbd_file *ksmbd_file_get(struct ksmbd_tree *tree, u64 persistent_id, u64 volatile_id)
@@ -66,7 +75,7 @@ void ksmbd_file_put(struct ksmbd_file *fp)
 	else if (!ksmbd_ipc_pipe(fp->sess_id, fp->pipe_id, KSMBD_PIPE_CLOSE, NULL, NULL, 0, 0,
 				 &res))
 		kfree(res.data);
-	kfree(fp);
+	ksmbd_file_free(fp);
 }
 
 void ksmbd_file_unlink(struct ksmbd_tree *tree, struct ksmbd_file *fp)

@@ -14,6 +14,7 @@
 #define KSMBD_FILE_H
 
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/refcount.h>
 #include <linux/types.h>
 
@@ -31,6 +32,11 @@ struct ksmbd_file {
 	bool can_read, can_write;	/* granted data access */
 	u32 access;			/* the granted access mask */
 	u64 pipe_id;			/* pipes: the peer's name for the pipe */
+	char *path;			/* disk opens: the name inside the share, UTF-8 */
+
+	struct mutex dir_lock;		/* QUERY_DIRECTORY state below */
+	char *pattern;			/* the search pattern, UTF-8 */
+	bool dir_started;		/* entries were returned since the last restart */
 };
 
 /* A new open of session @sess_id, not linked yet (see ksmbd_file_link). */

@@ -98,6 +98,7 @@ static const ksmbd_smb2_handler ksmbd_smb2_handlers[SMB2_NR_COMMANDS] = {
 	[SMB2_WRITE]		= ksmbd_smb2_write,
 	[SMB2_IOCTL]		= ksmbd_smb2_ioctl,
 	[SMB2_QUERY_INFO]	= ksmbd_smb2_query_info,
+	[SMB2_QUERY_DIRECTORY]	= ksmbd_smb2_query_directory,
 };
 
 void *ksmbd_rsp_body(struct ksmbd_work *w, size_t body_len)

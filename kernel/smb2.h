@@ -74,6 +74,7 @@ struct ksmbd_vfs_stat;
 /* The 52-byte times/sizes/attributes block of CREATE and CLOSE responses. */
 void ksmbd_fill_attrs(const struct ksmbd_vfs_stat *st, u8 *block);
 __le32 ksmbd_smb2_query_info(struct ksmbd_work *w);
+__le32 ksmbd_smb2_query_directory(struct ksmbd_work *w);
 
 /* Sign the PDU @pdu of @len bytes (compound padding included) in place. */
 int ksmbd_smb2_sign(struct ksmbd_conn *conn, struct ksmbd_session *sess, u8 *pdu, size_t len);

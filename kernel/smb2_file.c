@@ -3,7 +3,7 @@
  * CREATE, CLOSE, READ and WRITE (MS-SMB2 3.3.5.9, 3.3.5.10, 3.3.5.12,
  * 3.3.5.13) on disk shares; on IPC$ they go to smb2_pipe.c. Opens have no
  * oplocks, share modes or durability yet, create contexts are ignored (which
- * MS-SMB2 allows), and new directories and streams are not supported.
+ * MS-SMB2 allows), and streams are not supported.
  */
 #define pr_fmt(fmt) "ksmbd_cluster: " fmt
 
@@ -190,6 +190,9 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 		return STATUS_ACCESS_DENIED;
 	if (readonly && ksmbd_wants_write(access, false))
 		return STATUS_ACCESS_DENIED;
+	/* A read-only share never creates: "open if" is just "open" there. */
+	if (readonly && disp == FILE_OPEN_IF)
+		disp = FILE_OPEN;
 	path = kmalloc(KSMBD_PATH_MAX, GFP_KERNEL);
 	if (!path)
 		return STATUS_INSUFFICIENT_RESOURCES;
@@ -209,15 +212,20 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 		     (readonly ? FILE_GENERIC_READ_EXECUTE : FILE_ALL_ACCESS) : access;
 	mode = KSMBD_VFS_READ | (fp->can_write ? KSMBD_VFS_WRITE : 0);
 	if (opts & FILE_DIRECTORY_FILE) {
-		/* New directories need mkdir in the VFS backend: not yet. */
-		status = STATUS_NOT_SUPPORTED;
-		if (disp != FILE_OPEN && disp != FILE_OPEN_IF)
+		status = STATUS_INVALID_PARAMETER;
+		if (disp != FILE_OPEN && disp != FILE_OPEN_IF && disp != FILE_CREATE)
 			goto discard;
 		mode = KSMBD_VFS_READ | KSMBD_VFS_DIRECTORY;
 		fp->can_write = false;
-		ret = ksmbd_disk_open(w->tree->root, path, FILE_OPEN, mode, &fp->vfs, &action);
-		if (ret == -ENOENT && disp == FILE_OPEN_IF)
-			goto discard;	/* it would have to be created */
+		ret = disp == FILE_CREATE ? -ENOENT :
+		      ksmbd_disk_open(w->tree->root, path, FILE_OPEN, mode, &fp->vfs, &action);
+		if (ret == -ENOENT && disp != FILE_OPEN) {
+			ret = ksmbd_vfs_mkdir(w->tree->root, path, 0755);
+			if (!ret)
+				ret = ksmbd_disk_open(w->tree->root, path, FILE_OPEN, mode,
+						      &fp->vfs, &action);
+			action = FILE_CREATED;
+		}
 	} else {
 		ret = ksmbd_disk_open(w->tree->root, path, disp, mode, &fp->vfs, &action);
 	}
@@ -241,6 +249,11 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 		status = STATUS_FILE_IS_A_DIRECTORY;
 		goto discard;
 	}
+	fp->path = kstrdup(path, GFP_KERNEL);
+	status = STATUS_INSUFFICIENT_RESOURCES;
+	if (!fp->path)
+		goto discard;
+	status = STATUS_SUCCESS;
 	ksmbd_file_link(w->tree, fp);
 	ksmbd_file_put(fp);
 	goto out;

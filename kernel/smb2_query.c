@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * SMB2 QUERY_INFO (MS-SMB2 3.3.5.20) for the file information classes of
- * MS-FSCC 2.4 that clients ask for when they open a file. Filesystem and
- * security information, and the file's name in FileAllInformation, are not
- * provided yet.
+ * MS-FSCC 2.4 that clients ask for when they open a file, and the common
+ * filesystem classes of MS-FSCC 2.5. Security information and the file's
+ * name in FileAllInformation are not provided yet.
  */
 #include <linux/kernel.h>
 #include <linux/string.h>
@@ -88,6 +88,44 @@ static size_t ksmbd_info_file(u8 class, const struct ksmbd_vfs_stat *st,
 	}
 }
 
+/* Filesystem class @class of the share into @out; its length, or 0. */
+static size_t ksmbd_info_fs(u8 class, const struct ksmbd_vfs_statfs *sf, u8 *out)
+{
+	static const u8 ntfs[] = { 'N', 0, 'T', 0, 'F', 0, 'S', 0 };
+	u32 per_unit = max_t(u32, sf->bsize / 512, 1);
+
+	memset(out, 0, KSMBD_INFO_MAX);
+	switch (class) {
+	case FILE_FS_VOLUME_INFORMATION:
+		return 18;			/* no creation time, serial or label */
+	case FILE_FS_SIZE_INFORMATION:
+		put_unaligned_le64(sf->blocks, out);
+		put_unaligned_le64(sf->bavail, out + 8);
+		put_unaligned_le32(per_unit, out + 16);
+		put_unaligned_le32(512, out + 20);
+		return 24;
+	case FILE_FS_FULL_SIZE_INFORMATION:
+		put_unaligned_le64(sf->blocks, out);
+		put_unaligned_le64(sf->bavail, out + 8);
+		put_unaligned_le64(sf->bfree, out + 16);
+		put_unaligned_le32(per_unit, out + 24);
+		put_unaligned_le32(512, out + 28);
+		return 32;
+	case FILE_FS_DEVICE_INFORMATION:
+		put_unaligned_le32(0x00000007, out);	/* FILE_DEVICE_DISK */
+		return 8;
+	case FILE_FS_ATTRIBUTE_INFORMATION:
+		/* case-sensitive search, case-preserved names, Unicode on disk */
+		put_unaligned_le32(0x00000007, out);
+		put_unaligned_le32(sf->namelen ? sf->namelen : 255, out + 4);
+		put_unaligned_le32(sizeof(ntfs), out + 8);
+		memcpy(out + 12, ntfs, sizeof(ntfs));
+		return 12 + sizeof(ntfs);
+	default:
+		return 0;
+	}
+}
+
 __le32 ksmbd_smb2_query_info(struct ksmbd_work *w)
 {
 	const struct smb2_query_info_req *req = (const void *)ksmbd_req_body(w);
@@ -100,7 +138,7 @@ __le32 ksmbd_smb2_query_info(struct ksmbd_work *w)
 	size_t n;
 	int ret;
 
-	if (req->info_type != SMB2_0_INFO_FILE)
+	if (req->info_type != SMB2_0_INFO_FILE && req->info_type != SMB2_0_INFO_FILESYSTEM)
 		return STATUS_NOT_SUPPORTED;
 	fp = ksmbd_file_get(w->tree, le64_to_cpu(req->persistent_id),
 			    le64_to_cpu(req->volatile_id));
@@ -109,11 +147,21 @@ __le32 ksmbd_smb2_query_info(struct ksmbd_work *w)
 	status = STATUS_NOT_SUPPORTED;
 	if (!fp->vfs)
 		goto out;			/* pipes: not yet */
-	ret = ksmbd_vfs_getattr(fp->vfs, &st);
-	status = ksmbd_errno_status(ret);
-	if (ret)
-		goto out;
-	n = ksmbd_info_file(req->file_info_class, &st, fp, info);
+	if (req->info_type == SMB2_0_INFO_FILESYSTEM) {
+		struct ksmbd_vfs_statfs sf;
+
+		ret = ksmbd_vfs_statfs(w->tree->root, &sf);
+		status = ksmbd_errno_status(ret);
+		if (ret)
+			goto out;
+		n = ksmbd_info_fs(req->file_info_class, &sf, info);
+	} else {
+		ret = ksmbd_vfs_getattr(fp->vfs, &st);
+		status = ksmbd_errno_status(ret);
+		if (ret)
+			goto out;
+		n = ksmbd_info_file(req->file_info_class, &st, fp, info);
+	}
 	status = STATUS_INVALID_INFO_CLASS;
 	if (!n)
 		goto out;

@@ -408,6 +408,39 @@ struct smb2_query_info_rsp {
 } __packed;
 
 #define SMB2_0_INFO_FILE		0x01
+#define SMB2_0_INFO_FILESYSTEM		0x02
+
+/* FsInformationClass values (MS-FSCC 2.5) */
+#define FILE_FS_VOLUME_INFORMATION	1
+#define FILE_FS_SIZE_INFORMATION	3
+#define FILE_FS_DEVICE_INFORMATION	4
+#define FILE_FS_ATTRIBUTE_INFORMATION	5
+#define FILE_FS_FULL_SIZE_INFORMATION	7
+
+/* MS-SMB2 2.2.33 */
+struct smb2_query_dir_req {
+	__le16 structure_size;	/* 33 */
+	u8 file_information_class;
+	u8 flags;
+	__le32 file_index;
+	__le64 persistent_id;
+	__le64 volatile_id;
+	__le16 file_name_offset;
+	__le16 file_name_length;
+	__le32 output_buffer_length;
+	u8 buffer[];
+} __packed;
+
+#define SMB2_RESTART_SCANS		0x01
+#define SMB2_RETURN_SINGLE_ENTRY	0x02
+#define SMB2_REOPEN			0x10
+
+#define FILE_DIRECTORY_INFORMATION	1
+#define FILE_FULL_DIRECTORY_INFORMATION	2
+#define FILE_BOTH_DIRECTORY_INFORMATION	3
+#define FILE_NAMES_INFORMATION		12
+#define FILE_ID_BOTH_DIRECTORY_INFORMATION 37
+#define FILE_ID_FULL_DIRECTORY_INFORMATION 38
 
 /* FileInformationClass values (MS-FSCC 2.4) */
 #define FILE_BASIC_INFORMATION		4
@@ -465,6 +498,8 @@ struct smb1_hdr {
 #define STATUS_INVALID_DEVICE_REQUEST	cpu_to_le32(0xc0000010)
 #define STATUS_PIPE_BROKEN		cpu_to_le32(0xc000014b)
 #define STATUS_END_OF_FILE		cpu_to_le32(0xc0000011)
+#define STATUS_NO_MORE_FILES		cpu_to_le32(0x80000006)
+#define STATUS_NO_SUCH_FILE		cpu_to_le32(0xc000000f)
 #define STATUS_INFO_LENGTH_MISMATCH	cpu_to_le32(0xc0000004)
 #define STATUS_INVALID_INFO_CLASS	cpu_to_le32(0xc0000003)
 #define STATUS_OBJECT_NAME_INVALID	cpu_to_le32(0xc0000033)

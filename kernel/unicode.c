@@ -68,3 +68,64 @@ int ksmbd_utf16_to_utf8(const u8 *in, size_t len, char *out, size_t size)
 	out[pos] = '\0';
 	return pos;
 }
+
+/* The code point at @in (@left bytes), its length in *@n; -EINVAL if malformed. */
+static int ksmbd_get_utf8(const u8 *in, size_t left, int *n)
+{
+	static const u32 min_cp[] = { 0, 0, 0x80, 0x800, 0x10000 };
+	u32 cp;
+	int i;
+
+	if (in[0] < 0x80) {
+		*n = 1;
+		return in[0];
+	}
+	if ((in[0] & 0xe0) == 0xc0)
+		*n = 2;
+	else if ((in[0] & 0xf0) == 0xe0)
+		*n = 3;
+	else if ((in[0] & 0xf8) == 0xf0)
+		*n = 4;
+	else
+		return -EINVAL;
+	if ((size_t)*n > left)
+		return -EINVAL;
+	cp = in[0] & (0x7f >> *n);
+	for (i = 1; i < *n; i++) {
+		if ((in[i] & 0xc0) != 0x80)
+			return -EINVAL;
+		cp = cp << 6 | (in[i] & 0x3f);
+	}
+	/* No overlong forms, surrogates or values past U+10FFFF. */
+	if (cp < min_cp[*n] || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return -EINVAL;
+	return cp;
+}
+
+int ksmbd_utf8_to_utf16(const char *in, size_t len, u8 *out, size_t size)
+{
+	const u8 *p = (const u8 *)in;
+	size_t pos = 0, i = 0;
+	int n, cp;
+
+	while (i < len) {
+		cp = ksmbd_get_utf8(p + i, len - i, &n);
+		if (cp < 0)
+			return -EINVAL;
+		i += n;
+		if (cp >= 0x10000) {
+			if (pos + 4 > size)
+				return -ENAMETOOLONG;
+			cp -= 0x10000;
+			put_unaligned_le16(0xd800 | (cp >> 10), out + pos);
+			put_unaligned_le16(0xdc00 | (cp & 0x3ff), out + pos + 2);
+			pos += 4;
+		} else {
+			if (pos + 2 > size)
+				return -ENAMETOOLONG;
+			put_unaligned_le16(cp, out + pos);
+			pos += 2;
+		}
+	}
+	return pos;
+}

@@ -12,4 +12,11 @@
  */
 int ksmbd_utf16_to_utf8(const u8 *in, size_t len, char *out, size_t size);
 
+/*
+ * Convert @len bytes of UTF-8 into UTF-16LE in @out (@size bytes, no NUL).
+ * Returns the UTF-16 byte count, -EINVAL for invalid UTF-8, -ENAMETOOLONG
+ * when @out is too small.
+ */
+int ksmbd_utf8_to_utf16(const char *in, size_t len, u8 *out, size_t size);
+
 #endif

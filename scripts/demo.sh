@@ -79,8 +79,8 @@ ksmbd-cluster demo node is running (pid $(running_pid || echo '?')).
 
 Connect with:
   smbclient -L //127.0.0.1 -p $port -N
-That lists the shares (anonymous logon, srvsvc). Inside a share, put and get
-work; directory listing does not yet (README.md, feature table). Add a user with
+That lists the shares (anonymous logon, srvsvc). Inside a share ls, mkdir, put
+and get work; renames and deletes do not yet (README.md, feature table). Add a user with
   build/default/bin/ksmbd-cluster -c $demo/node.conf user add NAME
 
 Stop it with:

@@ -34,6 +34,19 @@ void ksmbd_port_log(int level, const char *fmt, ...)
 	fflush(stderr);
 }
 
+char *kasprintf(unsigned int gfp, const char *fmt, ...)
+{
+	char *s;
+	va_list ap;
+	int n;
+
+	(void)gfp;
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	return n < 0 ? NULL : s;
+}
+
 void ksmbd_port_bug(const char *file, int line, const char *cond)
 {
 	ksmbd_port_log(0, "BUG at %s:%d: %s\n", file, line, cond);

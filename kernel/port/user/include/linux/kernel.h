@@ -57,6 +57,9 @@
 #define be32_to_cpu(x)	be32toh((__force __u32)(x))
 #define le16_add_cpu(p, v) (*(p) = cpu_to_le16(le16_to_cpu(*(p)) + (v)))
 
+/* kasprintf(): a kmalloc'ed formatted string (port/user/port.c). */
+char *kasprintf(unsigned int gfp, const char *fmt, ...) __printf(2, 3);
+
 void ksmbd_port_bug(const char *file, int line, const char *cond) __attribute__((noreturn));
 void ksmbd_port_warn(const char *file, int line, const char *cond);
 
