@@ -12,6 +12,7 @@
 #include <linux/string.h>
 #include <asm/unaligned.h>
 #include "conn.h"
+#include "file.h"
 #include "session.h"
 #include "tree.h"
 #include "smb.h"
@@ -25,6 +26,7 @@ struct ksmbd_smb2_cmd {
 	const char *name;
 	u16 struct_size;	/* fixed request StructureSize */
 	u16 alt_struct_size;	/* a second accepted size, or 0 */
+	u8 fid_off;		/* where the body's FileId is, or 0: none to resolve */
 };
 
 static const struct ksmbd_smb2_cmd ksmbd_smb2_cmds[SMB2_NR_COMMANDS] = {
@@ -34,17 +36,17 @@ static const struct ksmbd_smb2_cmd ksmbd_smb2_cmds[SMB2_NR_COMMANDS] = {
 	[SMB2_TREE_CONNECT]	= { .name = "TREE_CONNECT", .struct_size = 9 },
 	[SMB2_TREE_DISCONNECT]	= { .name = "TREE_DISCONNECT", .struct_size = 4 },
 	[SMB2_CREATE]		= { .name = "CREATE", .struct_size = 57 },
-	[SMB2_CLOSE]		= { .name = "CLOSE", .struct_size = 24 },
+	[SMB2_CLOSE]		= { .name = "CLOSE", .struct_size = 24, .fid_off = 8 },
 	[SMB2_FLUSH]		= { .name = "FLUSH", .struct_size = 24 },
-	[SMB2_READ]		= { .name = "READ", .struct_size = 49 },
-	[SMB2_WRITE]		= { .name = "WRITE", .struct_size = 49 },
+	[SMB2_READ]		= { .name = "READ", .struct_size = 49, .fid_off = 16 },
+	[SMB2_WRITE]		= { .name = "WRITE", .struct_size = 49, .fid_off = 16 },
 	[SMB2_LOCK]		= { .name = "LOCK", .struct_size = 48 },
 	[SMB2_IOCTL]		= { .name = "IOCTL", .struct_size = 57 },
 	[SMB2_CANCEL]		= { .name = "CANCEL", .struct_size = 4 },
 	[SMB2_ECHO]		= { .name = "ECHO", .struct_size = 4 },
-	[SMB2_QUERY_DIRECTORY]	= { .name = "QUERY_DIRECTORY", .struct_size = 33 },
+	[SMB2_QUERY_DIRECTORY]	= { .name = "QUERY_DIRECTORY", .struct_size = 33, .fid_off = 8 },
 	[SMB2_CHANGE_NOTIFY]	= { .name = "CHANGE_NOTIFY", .struct_size = 32 },
-	[SMB2_QUERY_INFO]	= { .name = "QUERY_INFO", .struct_size = 41 },
+	[SMB2_QUERY_INFO]	= { .name = "QUERY_INFO", .struct_size = 41, .fid_off = 24 },
 	[SMB2_SET_INFO]		= { .name = "SET_INFO", .struct_size = 33 },
 	/* oplock break acknowledgment 24, lease break acknowledgment 36 */
 	[SMB2_OPLOCK_BREAK]	= { .name = "OPLOCK_BREAK", .struct_size = 24,
@@ -145,7 +147,8 @@ static bool ksmbd_status_has_body(__le32 status)
  * NEGOTIATE and SESSION_SETUP manage sessions themselves; ECHO and CANCEL work
  * without one. Returns STATUS_SUCCESS or the status to fail the request with.
  */
-static __le32 ksmbd_smb2_check_session(struct ksmbd_work *w, u16 command)
+static __le32 ksmbd_smb2_check_session(struct ksmbd_work *w, u16 command,
+					const struct ksmbd_smb2_cmd *cmd)
 {
 	u64 id = le64_to_cpu(w->hdr->session_id);
 	bool signed_req = w->hdr->flags & SMB2_FLAGS_SIGNED;
@@ -170,7 +173,17 @@ static __le32 ksmbd_smb2_check_session(struct ksmbd_work *w, u16 command)
 	if (command == SMB2_TREE_CONNECT || command == SMB2_LOGOFF || command == SMB2_ECHO)
 		return STATUS_SUCCESS;
 	w->tree = ksmbd_tree_get(sess, le32_to_cpu(w->hdr->tree_id));
-	return w->tree ? STATUS_SUCCESS : STATUS_NETWORK_NAME_DELETED;
+	if (!w->tree)
+		return STATUS_NETWORK_NAME_DELETED;
+	/* Commands whose FileId the framework resolves (the body size was checked). */
+	if (cmd->fid_off && ksmbd_smb2_handlers[command]) {
+		const u8 *fid = ksmbd_req_body(w) + cmd->fid_off;
+
+		w->fp = ksmbd_file_get(w->tree, get_unaligned_le64(fid), get_unaligned_le64(fid + 8));
+		if (!w->fp)
+			return STATUS_FILE_CLOSED;
+	}
+	return STATUS_SUCCESS;
 }
 
 /* Check the request's StructureSize and run its handler; 0 or -errno (drop). */
@@ -190,7 +203,7 @@ static int ksmbd_smb2_run(struct ksmbd_work *w)
 	    !ksmbd_req_has(w, sizeof(struct smb2_hdr), size & ~1u)) {
 		status = STATUS_INVALID_PARAMETER;
 	} else {
-		status = ksmbd_smb2_check_session(w, command);
+		status = ksmbd_smb2_check_session(w, command, cmd);
 		if (status != STATUS_SUCCESS) {
 			/* An unverified request gets an unsigned answer. */
 			w->sign = false;
@@ -280,6 +293,8 @@ static int ksmbd_smb2_process(struct ksmbd_conn *conn, const u8 *buf, size_t len
 		ret = ksmbd_smb2_reply(conn, works, nw, total);
 	for (i = 0; i < n; i++) {
 		kfree(works[i].rsp);
+		if (works[i].fp)
+			ksmbd_file_put(works[i].fp);
 		if (works[i].tree)
 			ksmbd_tree_put(works[i].tree);
 		if (works[i].sess)

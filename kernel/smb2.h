@@ -27,6 +27,7 @@ struct ksmbd_work {
 	u16 credits;			/* granted in the response header */
 	struct ksmbd_session *sess;	/* the request's session (a reference), or NULL */
 	struct ksmbd_tree *tree;	/* the request's tree connect (a reference), or NULL */
+	struct ksmbd_file *fp;		/* the open its FileId names (a reference), or NULL */
 	bool sign;			/* sign the response with sess's key */
 };
 

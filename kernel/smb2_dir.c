@@ -165,10 +165,7 @@ __le32 ksmbd_smb2_query_directory(struct ksmbd_work *w)
 		return STATUS_INVALID_INFO_CLASS;
 	if (!nlen || !ksmbd_req_has(w, off, nlen))
 		return STATUS_INVALID_PARAMETER;
-	fp = ksmbd_file_get(w->tree, le64_to_cpu(req->persistent_id),
-			    le64_to_cpu(req->volatile_id));
-	if (!fp)
-		return STATUS_FILE_CLOSED;
+	fp = w->fp;
 	status = STATUS_INVALID_PARAMETER;
 	if (!fp->vfs || !fp->is_dir)
 		goto out_put;
@@ -216,6 +213,5 @@ out_unlock:
 	mutex_unlock(&fp->dir_lock);
 out_put:
 	kfree(pattern);
-	ksmbd_file_put(fp);
 	return status;
 }

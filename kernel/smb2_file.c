@@ -276,18 +276,14 @@ __le32 ksmbd_smb2_close(struct ksmbd_work *w)
 {
 	const struct smb2_close_req *req = (const void *)ksmbd_req_body(w);
 	struct smb2_close_rsp *rsp;
+	struct ksmbd_file *fp = w->fp;
 	struct ksmbd_vfs_stat st;
-	struct ksmbd_file *fp;
 	bool post;
 
-	fp = ksmbd_file_get(w->tree, le64_to_cpu(req->persistent_id),
-			    le64_to_cpu(req->volatile_id));
-	if (!fp)
-		return STATUS_FILE_CLOSED;
 	post = fp->vfs && (le16_to_cpu(req->flags) & SMB2_CLOSE_FLAG_POSTQUERY_ATTRIB) &&
 	       !ksmbd_vfs_getattr(fp->vfs, &st);
+	/* The framework's reference closes it once the response is out. */
 	ksmbd_file_unlink(w->tree, fp);
-	ksmbd_file_put(fp);
 	rsp = ksmbd_rsp_body(w, sizeof(*rsp));
 	if (!rsp)
 		return STATUS_INSUFFICIENT_RESOURCES;
@@ -303,41 +299,29 @@ __le32 ksmbd_smb2_read(struct ksmbd_work *w)
 {
 	const struct smb2_read_req *req = (const void *)ksmbd_req_body(w);
 	u32 len = le32_to_cpu(req->length);
+	struct ksmbd_file *fp = w->fp;
 	struct smb2_read_rsp *rsp;
-	struct ksmbd_file *fp;
-	__le32 status;
 	ssize_t n;
 
 	if (w->tree->flags & KSMBD_SHARE_IPC)
 		return ksmbd_pipe_read(w);
 	if (len > KSMBD_IO_MAX)
 		return STATUS_INVALID_PARAMETER;
-	fp = ksmbd_file_get(w->tree, le64_to_cpu(req->persistent_id),
-			    le64_to_cpu(req->volatile_id));
-	if (!fp)
-		return STATUS_FILE_CLOSED;
-	status = STATUS_ACCESS_DENIED;
 	if (fp->is_dir || !fp->can_read)
-		goto out;
-	status = STATUS_INSUFFICIENT_RESOURCES;
+		return STATUS_ACCESS_DENIED;
 	rsp = ksmbd_rsp_body(w, sizeof(*rsp) + len);
 	if (!rsp)
-		goto out;
+		return STATUS_INSUFFICIENT_RESOURCES;
 	n = ksmbd_vfs_read(fp->vfs, rsp->buffer, len, le64_to_cpu(req->offset));
-	if (n < 0) {
-		status = ksmbd_errno_status(n);
-	} else if ((!n && len) || n < le32_to_cpu(req->minimum_count)) {
-		status = STATUS_END_OF_FILE;
-	} else {
-		rsp->structure_size = cpu_to_le16(17);
-		rsp->data_offset = sizeof(struct smb2_hdr) + sizeof(*rsp);
-		rsp->data_length = cpu_to_le32(n);
-		w->rsp_len = sizeof(struct smb2_hdr) + sizeof(*rsp) + n;
-		status = STATUS_SUCCESS;
-	}
-out:
-	ksmbd_file_put(fp);
-	return status;
+	if (n < 0)
+		return ksmbd_errno_status(n);
+	if ((!n && len) || n < le32_to_cpu(req->minimum_count))
+		return STATUS_END_OF_FILE;
+	rsp->structure_size = cpu_to_le16(17);
+	rsp->data_offset = sizeof(struct smb2_hdr) + sizeof(*rsp);
+	rsp->data_length = cpu_to_le32(n);
+	w->rsp_len = sizeof(struct smb2_hdr) + sizeof(*rsp) + n;
+	return STATUS_SUCCESS;
 }
 
 __le32 ksmbd_smb2_write(struct ksmbd_work *w)
@@ -345,35 +329,23 @@ __le32 ksmbd_smb2_write(struct ksmbd_work *w)
 	const struct smb2_write_req *req = (const void *)ksmbd_req_body(w);
 	u16 off = le16_to_cpu(req->data_offset);
 	u32 len = le32_to_cpu(req->length);
+	struct ksmbd_file *fp = w->fp;
 	struct smb2_write_rsp *rsp;
-	struct ksmbd_file *fp;
-	__le32 status;
 	ssize_t n;
 
 	if (w->tree->flags & KSMBD_SHARE_IPC)
 		return ksmbd_pipe_write(w);
 	if (len > KSMBD_IO_MAX || !ksmbd_req_has(w, off, len))
 		return STATUS_INVALID_PARAMETER;
-	fp = ksmbd_file_get(w->tree, le64_to_cpu(req->persistent_id),
-			    le64_to_cpu(req->volatile_id));
-	if (!fp)
-		return STATUS_FILE_CLOSED;
-	status = STATUS_ACCESS_DENIED;
 	if (fp->is_dir || !fp->can_write)
-		goto out;
+		return STATUS_ACCESS_DENIED;
 	n = ksmbd_vfs_write(fp->vfs, w->req + off, len, le64_to_cpu(req->offset));
-	if (n < 0) {
-		status = ksmbd_errno_status(n);
-		goto out;
-	}
-	status = STATUS_INSUFFICIENT_RESOURCES;
+	if (n < 0)
+		return ksmbd_errno_status(n);
 	rsp = ksmbd_rsp_body(w, sizeof(*rsp));
 	if (!rsp)
-		goto out;
+		return STATUS_INSUFFICIENT_RESOURCES;
 	rsp->structure_size = cpu_to_le16(17);
 	rsp->count = cpu_to_le32(n);
-	status = STATUS_SUCCESS;
-out:
-	ksmbd_file_put(fp);
-	return status;
+	return STATUS_SUCCESS;
 }

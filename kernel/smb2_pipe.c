@@ -85,19 +85,15 @@ __le32 ksmbd_pipe_write(struct ksmbd_work *w)
 	u16 off = le16_to_cpu(req->data_offset);
 	u32 len = le32_to_cpu(req->length);
 	struct ksmbd_pipe_result res;
+	struct ksmbd_file *fp = w->fp;
 	struct smb2_write_rsp *rsp;
-	struct ksmbd_file *fp;
 	__le32 status;
 	int ret;
 
 	if (!ksmbd_req_has(w, off, len))
 		return STATUS_INVALID_PARAMETER;
-	fp = ksmbd_request_file(w, (const u8 *)&req->persistent_id);
-	if (!fp)
-		return STATUS_FILE_CLOSED;
 	ret = ksmbd_ipc_pipe(fp->sess_id, fp->pipe_id, KSMBD_PIPE_WRITE, NULL, w->req + off, len,
 			     0, &res);
-	ksmbd_file_put(fp);
 	if (ret)
 		return ksmbd_pipe_ipc_failed(w, ret);
 	kfree(res.data);
@@ -131,16 +127,12 @@ __le32 ksmbd_pipe_read(struct ksmbd_work *w)
 	const struct smb2_read_req *req = (const void *)ksmbd_req_body(w);
 	u32 max = min_t(u32, le32_to_cpu(req->length), KSMBD_PIPE_IO_MAX);
 	struct ksmbd_pipe_result res;
-	struct ksmbd_file *fp;
+	struct ksmbd_file *fp = w->fp;
 	__le32 status;
 	int ret;
 
-	fp = ksmbd_request_file(w, (const u8 *)&req->persistent_id);
-	if (!fp)
-		return STATUS_FILE_CLOSED;
 	ret = ksmbd_ipc_pipe(fp->sess_id, fp->pipe_id, KSMBD_PIPE_READ, NULL, NULL, 0,
 			     max ? max : 1, &res);
-	ksmbd_file_put(fp);
 	if (ret)
 		return ksmbd_pipe_ipc_failed(w, ret);
 	status = res.status;

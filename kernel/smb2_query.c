@@ -140,10 +140,7 @@ __le32 ksmbd_smb2_query_info(struct ksmbd_work *w)
 
 	if (req->info_type != SMB2_0_INFO_FILE && req->info_type != SMB2_0_INFO_FILESYSTEM)
 		return STATUS_NOT_SUPPORTED;
-	fp = ksmbd_file_get(w->tree, le64_to_cpu(req->persistent_id),
-			    le64_to_cpu(req->volatile_id));
-	if (!fp)
-		return STATUS_FILE_CLOSED;
+	fp = w->fp;
 	status = STATUS_NOT_SUPPORTED;
 	if (!fp->vfs)
 		goto out;			/* pipes: not yet */
@@ -178,6 +175,5 @@ __le32 ksmbd_smb2_query_info(struct ksmbd_work *w)
 	memcpy(rsp->buffer, info, n);
 	status = STATUS_SUCCESS;
 out:
-	ksmbd_file_put(fp);
 	return status;
 }
