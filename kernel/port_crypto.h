@@ -117,6 +117,15 @@ int ksmbd_crypto_aead_decrypt(enum ksmbd_cipher c, const u8 *key, const u8 *nonc
 			      const u8 tag[16]);
 
 /*
+ * The backend's half of the AEAD functions (kernel/crypto_aead.c has the
+ * rest): one in-place encryption (@enc) or decryption of @data, @len bytes in
+ * all, with arguments already checked. On failure @data may hold partial
+ * output; the caller wipes it.
+ */
+int ksmbd_port_aead(enum ksmbd_cipher c, const u8 *key, const u8 *nonce, const u8 *aad,
+		    size_t aad_len, struct kvec *data, int nr, size_t len, u8 *tag, bool enc);
+
+/*
  * For the backends: checks the arguments common to the AEAD functions and
  * sums the lengths of @data. 0 or -EINVAL.
  */

@@ -43,8 +43,12 @@ s.close()
 PY
 # libpcap hands packets to dumpcap in batches: wait until the last exchange is in
 # the file before stopping the capture.
+# frames FILTER: how many packets of the capture match the display filter.
+frames() {
+	tshark -n -r "$tmp/smb.pcapng" -Y "$1" 2>/dev/null | wc -l
+}
 captured() {
-	[ "$(tshark -n -r "$tmp/smb.pcapng" -Y "$1" 2>/dev/null | wc -l)" -ge 1 ]
+	[ "$(frames "$1")" -ge 1 ]
 }
 tap_check "the capture holds the last exchange" \
 	wait_for 20 captured 'smb2.chain_offset == 72 && smb2.flags.response == 1'
@@ -52,21 +56,21 @@ kill -INT "$cap"
 wait "$cap" 2>/dev/null
 cap=
 
-n=$(tshark -n -r "$tmp/smb.pcapng" -Y 'smb2.cmd == 0 && smb2.flags.response == 1 && smb2.dialect == 0x0311' 2>/dev/null | wc -l)
+n=$(frames 'smb2.cmd == 0 && smb2.flags.response == 1 && smb2.dialect == 0x0311')
 tap_check "the SMB 3.1.1 NEGOTIATE response decodes ($n frames)" test "$n" -ge 1
-n=$(tshark -n -r "$tmp/smb.pcapng" -Y 'smb2.negotiate_context.type == 1 && smb2.flags.response == 1' 2>/dev/null | wc -l)
+n=$(frames 'smb2.negotiate_context.type == 1 && smb2.flags.response == 1')
 tap_check "its preauth integrity context decodes ($n frames)" test "$n" -ge 1
-n=$(tshark -n -r "$tmp/smb.pcapng" -Y 'smb2.cmd == 1 && smb2.nt_status == 0 && smb2.flags.response == 1' 2>/dev/null | wc -l)
+n=$(frames 'smb2.cmd == 1 && smb2.nt_status == 0 && smb2.flags.response == 1')
 tap_check "the anonymous SESSION_SETUP succeeds and decodes ($n frames)" test "$n" -ge 1
-n=$(tshark -n -r "$tmp/smb.pcapng" -Y 'dcerpc.pkt_type == 12' 2>/dev/null | wc -l)
+n=$(frames 'dcerpc.pkt_type == 12')
 tap_check "the srvsvc bind_ack decodes ($n frames)" test "$n" -ge 1
-n=$(tshark -n -r "$tmp/smb.pcapng" -Y 'srvsvc.opnum == 15 && dcerpc.pkt_type == 2' 2>/dev/null | wc -l)
+n=$(frames 'srvsvc.opnum == 15 && dcerpc.pkt_type == 2')
 tap_check "the NetShareEnumAll response decodes ($n frames)" test "$n" -ge 1
-n=$(tshark -n -r "$tmp/smb.pcapng" -Y 'smb.nt_status == 0xc00000bb && smb.flags.response == 1' 2>/dev/null | wc -l)
+n=$(frames 'smb.nt_status == 0xc00000bb && smb.flags.response == 1')
 tap_check "the SMB1 NEGOTIATE refusal decodes ($n frames)" test "$n" -ge 1
-n=$(tshark -n -r "$tmp/smb.pcapng" -Y 'smb2.chain_offset == 72 && smb2.flags.response == 1' 2>/dev/null | wc -l)
+n=$(frames 'smb2.chain_offset == 72 && smb2.flags.response == 1')
 tap_check "the compound response is chained at an 8-byte boundary" test "$n" -ge 1
-n=$(tshark -n -r "$tmp/smb.pcapng" -Y '_ws.malformed' 2>/dev/null | wc -l)
+n=$(frames '_ws.malformed')
 tap_check "no malformed packets" test "$n" -eq 0
 tshark -n -r "$tmp/smb.pcapng" -q -z expert,error >"$tmp/expert.txt" 2>&1
 if grep -q '^Errors' "$tmp/expert.txt"; then

@@ -136,15 +136,6 @@ static int ksmbd_sg_add(struct scatterlist *sg, unsigned int *n, const struct kv
 	return 0;
 }
 
-static void ksmbd_kvec_zero(struct kvec *iov, int nr)
-{
-	int i;
-
-	for (i = 0; i < nr; i++)
-		if (iov[i].iov_len)
-			memzero_explicit(iov[i].iov_base, iov[i].iov_len);
-}
-
 /* --- AEAD ------------------------------------------------------------------------------------ */
 
 struct ksmbd_aead_scratch {
@@ -158,8 +149,8 @@ struct ksmbd_aead_scratch {
  * it, write the ciphertext over the plaintext (and back), and take or give the
  * tag in the last entry.
  */
-static int ksmbd_aead(enum ksmbd_cipher c, const u8 *key, const u8 *nonce, const u8 *aad,
-		      size_t aad_len, struct kvec *data, int nr, size_t len, u8 *tag, bool enc)
+int ksmbd_port_aead(enum ksmbd_cipher c, const u8 *key, const u8 *nonce, const u8 *aad,
+		    size_t aad_len, struct kvec *data, int nr, size_t len, u8 *tag, bool enc)
 {
 	bool ccm = c == KSMBD_CIPHER_AES128_CCM || c == KSMBD_CIPHER_AES256_CCM;
 	struct kvec aad_iov = { .iov_base = (void *)aad, .iov_len = aad_len };
@@ -216,44 +207,6 @@ out:
 	kvfree(sg);
 	kfree_sensitive(s);
 	crypto_free_aead(tfm);
-	return ret;
-}
-
-int ksmbd_crypto_aead_encrypt(enum ksmbd_cipher c, const u8 *key, const u8 *nonce,
-			      const u8 *aad, size_t aad_len, struct kvec *data, int nr,
-			      u8 tag[16])
-{
-	size_t len;
-	int ret;
-
-	ret = ksmbd_crypto_aead_args(c, key, nonce, aad, aad_len, data, nr, &len);
-	if (ret || !tag)
-		return ret ? ret : -EINVAL;
-	ret = ksmbd_aead(c, key, nonce, aad, aad_len, data, nr, len, tag, true);
-	if (ret) {
-		ksmbd_kvec_zero(data, nr);
-		memzero_explicit(tag, KSMBD_AEAD_TAG_SIZE);
-	}
-	return ret;
-}
-
-int ksmbd_crypto_aead_decrypt(enum ksmbd_cipher c, const u8 *key, const u8 *nonce,
-			      const u8 *aad, size_t aad_len, struct kvec *data, int nr,
-			      const u8 tag[16])
-{
-	size_t len;
-	int ret;
-
-	ret = ksmbd_crypto_aead_args(c, key, nonce, aad, aad_len, data, nr, &len);
-	if (ret || !tag)
-		return ret ? ret : -EINVAL;
-	/*
-	 * ccm and gcm check the tag with crypto_memneq() after writing the
-	 * plaintext: on -EBADMSG that unauthenticated plaintext is wiped here.
-	 */
-	ret = ksmbd_aead(c, key, nonce, aad, aad_len, data, nr, len, (u8 *)tag, false);
-	if (ret)
-		ksmbd_kvec_zero(data, nr);
 	return ret;
 }
 

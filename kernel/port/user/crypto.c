@@ -112,15 +112,6 @@ static const EVP_CIPHER *ksmbd_evp_cipher(enum ksmbd_cipher c)
 	return NULL;
 }
 
-static void ksmbd_kvec_zero(struct kvec *iov, int nr)
-{
-	int i;
-
-	for (i = 0; i < nr; i++)
-		if (iov[i].iov_len)
-			memzero_explicit(iov[i].iov_base, iov[i].iov_len);
-}
-
 /*
  * GCM after the key and nonce are set: @aad, then each buffer of @data in
  * place, then the tag (set before the final call when decrypting, which is
@@ -204,8 +195,8 @@ static int ksmbd_ccm_kvec(EVP_CIPHER_CTX *ctx, const u8 *aad, size_t aad_len,
 	return ret;
 }
 
-static int ksmbd_aead(enum ksmbd_cipher c, const u8 *key, const u8 *nonce, const u8 *aad,
-		      size_t aad_len, struct kvec *data, int nr, size_t len, u8 *tag, int enc)
+int ksmbd_port_aead(enum ksmbd_cipher c, const u8 *key, const u8 *nonce, const u8 *aad,
+		    size_t aad_len, struct kvec *data, int nr, size_t len, u8 *tag, bool enc)
 {
 	bool ccm = c == KSMBD_CIPHER_AES128_CCM || c == KSMBD_CIPHER_AES256_CCM;
 	EVP_CIPHER_CTX *ctx;
@@ -229,41 +220,6 @@ static int ksmbd_aead(enum ksmbd_cipher c, const u8 *key, const u8 *nonce, const
 	else
 		ret = ksmbd_gcm(ctx, aad, aad_len, data, nr, tag, enc);
 	EVP_CIPHER_CTX_free(ctx);
-	return ret;
-}
-
-int ksmbd_crypto_aead_encrypt(enum ksmbd_cipher c, const u8 *key, const u8 *nonce,
-			      const u8 *aad, size_t aad_len, struct kvec *data, int nr,
-			      u8 tag[16])
-{
-	size_t len;
-	int ret;
-
-	ret = ksmbd_crypto_aead_args(c, key, nonce, aad, aad_len, data, nr, &len);
-	if (ret || !tag)
-		return ret ? ret : -EINVAL;
-	ret = ksmbd_aead(c, key, nonce, aad, aad_len, data, nr, len, tag, 1);
-	if (ret) {
-		ksmbd_kvec_zero(data, nr);
-		memzero_explicit(tag, KSMBD_AEAD_TAG_SIZE);
-	}
-	return ret;
-}
-
-int ksmbd_crypto_aead_decrypt(enum ksmbd_cipher c, const u8 *key, const u8 *nonce,
-			      const u8 *aad, size_t aad_len, struct kvec *data, int nr,
-			      const u8 tag[16])
-{
-	size_t len;
-	int ret;
-
-	ret = ksmbd_crypto_aead_args(c, key, nonce, aad, aad_len, data, nr, &len);
-	if (ret || !tag)
-		return ret ? ret : -EINVAL;
-	/* GCM has written unauthenticated plaintext by the time the tag fails. */
-	ret = ksmbd_aead(c, key, nonce, aad, aad_len, data, nr, len, (u8 *)tag, 0);
-	if (ret)
-		ksmbd_kvec_zero(data, nr);
 	return ret;
 }
 
