@@ -47,6 +47,7 @@ struct ksmbd_conn *ksmbd_conn_alloc(struct ksmbd_transport *t)
 	atomic_set(&conn->inflight, 0);
 	init_waitqueue_head(&conn->inflight_wait);
 	mutex_init(&conn->neg_lock);
+	ksmbd_credits_init(&conn->credits);
 	mutex_init(&conn->sess_lock);
 	INIT_LIST_HEAD(&conn->sessions);
 	return conn;

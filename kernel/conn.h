@@ -20,6 +20,7 @@
 #include <linux/workqueue.h>
 #include <linux/completion.h>
 #include "port.h"
+#include "smb2_credit.h"
 
 /* Largest PDU the direct-TCP framing can carry (24-bit length). */
 #define KSMBD_MAX_PDU_SIZE	0xffffff
@@ -51,6 +52,8 @@ struct ksmbd_conn {
 	u16 cipher;			/* 0: none negotiated */
 	u16 signing_alg;		/* SMB2_SIGNING_* */
 	u8 preauth_hash[64];		/* 3.1.1 connection preauth hash */
+
+	struct ksmbd_credits credits;	/* the command sequence window */
 
 	struct mutex sess_lock;		/* protects sessions */
 	struct list_head sessions;	/* struct ksmbd_session, see session.h */

@@ -143,14 +143,42 @@ static bool ksmbd_status_has_body(__le32 status)
 }
 
 /*
+ * MS-SMB2 3.3.5.2.7.2: the open a FileId names. In a related compound, the
+ * all-ones FileId means the open of the previous request, or that request's
+ * failure.
+ */
+__le32 ksmbd_work_file(struct ksmbd_work *w, const u8 *fid, struct ksmbd_file **fpp)
+{
+	u64 pid = get_unaligned_le64(fid), vid = get_unaligned_le64(fid + 8);
+	const struct ksmbd_chain *chain = w->chain;
+
+	*fpp = NULL;
+	if (chain && (w->hdr->flags & SMB2_FLAGS_RELATED_OPERATIONS) &&
+	    pid == U64_MAX && vid == U64_MAX) {
+		if (!chain->have_fid)
+			return chain->fid_status != STATUS_SUCCESS ? chain->fid_status :
+								     STATUS_FILE_CLOSED;
+		pid = chain->fid_p;
+		vid = chain->fid_v;
+	}
+	if (!w->tree)
+		return STATUS_FILE_CLOSED;
+	*fpp = ksmbd_file_get(w->tree, pid, vid);
+	return *fpp ? STATUS_SUCCESS : STATUS_FILE_CLOSED;
+}
+
+/*
  * MS-SMB2 3.3.5.2.9: find the request's session and check its signature.
  * NEGOTIATE and SESSION_SETUP manage sessions themselves; ECHO and CANCEL work
- * without one. Returns STATUS_SUCCESS or the status to fail the request with.
+ * without one. A related request (3.3.5.2.7.2) uses the previous request's
+ * session and tree. Returns STATUS_SUCCESS or the status to fail the request with.
  */
 static __le32 ksmbd_smb2_check_session(struct ksmbd_work *w, u16 command,
 					const struct ksmbd_smb2_cmd *cmd)
 {
-	u64 id = le64_to_cpu(w->hdr->session_id);
+	bool related = w->hdr->flags & SMB2_FLAGS_RELATED_OPERATIONS;
+	u64 id = related ? w->chain->sess_id : le64_to_cpu(w->hdr->session_id);
+	u32 tid = related ? w->chain->tree_id : le32_to_cpu(w->hdr->tree_id);
 	bool signed_req = w->hdr->flags & SMB2_FLAGS_SIGNED;
 	struct ksmbd_session *sess;
 
@@ -172,18 +200,59 @@ static __le32 ksmbd_smb2_check_session(struct ksmbd_work *w, u16 command,
 	/* Everything but these works on a tree connect (3.3.5.2.11). */
 	if (command == SMB2_TREE_CONNECT || command == SMB2_LOGOFF || command == SMB2_ECHO)
 		return STATUS_SUCCESS;
-	w->tree = ksmbd_tree_get(sess, le32_to_cpu(w->hdr->tree_id));
+	w->tree = ksmbd_tree_get(sess, tid);
 	if (!w->tree)
 		return STATUS_NETWORK_NAME_DELETED;
 	/* Commands whose FileId the framework resolves (the body size was checked). */
-	if (cmd->fid_off && ksmbd_smb2_handlers[command]) {
-		const u8 *fid = ksmbd_req_body(w) + cmd->fid_off;
-
-		w->fp = ksmbd_file_get(w->tree, get_unaligned_le64(fid), get_unaligned_le64(fid + 8));
-		if (!w->fp)
-			return STATUS_FILE_CLOSED;
-	}
+	if (cmd->fid_off && ksmbd_smb2_handlers[command])
+		return ksmbd_work_file(w, ksmbd_req_body(w) + cmd->fid_off, &w->fp);
 	return STATUS_SUCCESS;
+}
+
+/* Bytes a READ, WRITE, IOCTL, QUERY_DIRECTORY or CHANGE_NOTIFY moves (3.3.5.2.5). */
+static u32 ksmbd_smb2_payload(const struct ksmbd_work *w, u16 command)
+{
+	const u8 *b = ksmbd_req_body(w);
+
+	switch (command) {
+	case SMB2_READ:
+		return get_unaligned_le32(b + 4) + get_unaligned_le16(b + 46);
+	case SMB2_WRITE:
+		return get_unaligned_le32(b + 4) + get_unaligned_le16(b + 42);
+	case SMB2_IOCTL: {
+		const struct smb2_ioctl *io = (const void *)b;
+		u64 in = (u64)le32_to_cpu(io->input_count) + le32_to_cpu(io->output_count);
+		u64 out = (u64)le32_to_cpu(io->max_input_response) +
+			  le32_to_cpu(io->max_output_response);
+
+		return min_t(u64, max(in, out), U32_MAX);
+	}
+	case SMB2_QUERY_DIRECTORY:
+		return get_unaligned_le32(b + 28);
+	case SMB2_CHANGE_NOTIFY:
+		return get_unaligned_le32(b + 4);
+	default:
+		return 0;
+	}
+}
+
+/*
+ * MS-SMB2 3.3.5.2.3 and 3.3.5.2.5: use the request's MessageIds and grant
+ * credits for the response. Returns 0, or -EPROTO for ids outside the window.
+ */
+static int ksmbd_smb2_credit(struct ksmbd_work *w, u16 command, u16 dialect, u16 *charge)
+{
+	bool multi = dialect >= SMB2_DIALECT_0210 && dialect != SMB2_DIALECT_WILDCARD;
+	u64 mid = le64_to_cpu(w->hdr->message_id);
+
+	*charge = multi ? max_t(u16, le16_to_cpu(w->hdr->credit_charge), 1) : 1;
+	if (ksmbd_credits_consume(&w->conn->credits, mid, *charge)) {
+		pr_debug("%s: MessageId %llu (charge %u) outside the window\n",
+			 w->conn->t->peer, mid, *charge);
+		return -EPROTO;
+	}
+	w->credits = ksmbd_credits_grant(&w->conn->credits, le16_to_cpu(w->hdr->credit_request));
+	return 0;
 }
 
 /* Check the request's StructureSize and run its handler; 0 or -errno (drop). */
@@ -194,13 +263,21 @@ static int ksmbd_smb2_run(struct ksmbd_work *w)
 	u16 size = get_unaligned_le16(w->req + sizeof(struct smb2_hdr));
 	u16 dialect = READ_ONCE(w->conn->dialect);
 	__le32 status;
+	u16 charge;
 
 	/* Nothing but NEGOTIATE before a dialect is agreed. */
 	if (command != SMB2_NEGOTIATE && (!dialect || dialect == SMB2_DIALECT_WILDCARD))
 		return -EPROTO;
-	w->credits = clamp(le16_to_cpu(w->hdr->credit_request), 1, 128);
+	if (ksmbd_smb2_credit(w, command, dialect, &charge))
+		return -EPROTO;
 	if ((size != cmd->struct_size && (!cmd->alt_struct_size || size != cmd->alt_struct_size)) ||
 	    !ksmbd_req_has(w, sizeof(struct smb2_hdr), size & ~1u)) {
+		status = STATUS_INVALID_PARAMETER;
+	} else if (ksmbd_smb2_payload(w, command) > (u32)charge * SMB2_CREDIT_PAYLOAD) {
+		/* Without multi-credit support the charge is 1: 64 KiB at most. */
+		status = STATUS_INVALID_PARAMETER;
+	} else if ((w->hdr->flags & SMB2_FLAGS_RELATED_OPERATIONS) && !w->chain) {
+		/* The first request of a compound cannot be related. */
 		status = STATUS_INVALID_PARAMETER;
 	} else {
 		status = ksmbd_smb2_check_session(w, command, cmd);
@@ -257,8 +334,34 @@ static int ksmbd_smb2_reply(struct ksmbd_conn *conn, struct ksmbd_work *works, i
 	return ret;
 }
 
+/* Record what request @w leaves to a related request after it. */
+static void ksmbd_chain_update(struct ksmbd_chain *chain, const struct ksmbd_work *w)
+{
+	const struct smb2_hdr *rsp = (const struct smb2_hdr *)w->rsp;
+	u16 command = le16_to_cpu(w->hdr->command);
+
+	chain->sess_id = w->sess ? w->sess->id : le64_to_cpu(w->hdr->session_id);
+	chain->tree_id = w->tree ? w->tree->id : le32_to_cpu(w->hdr->tree_id);
+	if (command == SMB2_CREATE) {
+		/* The CREATE response's FileId is 64 bytes into its body. */
+		chain->have_fid = rsp->status == STATUS_SUCCESS &&
+				  w->rsp_len >= sizeof(*rsp) + 80;
+		chain->fid_status = chain->have_fid ? STATUS_SUCCESS : rsp->status;
+		if (chain->have_fid) {
+			chain->fid_p = get_unaligned_le64(w->rsp + sizeof(*rsp) + 64);
+			chain->fid_v = get_unaligned_le64(w->rsp + sizeof(*rsp) + 72);
+		}
+	} else if (w->fp) {
+		chain->have_fid = true;
+		chain->fid_status = STATUS_SUCCESS;
+		chain->fid_p = w->fp->persistent_id;
+		chain->fid_v = w->fp->volatile_id;
+	}
+}
+
 static int ksmbd_smb2_process(struct ksmbd_conn *conn, const u8 *buf, size_t len)
 {
+	struct ksmbd_chain chain = { .fid_status = STATUS_SUCCESS };
 	struct ksmbd_work *works;
 	size_t off = 0, total = 0;
 	int i, n, nw = 0, ret = 0;
@@ -279,12 +382,14 @@ static int ksmbd_smb2_process(struct ksmbd_conn *conn, const u8 *buf, size_t len
 		w->hdr = hdr;
 		w->req = buf + off;
 		w->req_len = next ? next : len - off;
+		w->chain = i ? &chain : NULL;
 		off += w->req_len;
 		/* MS-SMB2 3.3.5.16: a CANCEL gets no response. */
 		if (le16_to_cpu(hdr->command) == SMB2_CANCEL)
 			continue;
 		ret = ksmbd_smb2_run(w);
 		if (!ret) {
+			ksmbd_chain_update(&chain, w);
 			total = ALIGN(total, 8) + w->rsp_len;
 			nw++;
 		}

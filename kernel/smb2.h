@@ -17,6 +17,15 @@ struct ksmbd_conn;
 struct ksmbd_session;
 struct ksmbd_tree;
 
+/* What a compound's previous request leaves to a related one (MS-SMB2 3.3.5.2.7.2). */
+struct ksmbd_chain {
+	u64 sess_id;
+	u32 tree_id;
+	u64 fid_p, fid_v;
+	bool have_fid;
+	__le32 fid_status;	/* why there is no FileId (a failed CREATE), or SUCCESS */
+};
+
 struct ksmbd_work {
 	struct ksmbd_conn *conn;
 	const struct smb2_hdr *hdr;	/* the request PDU */
@@ -29,7 +38,16 @@ struct ksmbd_work {
 	struct ksmbd_tree *tree;	/* the request's tree connect (a reference), or NULL */
 	struct ksmbd_file *fp;		/* the open its FileId names (a reference), or NULL */
 	bool sign;			/* sign the response with sess's key */
+	const struct ksmbd_chain *chain; /* NULL for the first request of a chain */
 };
+
+/*
+ * The open that the 16-byte FileId at @fid names (a related compound's
+ * all-ones FileId included), as a reference in *@fpp; STATUS_SUCCESS or the
+ * status to fail with.
+ */
+struct ksmbd_file;
+__le32 ksmbd_work_file(struct ksmbd_work *w, const u8 *fid, struct ksmbd_file **fpp);
 
 typedef __le32 (*ksmbd_smb2_handler)(struct ksmbd_work *w);
 

@@ -368,6 +368,9 @@ int ksmbd_smb1_negotiate(struct ksmbd_conn *conn, const u8 *buf, size_t len)
 	}
 	conn->dialect = dialect;
 	conn->signing_alg = SMB2_SIGNING_HMAC_SHA256;
+	/* The answer is MessageId 0 and grants one credit (MS-SMB2 3.3.5.3.1). */
+	ksmbd_credits_consume(&conn->credits, 0, 1);
+	ksmbd_credits_grant(&conn->credits, 1);
 	mutex_unlock(&conn->neg_lock);
 
 	rsp_len = sizeof(*h) + sizeof(struct smb2_negotiate_rsp) + cfg->spnego_len;

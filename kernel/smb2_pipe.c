@@ -73,12 +73,6 @@ __le32 ksmbd_pipe_create(struct ksmbd_work *w)
 	return status;
 }
 
-/* The open named by the request's FileId fields at @fid (16 bytes into the body). */
-static struct ksmbd_file *ksmbd_request_file(struct ksmbd_work *w, const u8 *fid)
-{
-	return ksmbd_file_get(w->tree, get_unaligned_le64(fid), get_unaligned_le64(fid + 8));
-}
-
 __le32 ksmbd_pipe_write(struct ksmbd_work *w)
 {
 	const struct smb2_write_req *req = (const void *)ksmbd_req_body(w);
@@ -156,9 +150,9 @@ static __le32 ksmbd_pipe_transceive(struct ksmbd_work *w, const struct smb2_ioct
 		return STATUS_INVALID_DEVICE_REQUEST;
 	if (!ksmbd_req_has(w, in_off, in_len))
 		return STATUS_INVALID_PARAMETER;
-	fp = ksmbd_request_file(w, (const u8 *)&req->persistent_id);
-	if (!fp)
-		return STATUS_FILE_CLOSED;
+	status = ksmbd_work_file(w, (const u8 *)&req->persistent_id, &fp);
+	if (status != STATUS_SUCCESS)
+		return status;
 	ret = ksmbd_ipc_pipe(fp->sess_id, fp->pipe_id, KSMBD_PIPE_TRANSACT, NULL, w->req + in_off,
 			     in_len, max ? max : 1, &res);
 	ksmbd_file_put(fp);

@@ -38,6 +38,8 @@ enum smb2_command {
 
 #define SMB2_FLAGS_SERVER_TO_REDIR	cpu_to_le32(0x00000001)
 #define SMB2_FLAGS_ASYNC_COMMAND	cpu_to_le32(0x00000002)
+/* Payload bytes one credit pays for (MS-SMB2 3.3.5.2.5). */
+#define SMB2_CREDIT_PAYLOAD		65536
 #define SMB2_FLAGS_RELATED_OPERATIONS	cpu_to_le32(0x00000004)
 #define SMB2_FLAGS_SIGNED		cpu_to_le32(0x00000008)
 

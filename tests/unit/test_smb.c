@@ -12,6 +12,8 @@
 #include "server.h"
 #include "session.h"
 #include "smb.h"
+#include "smb2_credit.h"
+#include "conn.h"
 #include "smb_wire.h"
 #include "../lib/mem_transport.h"
 
@@ -76,9 +78,10 @@ static void chain(u8 *buf, size_t off, u32 next)
 }
 
 /* An SMB2 NEGOTIATE offering @dialects; 3.1.1 gets a preauth context (SHA-512 if @sha512). */
-static size_t put_negotiate(u8 *buf, const u16 *dialects, int n, bool preauth, bool sha512)
+static size_t put_negotiate(u8 *buf, const u16 *dialects, int n, bool preauth, bool sha512,
+			    u64 mid)
 {
-	size_t len = put_req(buf, 0, SMB2_NEGOTIATE, 36, 36 + 2 * n, 0);
+	size_t len = put_req(buf, 0, SMB2_NEGOTIATE, 36, 36 + 2 * n, mid);
 	int i;
 
 	put_unaligned_le16(n, buf + 64 + 2);
@@ -99,17 +102,22 @@ static size_t put_negotiate(u8 *buf, const u16 *dialects, int n, bool preauth, b
 	return len;
 }
 
-/* Negotiate SMB 2.1 on the connection and forget the response. */
-static void negotiate21(void)
+/* Negotiate SMB 2.1 (MessageId @mid) on the connection and forget the response. */
+static void negotiate21_mid(u64 mid)
 {
 	static const u16 d[] = { SMB2_DIALECT_0202, SMB2_DIALECT_0210 };
 	u8 buf[256];
-	size_t len = put_negotiate(buf, d, 2, false, false);
+	size_t len = put_negotiate(buf, d, 2, false, false, mid);
 
 	assert_int_equal(ksmbd_smb_process(conn, buf, len), 0);
 	assert_int_equal(conn->dialect, SMB2_DIALECT_0210);
 	mt->len = 0;
 	mt->writes = 0;
+}
+
+static void negotiate21(void)
+{
+	negotiate21_mid(0);
 }
 
 /* The response at @off of the transport output (after the 4-byte frame header). */
@@ -124,7 +132,7 @@ static void test_negotiate_311(void **state)
 	const struct smb2_negotiate_rsp *r;
 	const struct smb2_neg_ctx *ctx;
 	u8 buf[256], zero[64] = { 0 };
-	size_t len = put_negotiate(buf, d, 3, true, true);
+	size_t len = put_negotiate(buf, d, 3, true, true, 0);
 	u32 off;
 
 	(void)state;
@@ -146,6 +154,7 @@ static void test_negotiate_311(void **state)
 	assert_int_equal(conn->dialect, SMB2_DIALECT_0311);
 	assert_memory_not_equal(conn->preauth_hash, zero, 64);
 	/* A second NEGOTIATE drops the connection unanswered. */
+	put_unaligned_le64(1, buf + 24);
 	assert_int_equal(ksmbd_smb_process(conn, buf, len), -ECONNABORTED);
 }
 
@@ -156,24 +165,24 @@ static void test_negotiate_errors(void **state)
 	size_t len;
 
 	(void)state;
-	len = put_negotiate(buf, old, 1, false, false);
+	len = put_negotiate(buf, old, 1, false, false, 0);
 	put_unaligned_le16(0, buf + 64 + 2);		/* DialectCount 0 */
 	assert_int_equal(ksmbd_smb_process(conn, buf, len), 0);
 	assert_int_equal(rsp_at(0)->status, STATUS_INVALID_PARAMETER);
 	mt->len = 0;
-	len = put_negotiate(buf, old, 1, false, false);
+	len = put_negotiate(buf, old, 1, false, false, 1);
 	assert_int_equal(ksmbd_smb_process(conn, buf, len), 0);
 	assert_int_equal(rsp_at(0)->status, STATUS_NOT_SUPPORTED);
 	mt->len = 0;
-	len = put_negotiate(buf, d311, 1, false, false);	/* 3.1.1 without preauth */
+	len = put_negotiate(buf, d311, 1, false, false, 2);	/* 3.1.1 without preauth */
 	assert_int_equal(ksmbd_smb_process(conn, buf, len), 0);
 	assert_int_equal(rsp_at(0)->status, STATUS_INVALID_PARAMETER);
 	mt->len = 0;
-	len = put_negotiate(buf, d311, 1, true, false);		/* no SHA-512 */
+	len = put_negotiate(buf, d311, 1, true, false, 3);		/* no SHA-512 */
 	assert_int_equal(ksmbd_smb_process(conn, buf, len), 0);
 	assert_int_equal(rsp_at(0)->status, STATUS_NO_PREAUTH_INTEGRITY_HASH_OVERLAP);
 	mt->len = 0;
-	len = put_negotiate(buf, d311, 1, true, true);
+	len = put_negotiate(buf, d311, 1, true, true, 4);
 	put_unaligned_le16(200, buf + len - 38 - 6);		/* context past the PDU */
 	assert_int_equal(ksmbd_smb_process(conn, buf, len), 0);
 	assert_int_equal(rsp_at(0)->status, STATUS_INVALID_PARAMETER);
@@ -360,7 +369,96 @@ static void test_smb1_negotiate(void **state)
 	r = (const void *)(mt->out + 4 + 64);
 	assert_int_equal(le16_to_cpu(r->dialect), SMB2_DIALECT_WILDCARD);
 	assert_int_equal(conn->dialect, SMB2_DIALECT_WILDCARD);
+	/* It used MessageId 0 and granted 1: the SMB2 NEGOTIATE is MessageId 1. */
+	assert_int_equal(le16_to_cpu(rsp_at(0)->credit_request), 1);
+	negotiate21_mid(1);
+}
+
+/* One ECHO with MessageId @mid, CreditCharge @charge, asking @want credits. */
+static int echo(u64 mid, u16 charge, u16 want)
+{
+	u8 buf[128];
+	size_t len = put_req(buf, 0, SMB2_ECHO, 4, 4, mid);
+
+	((struct smb2_hdr *)buf)->credit_charge = cpu_to_le16(charge);
+	((struct smb2_hdr *)buf)->credit_request = cpu_to_le16(want);
+	mt->len = 0;
+	return ksmbd_smb_process(conn, buf, len);
+}
+
+static void test_credit_window(void **state)
+{
+	(void)state;
+	negotiate21();				/* granted 10: ids 1..10 */
+	assert_int_equal(echo(1, 1, 1), 0);
+	assert_int_equal(le16_to_cpu(rsp_at(0)->credit_request), 1);
+	assert_int_equal(echo(1, 1, 1), -EPROTO);	/* used twice */
+	assert_int_equal(echo(0, 1, 1), -EPROTO);	/* below the window */
+	assert_int_equal(echo(12, 1, 1), -EPROTO);	/* never granted */
+	assert_int_equal(echo(11, 1, 1), 0);		/* out of order is fine */
+	assert_int_equal(echo(2, 3, 1), 0);		/* a charge of 3 uses 2, 3 and 4 */
+	assert_int_equal(echo(4, 1, 1), -EPROTO);
+	assert_int_equal(echo(5, 0, 1), 0);		/* charge 0 counts as 1 */
+	/* Nothing is granted beyond KSMBD_MAX_CREDITS outstanding. */
+	assert_int_equal(echo(6, 1, 65535), 0);
+	assert_int_equal(conn->credits.outstanding, KSMBD_MAX_CREDITS);
+	assert_int_equal(echo(7, 1, 65535), 0);
+	assert_int_equal(le16_to_cpu(rsp_at(0)->credit_request), 1);
+}
+
+static void test_credit_skipped_mid(void **state)
+{
+	struct ksmbd_credits c;
+	u64 mid;
+
+	(void)state;
+	/* As smb2.credits.skipped_mid: 8192 granted, one id skipped, the rest used. */
+	ksmbd_credits_init(&c);
+	assert_int_equal(ksmbd_credits_consume(&c, 0, 1), 0);
+	assert_int_equal(ksmbd_credits_grant(&c, 8192), 8192);
+	for (mid = 2; mid <= 8192; mid++) {
+		assert_int_equal(ksmbd_credits_consume(&c, mid, 1), 0);
+		assert_int_equal(ksmbd_credits_grant(&c, 1), 1);
+	}
+	/* The skipped id still works, then the window slides past everything used. */
+	assert_int_equal(ksmbd_credits_consume(&c, 1, 1), 0);
+	assert_int_equal(ksmbd_credits_grant(&c, 1), 1);
+	assert_int_equal(c.outstanding, 8192);
+	assert_int_equal(c.seq_low, 8193);
+	assert_int_equal(ksmbd_credits_consume(&c, 8193 + 8191, 1), 0);
+	assert_int_equal(ksmbd_credits_consume(&c, 8193 + 8192, 1), -EPROTO);
+}
+
+static void test_credit_charge_covers_payload(void **state)
+{
+	u8 buf[256];
+	size_t len;
+
+	(void)state;
 	negotiate21();
+	/* READ of 128 KiB: a charge of 1 is too little (no session is checked first). */
+	len = put_req(buf, 0, SMB2_READ, 49, 49, 1);
+	put_unaligned_le32(128 * 1024, buf + 64 + 4);
+	((struct smb2_hdr *)buf)->credit_charge = cpu_to_le16(1);
+	assert_int_equal(ksmbd_smb_process(conn, buf, len), 0);
+	assert_int_equal(rsp_at(0)->status, STATUS_INVALID_PARAMETER);
+	mt->len = 0;
+	((struct smb2_hdr *)buf)->message_id = cpu_to_le64(2);
+	((struct smb2_hdr *)buf)->credit_charge = cpu_to_le16(2);
+	assert_int_equal(ksmbd_smb_process(conn, buf, len), 0);
+	assert_int_equal(rsp_at(0)->status, STATUS_USER_SESSION_DELETED);
+}
+
+static void test_related_first_request_invalid(void **state)
+{
+	u8 buf[128];
+	size_t len = put_req(buf, 0, SMB2_ECHO, 4, 4, 1);
+
+	(void)state;
+	negotiate21();
+	((struct smb2_hdr *)buf)->flags = SMB2_FLAGS_RELATED_OPERATIONS;
+	assert_int_equal(ksmbd_smb_process(conn, buf, len), 0);
+	assert_int_equal(rsp_at(0)->status, STATUS_INVALID_PARAMETER);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -378,6 +476,10 @@ int main(void)
 		T(test_malformed_chains_drop),
 		T(test_compound_length_limit),
 		T(test_smb1_negotiate),
+		T(test_credit_window),
+		T(test_credit_skipped_mid),
+		T(test_credit_charge_covers_payload),
+		T(test_related_first_request_invalid),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
