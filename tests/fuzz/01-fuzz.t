@@ -19,7 +19,7 @@ seed_smb() {
 	python3 - "$d" <<'PY'
 import struct, sys, os
 d = sys.argv[1]
-def hdr(cmd, mid, nxt=0, credits=1):
+def hdr(cmd, mid, nxt=0, credits=64):
     return b"\xfeSMB" + struct.pack("<HHIHHIIQIIQ", 64, 1, 0, cmd, credits, 0, nxt, mid, 0, 0, 0) + b"\0" * 16
 def negotiate(dialects, ctx=True):
     body = struct.pack("<HHHHI16sIHH", 36, len(dialects), 1, 0, 0x7f, b"G" * 16, 0, 0, 0)
