@@ -64,10 +64,20 @@ static __le32 ksmbd_session_established(struct ksmbd_work *w, struct ksmbd_sessi
 	struct ksmbd_conn *conn = w->conn;
 	bool client_requires;
 
-	memcpy(sess->session_key, login->session_key, sizeof(sess->session_key));
 	strscpy(sess->user, login->user, sizeof(sess->user));
 	sess->guest = login->flags & KSMBD_LOGIN_GUEST;
 	sess->anonymous = login->flags & KSMBD_LOGIN_ANONYMOUS;
+	if (sess->state == KSMBD_SESS_VALID) {
+		/*
+		 * Reauthentication (3.3.5.5.3): the identity may change, the
+		 * keys and the signing rules of the session do not.
+		 */
+		w->sign = sess->signing_required || conn->dialect == SMB2_DIALECT_0311;
+		pr_debug("%s: session 0x%llx reauthenticated as %s\n", conn->t->peer, sess->id,
+			 sess->anonymous ? "anonymous" : sess->user);
+		return STATUS_SUCCESS;
+	}
+	memcpy(sess->session_key, login->session_key, sizeof(sess->session_key));
 	if (ksmbd_session_derive_keys(conn, sess))
 		return STATUS_INSUFFICIENT_RESOURCES;
 	client_requires = (client_mode | conn->client_security_mode) &
@@ -117,6 +127,23 @@ static __le32 ksmbd_session_leg(struct ksmbd_work *w, struct ksmbd_session *sess
 	return status;
 }
 
+/*
+ * A SESSION_SETUP naming a valid session reauthenticates it: the request must
+ * be signed with the session's key where the session signs (3.3.5.2.4).
+ */
+static __le32 ksmbd_reauth_check(struct ksmbd_work *w, struct ksmbd_session *sess)
+{
+	bool signed_req = w->hdr->flags & SMB2_FLAGS_SIGNED;
+
+	if (READ_ONCE(sess->state) != KSMBD_SESS_VALID)
+		return STATUS_SUCCESS;
+	if (signed_req && !ksmbd_smb2_verify(w->conn, sess, w->req, w->req_len))
+		return STATUS_ACCESS_DENIED;
+	if (!signed_req && sess->signing_required)
+		return STATUS_ACCESS_DENIED;
+	return STATUS_SUCCESS;
+}
+
 __le32 ksmbd_smb2_session_setup(struct ksmbd_work *w)
 {
 	const struct smb2_sess_setup_req *req = (const void *)ksmbd_req_body(w);
@@ -125,7 +152,6 @@ __le32 ksmbd_smb2_session_setup(struct ksmbd_work *w)
 	u16 len = le16_to_cpu(req->security_buffer_length);
 	u64 id = le64_to_cpu(w->hdr->session_id);
 	struct ksmbd_session *sess;
-	bool fresh = false;
 	__le32 status;
 
 	if (len && !ksmbd_req_has(w, off, len))
@@ -137,11 +163,15 @@ __le32 ksmbd_smb2_session_setup(struct ksmbd_work *w)
 		sess = ksmbd_session_get(conn, id);
 		if (!sess)
 			return STATUS_USER_SESSION_DELETED;
+		status = ksmbd_reauth_check(w, sess);
+		if (status != STATUS_SUCCESS) {
+			ksmbd_session_put(sess);
+			return status;
+		}
 	} else {
 		sess = ksmbd_session_new(conn);
 		if (!sess)
 			return STATUS_INSUFFICIENT_RESOURCES;
-		fresh = true;
 		memcpy(sess->preauth_hash, conn->preauth_hash, sizeof(sess->preauth_hash));
 	}
 
@@ -153,9 +183,11 @@ __le32 ksmbd_smb2_session_setup(struct ksmbd_work *w)
 		w->sess = sess;		/* the framework signs with it, then puts it */
 		return status;
 	}
-	/* A failed first authentication removes the session (MS-SMB2 3.3.5.5.3). */
-	if (status != STATUS_SUCCESS && status != STATUS_MORE_PROCESSING_REQUIRED &&
-	    (fresh || sess->state != KSMBD_SESS_VALID))
+	/*
+	 * A failed authentication removes the session (MS-SMB2 3.3.5.5.3); so
+	 * does a failed reauthentication, whose identity can no longer be trusted.
+	 */
+	if (status != STATUS_SUCCESS && status != STATUS_MORE_PROCESSING_REQUIRED)
 		ksmbd_session_unlink(conn, sess);
 	ksmbd_session_put(sess);
 	return status;
