@@ -158,21 +158,20 @@ static __le32 ksmbd_smb2_check_session(struct ksmbd_work *w, u16 command,
 		return STATUS_SUCCESS;
 	if (!id)
 		return command == SMB2_ECHO ? STATUS_SUCCESS : STATUS_USER_SESSION_DELETED;
+	/* Only the session whose key encrypted the request may be named in it. */
+	if (w->transform_sess_id && id != w->transform_sess_id)
+		return STATUS_ACCESS_DENIED;
 	sess = ksmbd_session_get(w->conn, id);
 	if (!sess)
 		return STATUS_USER_SESSION_DELETED;
 	w->sess = sess;
 	if (READ_ONCE(sess->state) != KSMBD_SESS_VALID)
 		return STATUS_USER_SESSION_DELETED;
-	if (w->transform_sess_id) {
-		/*
-		 * Decrypted and authenticated: no signature to check, and the
-		 * answer is encrypted instead of signed. Only the session whose
-		 * key encrypted the request may be named in it.
-		 */
-		if (id != w->transform_sess_id)
-			return STATUS_ACCESS_DENIED;
-	} else {
+	/*
+	 * A decrypted request was authenticated by its transform: no signature
+	 * to check, and the answer is encrypted instead of signed.
+	 */
+	if (!w->transform_sess_id) {
 		/* MS-SMB2 3.3.5.2.9: a session that must encrypt refuses cleartext. */
 		if (sess->encrypt_data && sess->reject_unencrypted)
 			return STATUS_ACCESS_DENIED;
