@@ -108,46 +108,80 @@ done
 smbclient_expect "required + signing mandatory: SMB2_10 still refused" \
 	'NT_STATUS_ACCESS_DENIED' //127.0.0.1/share -m SMB2_10 -U alice%Secret-1 -c ls
 
-# smb encrypt = off: a client that insists on encryption cannot have it.
+# Captures: cap_start NAME starts tshark on the namespace's loopback into
+# NAME.pcapng; cap_stop waits until the capture holds COUNT frames matching
+# FILTER (libpcap hands packets over in batches), then stops it.
+cap_start() {
+	capfile=$tmp/$1.pcapng
+	tshark -n -i lo -f "tcp port 445" -w "$capfile" >"$tmp/tshark.log" 2>&1 &
+	cap=$!
+	tap_check "tshark captures on the namespace's loopback ($1)" \
+		wait_for 20 grep -q "Capturing on" "$tmp/tshark.log"
+}
+frames() {
+	tshark -n -r "$capfile" -Y "$1" 2>/dev/null | wc -l
+}
+captured() {
+	[ "$(frames "$1")" -ge "$2" ]
+}
+cap_stop() {
+	tap_check "the capture holds the last exchange" wait_for 20 captured "$1" "$2"
+	kill -INT "$cap"
+	wait "$cap" 2>/dev/null
+	cap=
+}
+# payload_has STRING: whether STRING appears in clear in a TCP payload of the capture.
+payload_has() {
+	local hex
+	hex=$(printf '%s' "$1" | od -An -tx1 | tr -d ' \n')
+	tshark -n -r "$capfile" -T fields -e tcp.payload 2>/dev/null | tr -d ':\n' | grep -q "$hex"
+}
+printf 'KSMBD-CLEARTEXT-MARKER-%s\n' $(seq 1 20000) >"$tmp/marker.txt"
+
+# smb encrypt = off: a client that insists on encryption cannot have it; the
+# others work in clear, and SMB 3.0 clients validate the negotiation.
 restart "smb encrypt = off"
 smbclient_expect "off: no cipher is offered, a client that requires encryption gives up" \
 	"Encryption required and server doesn't support SMB3 encryption" \
 	//127.0.0.1/share --client-protection=encrypt -U alice%Secret-1 -c ls
 round_trip "off: unencrypted access still works" "o.bin"
+cap_start clear
+timeout 60 smbclient //127.0.0.1/share -m SMB3_00 -U alice%Secret-1 \
+	-c "put $tmp/marker.txt marker.txt" >"$tmp/io.log" 2>&1
+tap_check "off: SMB3_00 put of the marker file" cmp -s "$tmp/marker.txt" "$tmp/share/marker.txt"
+cap_stop 'tcp.flags.fin == 1' 2
+vni='smb2.ioctl.function == 0x00140204 && smb2.flags.response == 1'
+n=$(frames "$vni && smb2.nt_status == 0 && smb2.flags.signature == 1")
+tap_check "FSCTL_VALIDATE_NEGOTIATE_INFO is answered with success, signed ($n frames)" \
+	test "$n" -ge 1
+n=$(frames "$vni && smb2.dialect == 0x0300")
+tap_check "and repeats the negotiated dialect ($n frames)" test "$n" -ge 1
+tap_check "without encryption the file's content is visible in the capture" \
+	payload_has KSMBD-CLEARTEXT-MARKER
 
-# The wire: with smb encrypt = desired, a capture shows transform headers and
-# none of the file's bytes in clear.
+# With smb encrypt = desired, a capture shows transform headers and none of
+# the file's bytes in clear.
 restart "smb encrypt = desired"
-printf 'KSMBD-CLEARTEXT-MARKER-%s\n' $(seq 1 20000) >"$tmp/marker.txt"
-tshark -n -i lo -f "tcp port 445" -w "$tmp/enc.pcapng" >"$tmp/tshark.log" 2>&1 &
-cap=$!
-tap_check "tshark captures on the namespace's loopback" wait_for 20 grep -q "Capturing on" "$tmp/tshark.log"
+cap_start enc
 timeout 60 smbclient //127.0.0.1/share -m SMB3_11 -U alice%Secret-1 \
 	-c "put $tmp/marker.txt marker.txt; get marker.txt $tmp/marker-back.txt" >"$tmp/io.log" 2>&1
 timeout 60 smbclient //127.0.0.1/share -m SMB3_00 -U alice%Secret-1 \
 	-c "get marker.txt $tmp/marker-back30.txt" >>"$tmp/io.log" 2>&1
 tap_check "desired: the marker file round-trips (3.1.1 put/get, 3.0 get)" \
 	sh -c "cmp -s '$tmp/marker.txt' '$tmp/marker-back.txt' && cmp -s '$tmp/marker.txt' '$tmp/marker-back30.txt'"
-frames() {
-	tshark -n -r "$tmp/enc.pcapng" -Y "$1" 2>/dev/null | wc -l
-}
-# The last exchange is the 3.0 client's LOGOFF, encrypted like the rest.
-captured() {
-	[ "$(frames 'smb2.header.transform.nonce')" -ge 4 ] && [ "$(frames 'tcp.flags.fin == 1')" -ge 2 ]
-}
-tap_check "the capture holds both sessions" wait_for 20 captured
-kill -INT "$cap"
-wait "$cap" 2>/dev/null
-cap=
+# Both clients end by closing their connection.
+cap_stop 'tcp.flags.fin == 1' 4
 n=$(frames 'smb2.header.transform.nonce')
 tap_check "SMB2 transform headers on the wire ($n frames)" test "$n" -ge 10
 n=$(frames 'smb2.cmd == 8 || smb2.cmd == 9')
 tap_check "no READ or WRITE travels in clear ($n frames)" test "$n" -eq 0
-tshark -n -r "$tmp/enc.pcapng" -T fields -e tcp.payload 2>/dev/null | tr -d ':\n' >"$tmp/payload.hex"
-marker_hex=$(printf 'KSMBD-CLEARTEXT-MARKER' | od -An -tx1 | tr -d ' \n')
-tap_check "tcp payloads captured ($(wc -c <"$tmp/payload.hex") hex digits)" test -s "$tmp/payload.hex"
-tap_check "the file's content never appears in clear" \
-	sh -c "! grep -q '$marker_hex' '$tmp/payload.hex'"
+n=$(frames 'smb2.cmd == 1 && smb2.flags.response == 1 && smb2.nt_status == 0 && smb2.ses_flags.encrypt == 1')
+tap_check "SESSION_SETUP answers with SMB2_SESSION_FLAG_ENCRYPT_DATA ($n frames)" test "$n" -ge 2
+if payload_has KSMBD-CLEARTEXT-MARKER; then
+	tap_fail "the file's content never appears in clear"
+else
+	tap_ok "the file's content never appears in clear"
+fi
 n=$(frames '_ws.malformed')
 tap_check "no malformed packets" test "$n" -eq 0
 
