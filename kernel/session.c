@@ -159,6 +159,12 @@ int ksmbd_session_derive_keys(struct ksmbd_conn *conn, struct ksmbd_session *ses
 	}
 }
 
+bool ksmbd_session_can_encrypt(const struct ksmbd_conn *conn, const struct ksmbd_session *sess)
+{
+	return conn->dialect >= SMB2_DIALECT_0300 && conn->dialect != SMB2_DIALECT_WILDCARD &&
+	       conn->cipher && !sess->guest && !sess->anonymous;
+}
+
 void ksmbd_session_nonce(struct ksmbd_session *sess, u16 cipher, u8 nonce[16])
 {
 	size_t n = ksmbd_cipher_nonce_size(cipher);

@@ -71,6 +71,11 @@ void ksmbd_session_unlink_all(struct ksmbd_conn *conn);
  */
 int ksmbd_session_derive_keys(struct ksmbd_conn *conn, struct ksmbd_session *sess);
 /*
+ * Whether @sess can encrypt: an SMB 3.x dialect, a cipher in common, and a
+ * real user (the keys of guest and anonymous sessions protect nothing).
+ */
+bool ksmbd_session_can_encrypt(const struct ksmbd_conn *conn, const struct ksmbd_session *sess);
+/*
  * A fresh 16-byte TRANSFORM_HEADER nonce field for a message @sess encrypts
  * with @cipher: the first 11 (CCM) or 12 (GCM) bytes are used, the rest is
  * zero. Never the same twice for one session key (a 64-bit counter).

@@ -187,6 +187,9 @@ static __le32 ksmbd_smb2_check_session(struct ksmbd_work *w, u16 command,
 	w->tree = ksmbd_tree_get(sess, le32_to_cpu(w->hdr->tree_id));
 	if (!w->tree)
 		return STATUS_NETWORK_NAME_DELETED;
+	/* 3.3.5.2.11: a share that requires encryption refuses cleartext. */
+	if (!w->transform_sess_id && (w->tree->flags & KSMBD_SHARE_ENCRYPT_REQUIRED))
+		return STATUS_ACCESS_DENIED;
 	/* Commands whose FileId the framework resolves (the body size was checked). */
 	if (cmd->fid_off && ksmbd_smb2_handlers[command]) {
 		const u8 *fid = ksmbd_req_body(w) + cmd->fid_off;

@@ -68,8 +68,7 @@ static __le32 ksmbd_session_rsp(struct ksmbd_work *w, struct ksmbd_session *sess
 static __le32 ksmbd_session_encryption(struct ksmbd_conn *conn, struct ksmbd_session *sess)
 {
 	u8 policy = ksmbd_server_cfg()->encryption;
-	bool can = conn->dialect >= SMB2_DIALECT_0300 && conn->dialect != SMB2_DIALECT_WILDCARD &&
-		   conn->cipher && !sess->guest && !sess->anonymous;
+	bool can = ksmbd_session_can_encrypt(conn, sess);
 
 	if (policy == KSMBD_ENCRYPTION_REQUIRED && !can) {
 		pr_info("%s: session refused: smb encrypt = required and it cannot encrypt\n",

@@ -41,7 +41,7 @@ round_trip() {
 	local desc=$1 name=$2
 	shift 2
 	rm -f "$tmp/back.bin"
-	timeout 60 smbclient //127.0.0.1/share -U alice%Secret-1 "$@" \
+	timeout 60 smbclient "//127.0.0.1/${rt_share:-share}" -U alice%Secret-1 "$@" \
 		-c "put $tmp/data.bin $name; get $name $tmp/back.bin" >"$tmp/io.log" 2>&1
 	if [ "$(sha256sum <"$tmp/share/$name" 2>/dev/null | cut -d' ' -f1)" = "$want" ] &&
 	   [ "$(sha256sum <"$tmp/back.bin" 2>/dev/null | cut -d' ' -f1)" = "$want" ]; then
@@ -52,12 +52,25 @@ round_trip() {
 	fi
 }
 
+# write_conf GLOBAL-LINE...: [share] writable, and [secret] (same directory,
+# open to guests) requiring encryption itself.
+write_conf() {
+	kc_node_conf "$tmp" "passdb file = $tmp/passdb" "map to guest = bad user" "$@"
+	cat >>"$tmp/node.conf" <<CONF
+	read only = no
+[secret]
+	path = $tmp/share
+	read only = no
+	guest ok = yes
+	smb encrypt = required
+CONF
+}
+
 restart() {
 	kill "$KC_MOUNTD_PID"
 	kc_wait_exit "$KC_MOUNTD_PID" 15
 	KC_MOUNTD_PID=
-	kc_node_conf "$tmp" "passdb file = $tmp/passdb" "map to guest = bad user" "$@"
-	echo "	read only = no" >>"$tmp/node.conf"
+	write_conf "$@"
 	kc_mountd_start "$tmp" || tap_fail "node restarts with: $*"
 }
 
@@ -65,8 +78,7 @@ head -c 4000001 /dev/urandom >"$tmp/data.bin"
 want=$(sha256sum <"$tmp/data.bin" | cut -d' ' -f1)
 
 # Default configuration: encryption only when the client asks for it.
-kc_node_conf "$tmp" "passdb file = $tmp/passdb" "map to guest = bad user"
-echo "	read only = no" >>"$tmp/node.conf"
+write_conf
 printf 'Secret-1\n' | "$KC_BIN/ksmbd-cluster" -c "$tmp/node.conf" user add alice >/dev/null
 kc_mountd_start "$tmp" || tap_fail "node starts"
 
@@ -83,6 +95,20 @@ smbclient_expect "client-requested encryption lists the shares (srvsvc over an e
 smbclient_expect "SMB2_10 with --client-protection=encrypt cannot encrypt: the client gives up" \
 	"Encryption required and server doesn't support SMB3 encryption" \
 	//127.0.0.1/share -m SMB2_10 --client-protection=encrypt -U alice%Secret-1 -c ls
+
+# A share with smb encrypt = required: clients encrypt there because the tree
+# connect says so; those that cannot are refused, [share] stays open to them.
+for m in SMB3_00 SMB3_11; do
+	rt_share=secret round_trip "$m: [secret] (share requires encryption) round-trips 4 MB" \
+		"x-$m.bin" -m "$m"
+done
+smbclient_expect "SMB2_10: [secret] refuses the tree connect" \
+	'tree connect failed: NT_STATUS_ACCESS_DENIED' //127.0.0.1/secret -m SMB2_10 \
+	-U alice%Secret-1 -c ls
+smbclient_expect "SMB2_10: [share] is still open" 'blocks available' //127.0.0.1/share \
+	-m SMB2_10 -U alice%Secret-1 -c ls
+smbclient_expect "a guest (guest ok = yes) cannot connect to [secret]: it cannot encrypt" \
+	'tree connect failed: NT_STATUS_ACCESS_DENIED' //127.0.0.1/secret -U nobody%x -c ls
 
 # smb encrypt = required: everything encrypted, clients that cannot are refused.
 restart "smb encrypt = required"

@@ -555,6 +555,42 @@ static void test_cleartext_refused_when_required(void **state)
 	ksmbd_session_put(sess);
 }
 
+/* MS-SMB2 3.3.5.2.11: a share that requires encryption refuses cleartext. */
+static void test_share_requires_encryption(void **state)
+{
+	static const u16 gcm[] = { KSMBD_CIPHER_AES128_GCM };
+	struct ksmbd_session *sess;
+	struct ksmbd_tree *tree;
+	u8 buf[TH_SIZE + 256], out[256], nonce[16];
+	size_t len;
+
+	(void)state;
+	negotiate(SMB2_DIALECT_0311, 0, gcm, 1);
+	sess = user_session((const u8 *)"0123456789abcdef");
+	assert_true(ksmbd_session_can_encrypt(conn, sess));
+	assert_int_equal(ksmbd_tree_new(sess, "IPC$", KSMBD_SHARE_IPC | KSMBD_SHARE_ENCRYPT |
+					KSMBD_SHARE_ENCRYPT_REQUIRED, NULL, &tree), 0);
+	/* FLUSH: no handler, so a request that passes the checks is STATUS_NOT_SUPPORTED. */
+	len = put_req(buf, 0, SMB2_FLUSH, 24, 24, 1, sess->id);
+	((struct smb2_hdr *)buf)->tree_id = cpu_to_le32(tree->id);
+	mt->len = 0;
+	assert_int_equal(ksmbd_smb_process(conn, buf, len), 0);
+	assert_int_equal(((const struct smb2_hdr *)(mt->out + 4))->status, STATUS_ACCESS_DENIED);
+	len = put_req(buf + TH_SIZE, 0, SMB2_FLUSH, 24, 24, 2, sess->id);
+	((struct smb2_hdr *)(buf + TH_SIZE))->tree_id = cpu_to_le32(tree->id);
+	len = client_seal(sess, buf, len, 1);
+	mt->len = 0;
+	assert_int_equal(ksmbd_smb_process(conn, buf, len), 0);
+	client_open(sess, 0, out, nonce);
+	assert_int_equal(((const struct smb2_hdr *)out)->status, STATUS_NOT_SUPPORTED);
+	/* Guests and anonymous sessions cannot encrypt. */
+	sess->guest = true;
+	assert_false(ksmbd_session_can_encrypt(conn, sess));
+	ksmbd_tree_put(tree);
+	ksmbd_session_unlink(conn, sess);
+	ksmbd_session_put(sess);
+}
+
 /* An IOCTL FSCTL_VALIDATE_NEGOTIATE_INFO on @tree with @dialects; returns its length. */
 static size_t put_validate(u8 *buf, struct ksmbd_session *sess, u32 tree_id, u32 caps,
 			   const u8 *guid, u16 secmode, const u16 *dialects, int n)
@@ -689,6 +725,7 @@ int main(void)
 		T(test_transform_without_cipher_drops),
 		T(test_negotiate_cipher_policy),
 		T(test_cleartext_refused_when_required),
+		T(test_share_requires_encryption),
 		T(test_validate_negotiate),
 		T(test_validate_negotiate_311_drops),
 	};
