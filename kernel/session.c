@@ -7,8 +7,10 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <asm/unaligned.h>
 #include "conn.h"
 #include "crypto_kdf.h"
+#include "port.h"
 #include "ipc.h"
 #include "session.h"
 #include "tree.h"
@@ -110,8 +112,16 @@ void ksmbd_session_unlink_all(struct ksmbd_conn *conn)
 int ksmbd_session_derive_keys(struct ksmbd_conn *conn, struct ksmbd_session *sess)
 {
 	static const u8 cmac_label[] = "SMB2AESCMAC", cmac_ctx[] = "SmbSign";
+	static const u8 ccm_label[] = "SMB2AESCCM";
+	static const u8 server_in[] = "ServerIn ", server_out[] = "ServerOut";
 	static const u8 sign_label[] = "SMBSigningKey";
+	static const u8 c2s_label[] = "SMBC2SCipherKey", s2c_label[] = "SMBS2CCipherKey";
+	const u8 *key = sess->session_key;
+	size_t klen = sizeof(sess->session_key), elen;
+	int ret;
 
+	get_random_bytes(sess->nonce_salt, sizeof(sess->nonce_salt));
+	atomic64_set(&sess->nonce_counter, 0);
 	switch (conn->dialect) {
 	case SMB2_DIALECT_0202:
 	case SMB2_DIALECT_0210:
@@ -119,12 +129,50 @@ int ksmbd_session_derive_keys(struct ksmbd_conn *conn, struct ksmbd_session *ses
 		return 0;
 	case SMB2_DIALECT_0300:
 	case SMB2_DIALECT_0302:
-		return ksmbd_crypto_kdf(sess->session_key, sizeof(sess->session_key),
-					cmac_label, sizeof(cmac_label), cmac_ctx,
-					sizeof(cmac_ctx), sess->signing_key, 16);
+		/* 3.0 and 3.0.2 only know AES-128-CCM. */
+		ret = ksmbd_crypto_kdf(key, klen, cmac_label, sizeof(cmac_label), cmac_ctx,
+				       sizeof(cmac_ctx), sess->signing_key, 16);
+		if (!ret)
+			ret = ksmbd_crypto_kdf(key, klen, ccm_label, sizeof(ccm_label),
+					       server_out, sizeof(server_out),
+					       sess->encryption_key, 16);
+		if (!ret)
+			ret = ksmbd_crypto_kdf(key, klen, ccm_label, sizeof(ccm_label),
+					       server_in, sizeof(server_in),
+					       sess->decryption_key, 16);
+		return ret;
 	default:
-		return ksmbd_crypto_kdf(sess->session_key, sizeof(sess->session_key),
-					sign_label, sizeof(sign_label), sess->preauth_hash,
-					sizeof(sess->preauth_hash), sess->signing_key, 16);
+		/* The AES-256 ciphers take 256-bit keys (L = 256). */
+		elen = conn->cipher ? ksmbd_cipher_key_size(conn->cipher) : 16;
+		ret = ksmbd_crypto_kdf(key, klen, sign_label, sizeof(sign_label),
+				       sess->preauth_hash, sizeof(sess->preauth_hash),
+				       sess->signing_key, 16);
+		if (!ret)
+			ret = ksmbd_crypto_kdf(key, klen, s2c_label, sizeof(s2c_label),
+					       sess->preauth_hash, sizeof(sess->preauth_hash),
+					       sess->encryption_key, elen);
+		if (!ret)
+			ret = ksmbd_crypto_kdf(key, klen, c2s_label, sizeof(c2s_label),
+					       sess->preauth_hash, sizeof(sess->preauth_hash),
+					       sess->decryption_key, elen);
+		return ret;
 	}
+}
+
+bool ksmbd_session_can_encrypt(const struct ksmbd_conn *conn, const struct ksmbd_session *sess)
+{
+	return conn->dialect >= SMB2_DIALECT_0300 && conn->dialect != SMB2_DIALECT_WILDCARD &&
+	       conn->cipher && !sess->guest && !sess->anonymous;
+}
+
+void ksmbd_session_nonce(struct ksmbd_session *sess, u16 cipher, u8 nonce[16])
+{
+	size_t n = ksmbd_cipher_nonce_size(cipher);
+	u64 count = atomic64_inc_return(&sess->nonce_counter);
+
+	/* 8 counter bytes, then 3 (CCM) or 4 (GCM) random ones fixed per session. */
+	memset(nonce, 0, 16);
+	put_unaligned_le64(count, nonce);
+	if (n > 8)
+		memcpy(nonce + 8, sess->nonce_salt, n - 8);
 }

@@ -167,6 +167,28 @@ __le32 ksmbd_work_file(struct ksmbd_work *w, const u8 *fid, struct ksmbd_file **
 	return *fpp ? STATUS_SUCCESS : STATUS_FILE_CLOSED;
 }
 
+__le32 ksmbd_smb2_check_signed(struct ksmbd_work *w, struct ksmbd_session *sess)
+{
+	bool signed_req = w->hdr->flags & SMB2_FLAGS_SIGNED;
+
+	/*
+	 * A decrypted request was authenticated by its transform: no signature
+	 * to check, and the answer is encrypted instead of signed. Only the
+	 * session whose key encrypted it may be named in it.
+	 */
+	if (w->transform_sess_id)
+		return w->transform_sess_id == sess->id ? STATUS_SUCCESS : STATUS_ACCESS_DENIED;
+	/* MS-SMB2 3.3.5.2.9: a session that must encrypt refuses cleartext. */
+	if (sess->encrypt_data && sess->reject_unencrypted)
+		return STATUS_ACCESS_DENIED;
+	if (signed_req && !ksmbd_smb2_verify(w->conn, sess, w->req, w->req_len))
+		return STATUS_ACCESS_DENIED;
+	if (!signed_req && sess->signing_required)
+		return STATUS_ACCESS_DENIED;
+	w->sign = signed_req || sess->signing_required;
+	return STATUS_SUCCESS;
+}
+
 /*
  * MS-SMB2 3.3.5.2.9: find the request's session and check its signature.
  * NEGOTIATE and SESSION_SETUP manage sessions themselves; ECHO and CANCEL work
@@ -179,30 +201,34 @@ static __le32 ksmbd_smb2_check_session(struct ksmbd_work *w, u16 command,
 	bool related = w->hdr->flags & SMB2_FLAGS_RELATED_OPERATIONS;
 	u64 id = related ? w->chain->sess_id : le64_to_cpu(w->hdr->session_id);
 	u32 tid = related ? w->chain->tree_id : le32_to_cpu(w->hdr->tree_id);
-	bool signed_req = w->hdr->flags & SMB2_FLAGS_SIGNED;
 	struct ksmbd_session *sess;
+	__le32 status;
 
 	if (command == SMB2_NEGOTIATE || command == SMB2_SESSION_SETUP)
 		return STATUS_SUCCESS;
 	if (!id)
 		return command == SMB2_ECHO ? STATUS_SUCCESS : STATUS_USER_SESSION_DELETED;
+	/* Only the session whose key encrypted the request may be named in it. */
+	if (w->transform_sess_id && id != w->transform_sess_id)
+		return STATUS_ACCESS_DENIED;
 	sess = ksmbd_session_get(w->conn, id);
 	if (!sess)
 		return STATUS_USER_SESSION_DELETED;
 	w->sess = sess;
 	if (READ_ONCE(sess->state) != KSMBD_SESS_VALID)
 		return STATUS_USER_SESSION_DELETED;
-	if (signed_req && !ksmbd_smb2_verify(w->conn, sess, w->req, w->req_len))
-		return STATUS_ACCESS_DENIED;
-	if (!signed_req && sess->signing_required)
-		return STATUS_ACCESS_DENIED;
-	w->sign = signed_req || sess->signing_required;
+	status = ksmbd_smb2_check_signed(w, sess);
+	if (status != STATUS_SUCCESS)
+		return status;
 	/* Everything but these works on a tree connect (3.3.5.2.11). */
 	if (command == SMB2_TREE_CONNECT || command == SMB2_LOGOFF || command == SMB2_ECHO)
 		return STATUS_SUCCESS;
 	w->tree = ksmbd_tree_get(sess, tid);
 	if (!w->tree)
 		return STATUS_NETWORK_NAME_DELETED;
+	/* 3.3.5.2.11: a share that requires encryption refuses cleartext. */
+	if (!w->transform_sess_id && (w->tree->flags & KSMBD_SHARE_ENCRYPT_REQUIRED))
+		return STATUS_ACCESS_DENIED;
 	/* Commands whose FileId the framework resolves (the body size was checked). */
 	if (cmd->fid_off && ksmbd_smb2_handlers[command])
 		return ksmbd_work_file(w, ksmbd_req_body(w) + cmd->fid_off, &w->fp);
@@ -299,38 +325,51 @@ static int ksmbd_smb2_run(struct ksmbd_work *w)
 	return 0;
 }
 
-/* Answer every PDU of a checked chain in one write, signing where asked. */
+/*
+ * Answer every PDU of a checked chain in one write: signing where asked, or,
+ * when the request came encrypted for @enc, the whole compound in one
+ * transform (MS-SMB2 3.3.4.1.4), unsigned.
+ */
 static int ksmbd_smb2_reply(struct ksmbd_conn *conn, struct ksmbd_work *works, int nw,
-			    size_t total)
+			    size_t total, struct ksmbd_session *enc)
 {
+	size_t hlen = enc ? sizeof(struct smb2_transform_hdr) : 0;
 	struct kvec iov;
 	size_t pos = 0;
 	int i, ret = 0;
-	u8 *out;
+	u8 *out, *msg;
 
-	out = kzalloc(total, GFP_KERNEL);
+	out = kvzalloc(hlen + total, GFP_KERNEL);
 	if (!out)
 		return -ENOMEM;
+	msg = out + hlen;
 	for (i = 0; i < nw && !ret; i++) {
 		struct smb2_hdr *h;
 		size_t len = works[i].rsp_len;
 
 		pos = ALIGN(pos, 8);
-		h = (struct smb2_hdr *)(out + pos);
+		h = (struct smb2_hdr *)(msg + pos);
 		memcpy(h, works[i].rsp, len);
 		if (i + 1 < nw) {
 			len = ALIGN(len, 8);
 			h->next_command = cpu_to_le32(len);
 		}
-		if (works[i].sign && works[i].sess)
+		if (!enc && works[i].sign && works[i].sess)
 			ret = ksmbd_smb2_sign(conn, works[i].sess, (u8 *)h, len);
 		pos += works[i].rsp_len;
 	}
+	if (!ret && enc) {
+		u8 nonce[16];
+
+		ksmbd_session_nonce(enc, conn->cipher, nonce);
+		ret = ksmbd_transform_seal(conn->cipher, enc->encryption_key, nonce, enc->id,
+					   out, total);
+	}
 	iov.iov_base = out;
-	iov.iov_len = total;
+	iov.iov_len = hlen + total;
 	if (!ret)
 		ret = ksmbd_conn_write(conn, &iov, 1);
-	kfree(out);
+	kvfree(out);
 	return ret;
 }
 
@@ -359,7 +398,9 @@ static void ksmbd_chain_update(struct ksmbd_chain *chain, const struct ksmbd_wor
 	}
 }
 
-static int ksmbd_smb2_process(struct ksmbd_conn *conn, const u8 *buf, size_t len)
+/* @enc: the session the chain came encrypted for, or NULL for cleartext. */
+static int ksmbd_smb2_process(struct ksmbd_conn *conn, const u8 *buf, size_t len,
+			      struct ksmbd_session *enc)
 {
 	struct ksmbd_chain chain = { .fid_status = STATUS_SUCCESS };
 	struct ksmbd_work *works;
@@ -383,6 +424,7 @@ static int ksmbd_smb2_process(struct ksmbd_conn *conn, const u8 *buf, size_t len
 		w->req = buf + off;
 		w->req_len = next ? next : len - off;
 		w->chain = i ? &chain : NULL;
+		w->transform_sess_id = enc ? enc->id : 0;
 		off += w->req_len;
 		/* MS-SMB2 3.3.5.16: a CANCEL gets no response. */
 		if (le16_to_cpu(hdr->command) == SMB2_CANCEL)
@@ -395,7 +437,7 @@ static int ksmbd_smb2_process(struct ksmbd_conn *conn, const u8 *buf, size_t len
 		}
 	}
 	if (!ret && nw)
-		ret = ksmbd_smb2_reply(conn, works, nw, total);
+		ret = ksmbd_smb2_reply(conn, works, nw, total, enc);
 	for (i = 0; i < n; i++) {
 		kfree(works[i].rsp);
 		if (works[i].fp)
@@ -406,6 +448,53 @@ static int ksmbd_smb2_process(struct ksmbd_conn *conn, const u8 *buf, size_t len
 			ksmbd_session_put(works[i].sess);
 	}
 	kfree(works);
+	return ret;
+}
+
+/*
+ * MS-SMB2 3.3.5.2.1.1: an encrypted message. The header is checked, the
+ * session it names must exist with encryption keys, and the payload must
+ * decrypt and authenticate; any failure drops the connection. The plaintext
+ * is then an ordinary SMB2 compound, answered encrypted.
+ */
+static int ksmbd_smb2_process_encrypted(struct ksmbd_conn *conn, const u8 *buf, size_t len)
+{
+	u16 dialect = READ_ONCE(conn->dialect), cipher = READ_ONCE(conn->cipher);
+	struct ksmbd_session *sess;
+	size_t plen;
+	u64 id;
+	u8 *plain;
+	int ret;
+
+	if (dialect < SMB2_DIALECT_0300 || dialect == SMB2_DIALECT_WILDCARD || !cipher)
+		return -EPROTO;
+	ret = ksmbd_transform_check(buf, len, &id);
+	if (ret)
+		return ret;
+	sess = ksmbd_session_get(conn, id);
+	if (!sess)
+		return -EPROTO;
+	ret = -EPROTO;
+	if (READ_ONCE(sess->state) != KSMBD_SESS_VALID)
+		goto out;
+	plen = len - sizeof(struct smb2_transform_hdr);
+	plain = kvmalloc(plen, GFP_KERNEL);
+	ret = -ENOMEM;
+	if (!plain)
+		goto out;
+	ret = ksmbd_transform_open(cipher, sess->decryption_key, buf, len, plain);
+	if (ret) {
+		pr_debug("%s: encrypted message does not authenticate: %d\n",
+			 conn->t->peer, ret);
+		ret = -EBADMSG;
+	} else if (((const struct smb2_hdr *)plain)->protocol_id != SMB2_PROTO_ID) {
+		ret = -EPROTO;	/* nested transforms, compression: not supported */
+	} else {
+		ret = ksmbd_smb2_process(conn, plain, plen, sess);
+	}
+	kvfree_sensitive(plain, plen);
+out:
+	ksmbd_session_put(sess);
 	return ret;
 }
 
@@ -444,9 +533,11 @@ int ksmbd_smb_process(struct ksmbd_conn *conn, const u8 *buf, size_t len)
 		return -EPROTO;
 	memcpy(&proto, buf, sizeof(proto));
 	if (proto == SMB2_PROTO_ID)
-		return ksmbd_smb2_process(conn, buf, len);
+		return ksmbd_smb2_process(conn, buf, len, NULL);
 	if (proto == SMB1_PROTO_ID)
 		return ksmbd_smb1_process(conn, buf, len);
-	/* Transform and compression headers need a session: none exists yet. */
+	if (proto == SMB2_TRANSFORM_ID)
+		return ksmbd_smb2_process_encrypted(conn, buf, len);
+	/* Compression is not negotiated: a compressed message is a protocol error. */
 	return -EPROTO;
 }

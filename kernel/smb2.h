@@ -39,6 +39,7 @@ struct ksmbd_work {
 	struct ksmbd_file *fp;		/* the open its FileId names (a reference), or NULL */
 	bool sign;			/* sign the response with sess's key */
 	const struct ksmbd_chain *chain; /* NULL for the first request of a chain */
+	u64 transform_sess_id;		/* the request came encrypted for it; 0: not */
 };
 
 /*
@@ -48,6 +49,14 @@ struct ksmbd_work {
  */
 struct ksmbd_file;
 __le32 ksmbd_work_file(struct ksmbd_work *w, const u8 *fid, struct ksmbd_file **fpp);
+
+/*
+ * MS-SMB2 3.3.5.2.4, 3.3.5.2.9: whether request @w on the valid session @sess
+ * is authentic: decrypted (its transform authenticated it), or signed with the
+ * session's key where the session signs and encryption is not required. Sets
+ * w->sign for the answer. STATUS_SUCCESS or STATUS_ACCESS_DENIED.
+ */
+__le32 ksmbd_smb2_check_signed(struct ksmbd_work *w, struct ksmbd_session *sess);
 
 typedef __le32 (*ksmbd_smb2_handler)(struct ksmbd_work *w);
 
@@ -100,6 +109,28 @@ int ksmbd_smb2_sign(struct ksmbd_conn *conn, struct ksmbd_session *sess, u8 *pdu
 /* Whether the signature of the request PDU @pdu is right. */
 bool ksmbd_smb2_verify(struct ksmbd_conn *conn, struct ksmbd_session *sess,
 		       const u8 *pdu, size_t len);
+/* FSCTL_VALIDATE_NEGOTIATE_INFO (smb2_negotiate.c). */
+__le32 ksmbd_validate_negotiate(struct ksmbd_work *w, const struct smb2_ioctl *req);
+
+/*
+ * The SMB2 TRANSFORM_HEADER (smb2_crypt.c). ksmbd_transform_check() checks
+ * the header of the received message @buf (@len bytes) and returns its
+ * SessionId: 0, or -EPROTO (drop the connection).
+ */
+int ksmbd_transform_check(const u8 *buf, size_t len, u64 *sess_id);
+/*
+ * Decrypt and authenticate a checked message into @out (len - 52 bytes) with
+ * @key for @cipher (a KSMBD_CIPHER_*). 0, or -EBADMSG (@out zeroed), -errno.
+ */
+int ksmbd_transform_open(u16 cipher, const u8 *key, const u8 *buf, size_t len, u8 *out);
+/*
+ * Build the transform header in the first 52 bytes of @buf for the @msg_len
+ * bytes that follow it and encrypt them in place with @key and the first
+ * 11 (CCM) or 12 (GCM) bytes of @nonce. 0 or -errno (nothing to send then).
+ */
+int ksmbd_transform_seal(u16 cipher, const u8 *key, const u8 nonce[16], u64 sess_id,
+			 u8 *buf, size_t msg_len);
+
 /* An SMB1 NEGOTIATE naming SMB2 dialects: the SMB2 answer, or 0 when none. */
 int ksmbd_smb1_negotiate(struct ksmbd_conn *conn, const u8 *buf, size_t len);
 

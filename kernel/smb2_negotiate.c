@@ -16,6 +16,7 @@
 #include "conn.h"
 #include "port.h"
 #include "server.h"
+#include "session.h"
 #include "smb2.h"
 
 /* Largest READ/WRITE/transact payload offered with LARGE_MTU (MS-SMB2 3.3.5.4). */
@@ -66,6 +67,29 @@ static bool ksmbd_signing_supported(u16 alg)
 {
 	return alg == SMB2_SIGNING_HMAC_SHA256 || alg == SMB2_SIGNING_AES_CMAC ||
 	       alg == SMB2_SIGNING_AES_GMAC;
+}
+
+/*
+ * The server's preference among the client's ciphers (MS-SMB2 3.3.5.4), as
+ * Windows and Samba order them by default; 0 when none is in common or
+ * encryption is off.
+ */
+static u16 ksmbd_pick_cipher(const u8 *list, u16 count)
+{
+	static const u16 pref[] = {
+		KSMBD_CIPHER_AES128_GCM, KSMBD_CIPHER_AES128_CCM,
+		KSMBD_CIPHER_AES256_GCM, KSMBD_CIPHER_AES256_CCM,
+	};
+	unsigned int p;
+	u16 i;
+
+	if (ksmbd_server_cfg()->encryption == KSMBD_ENCRYPTION_OFF)
+		return 0;
+	for (p = 0; p < ARRAY_SIZE(pref); p++)
+		for (i = 0; i < count; i++)
+			if (get_unaligned_le16(list + 2 * i) == pref[p])
+				return pref[p];
+	return 0;
 }
 
 static __le32 ksmbd_parse_preauth(const u8 *data, u16 len)
@@ -135,9 +159,8 @@ static __le32 ksmbd_parse_neg_ctxs(struct ksmbd_work *w, const struct smb2_negot
 			status = ksmbd_parse_list(data, len, &count);
 			if (status != STATUS_SUCCESS)
 				return status;
-			/* No cipher is implemented yet: answer "none in common". */
 			out->encryption = true;
-			out->cipher = 0;
+			out->cipher = ksmbd_pick_cipher(data + 2, count);
 			break;
 		case SMB2_SIGNING_CAPABILITIES:
 			if (out->signing)
@@ -221,20 +244,44 @@ static int ksmbd_preauth_update(u8 *hash, const void *msg, size_t len)
 	return ksmbd_crypto_hash(KSMBD_HASH_SHA512, iov, 2, hash);
 }
 
+/* The SecurityMode of our NEGOTIATE responses. */
+static u16 ksmbd_server_security_mode(void)
+{
+	return SMB2_NEGOTIATE_SIGNING_ENABLED |
+	       (ksmbd_server_cfg()->signing == KSMBD_SIGNING_MANDATORY ?
+		SMB2_NEGOTIATE_SIGNING_REQUIRED : 0);
+}
+
+/*
+ * The Capabilities of our NEGOTIATE response for @dialect to a client that
+ * sent @client_caps. 3.0 and 3.0.2 announce AES-128-CCM encryption this way
+ * when the client does; 3.1.1 uses the encryption context instead.
+ */
+static u32 ksmbd_server_caps(u16 dialect, u32 client_caps)
+{
+	u32 caps = 0;
+
+	if (dialect >= SMB2_DIALECT_0210 && dialect != SMB2_DIALECT_WILDCARD)
+		caps |= SMB2_GLOBAL_CAP_LARGE_MTU;
+	if ((dialect == SMB2_DIALECT_0300 || dialect == SMB2_DIALECT_0302) &&
+	    (client_caps & SMB2_GLOBAL_CAP_ENCRYPTION) &&
+	    ksmbd_server_cfg()->encryption != KSMBD_ENCRYPTION_OFF)
+		caps |= SMB2_GLOBAL_CAP_ENCRYPTION;
+	return caps;
+}
+
 /* Fill the fixed part of a NEGOTIATE response for @dialect. */
-static void ksmbd_fill_negotiate_rsp(struct smb2_negotiate_rsp *rsp, u16 dialect)
+static void ksmbd_fill_negotiate_rsp(struct smb2_negotiate_rsp *rsp, u16 dialect,
+				     u32 client_caps)
 {
 	const struct ksmbd_server_config *cfg = ksmbd_server_cfg();
 	u32 io = dialect == SMB2_DIALECT_0202 ? KSMBD_SMALL_IO_SIZE : KSMBD_MAX_IO_SIZE;
 
 	rsp->structure_size = cpu_to_le16(65);
-	rsp->security_mode = cpu_to_le16(SMB2_NEGOTIATE_SIGNING_ENABLED |
-		(cfg->signing == KSMBD_SIGNING_MANDATORY ? SMB2_NEGOTIATE_SIGNING_REQUIRED : 0));
+	rsp->security_mode = cpu_to_le16(ksmbd_server_security_mode());
 	rsp->dialect = cpu_to_le16(dialect);
 	memcpy(rsp->server_guid, cfg->server_guid, sizeof(rsp->server_guid));
-	rsp->capabilities = cpu_to_le32(dialect >= SMB2_DIALECT_0210 &&
-					dialect != SMB2_DIALECT_WILDCARD ?
-					SMB2_GLOBAL_CAP_LARGE_MTU : 0);
+	rsp->capabilities = cpu_to_le32(ksmbd_server_caps(dialect, client_caps));
 	rsp->max_transact_size = cpu_to_le32(io);
 	rsp->max_read_size = cpu_to_le32(io);
 	rsp->max_write_size = cpu_to_le32(io);
@@ -284,7 +331,7 @@ __le32 ksmbd_smb2_negotiate(struct ksmbd_work *w)
 	rsp = ksmbd_rsp_body(w, body_len);
 	if (!rsp)
 		goto out;
-	ksmbd_fill_negotiate_rsp(rsp, dialect);
+	ksmbd_fill_negotiate_rsp(rsp, dialect, le32_to_cpu(req->capabilities));
 	if (dialect == SMB2_DIALECT_0311) {
 		/* Context offsets count from the start of the SMB2 header. */
 		size_t start = ALIGN(sizeof(struct smb2_hdr) + sizeof(*rsp) + cfg->spnego_len, 8);
@@ -306,6 +353,8 @@ __le32 ksmbd_smb2_negotiate(struct ksmbd_work *w)
 	conn->client_caps = le32_to_cpu(req->capabilities);
 	memcpy(conn->client_guid, req->client_guid, sizeof(conn->client_guid));
 	conn->cipher = ctxs.cipher;
+	if (le32_to_cpu(rsp->capabilities) & SMB2_GLOBAL_CAP_ENCRYPTION)
+		conn->cipher = KSMBD_CIPHER_AES128_CCM;
 	conn->signing_alg = dialect >= SMB2_DIALECT_0300 ? SMB2_SIGNING_AES_CMAC :
 			    SMB2_SIGNING_HMAC_SHA256;
 	if (ctxs.signing)
@@ -383,10 +432,67 @@ int ksmbd_smb1_negotiate(struct ksmbd_conn *conn, const u8 *buf, size_t len)
 	h->command = cpu_to_le16(SMB2_NEGOTIATE);
 	h->credit_request = cpu_to_le16(1);
 	h->flags = SMB2_FLAGS_SERVER_TO_REDIR;
-	ksmbd_fill_negotiate_rsp((struct smb2_negotiate_rsp *)(h + 1), dialect);
+	ksmbd_fill_negotiate_rsp((struct smb2_negotiate_rsp *)(h + 1), dialect, 0);
 	iov.iov_base = out;
 	iov.iov_len = rsp_len;
 	ret = ksmbd_conn_write(conn, &iov, 1);
 	kfree(out);
 	return ret ? ret : 1;
+}
+
+/*
+ * MS-SMB2 3.3.5.15.12: FSCTL_VALIDATE_NEGOTIATE_INFO. The client repeats what
+ * it sent in NEGOTIATE; anything that differs from what this connection
+ * negotiated means the NEGOTIATE was tampered with, and the connection is
+ * dropped. The answer repeats what we sent, and is always signed.
+ */
+__le32 ksmbd_validate_negotiate(struct ksmbd_work *w, const struct smb2_ioctl *req)
+{
+	u32 in_off = le32_to_cpu(req->input_offset), in_len = le32_to_cpu(req->input_count);
+	const struct validate_negotiate_info_req *in;
+	struct validate_negotiate_info_rsp *out;
+	struct ksmbd_conn *conn = w->conn;
+	struct smb2_ioctl *rsp;
+	u16 count, dialect;
+
+	if (conn->dialect == SMB2_DIALECT_0311)
+		return KSMBD_STATUS_DISCONNECT;	/* 3.1.1 has preauth integrity instead */
+	if (in_len < sizeof(*in) || !ksmbd_req_has(w, in_off, in_len))
+		return STATUS_INVALID_PARAMETER;
+	in = (const void *)(w->req + in_off);
+	count = le16_to_cpu(in->dialect_count);
+	if (in_len < sizeof(*in) + 2 * (size_t)count)
+		return STATUS_INVALID_PARAMETER;
+	if (le32_to_cpu(req->max_output_response) < sizeof(*out))
+		return STATUS_INVALID_PARAMETER;
+	dialect = count ? ksmbd_pick_dialect((const u8 *)in->dialects, count) : 0;
+	if (le32_to_cpu(in->capabilities) != conn->client_caps ||
+	    memcmp(in->guid, conn->client_guid, sizeof(in->guid)) ||
+	    le16_to_cpu(in->security_mode) != conn->client_security_mode ||
+	    dialect != conn->dialect) {
+		pr_warn("%s: VALIDATE_NEGOTIATE_INFO does not match the negotiation\n",
+			conn->t->peer);
+		return KSMBD_STATUS_DISCONNECT;
+	}
+
+	rsp = ksmbd_rsp_body(w, sizeof(*rsp) + sizeof(*out));
+	if (!rsp)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	rsp->structure_size = cpu_to_le16(49);
+	rsp->ctl_code = req->ctl_code;
+	rsp->persistent_id = req->persistent_id;
+	rsp->volatile_id = req->volatile_id;
+	/* Response fields: InputOffset, InputCount, OutputOffset, OutputCount. */
+	rsp->input_offset = cpu_to_le32(sizeof(struct smb2_hdr) + sizeof(*rsp));
+	rsp->max_input_response = rsp->input_offset;
+	rsp->output_offset = cpu_to_le32(sizeof(*out));
+	out = (void *)rsp->buffer;
+	out->capabilities = cpu_to_le32(ksmbd_server_caps(conn->dialect, conn->client_caps));
+	memcpy(out->guid, ksmbd_server_cfg()->server_guid, sizeof(out->guid));
+	out->security_mode = cpu_to_le16(ksmbd_server_security_mode());
+	out->dialect = cpu_to_le16(conn->dialect);
+	/* 3.3.4.1.1: signed whatever the session's signing state. */
+	if (w->sess && !w->sess->guest && !w->sess->anonymous && !w->transform_sess_id)
+		w->sign = true;
+	return STATUS_SUCCESS;
 }

@@ -188,6 +188,8 @@ __le32 ksmbd_smb2_ioctl(struct ksmbd_work *w)
 	switch (le32_to_cpu(req->ctl_code)) {
 	case FSCTL_PIPE_TRANSCEIVE:
 		return ksmbd_pipe_transceive(w, req);
+	case FSCTL_VALIDATE_NEGOTIATE_INFO:
+		return ksmbd_validate_negotiate(w, req);
 	default:
 		return STATUS_NOT_SUPPORTED;
 	}

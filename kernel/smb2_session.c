@@ -47,6 +47,8 @@ static __le32 ksmbd_session_rsp(struct ksmbd_work *w, struct ksmbd_session *sess
 			flags |= SMB2_SESSION_FLAG_IS_NULL;
 		else if (sess->guest)
 			flags |= SMB2_SESSION_FLAG_IS_GUEST;
+		if (sess->encrypt_data)
+			flags |= SMB2_SESSION_FLAG_ENCRYPT_DATA;
 	}
 	rsp->structure_size = cpu_to_le16(9);
 	rsp->session_flags = cpu_to_le16(flags);
@@ -57,12 +59,35 @@ static __le32 ksmbd_session_rsp(struct ksmbd_work *w, struct ksmbd_session *sess
 	return status;
 }
 
+/*
+ * MS-SMB2 3.3.5.5.3, smb encrypt: with "desired" or "required" a session of
+ * a client that can encrypt (an SMB 3.x dialect and a cipher in common) is
+ * told to encrypt everything; with "required" every other session is refused,
+ * and so are guest and anonymous ones, whose keys protect nothing.
+ */
+static __le32 ksmbd_session_encryption(struct ksmbd_conn *conn, struct ksmbd_session *sess)
+{
+	u8 policy = ksmbd_server_cfg()->encryption;
+	bool can = ksmbd_session_can_encrypt(conn, sess);
+
+	if (policy == KSMBD_ENCRYPTION_REQUIRED && !can) {
+		pr_info("%s: session refused: smb encrypt = required and it cannot encrypt\n",
+			conn->t->peer);
+		return STATUS_ACCESS_DENIED;
+	}
+	sess->encrypt_data = can && (policy == KSMBD_ENCRYPTION_REQUIRED ||
+				     policy == KSMBD_ENCRYPTION_DESIRED);
+	sess->reject_unencrypted = sess->encrypt_data && policy == KSMBD_ENCRYPTION_REQUIRED;
+	return STATUS_SUCCESS;
+}
+
 /* The last leg succeeded: keys, flags, and whether responses must be signed. */
 static __le32 ksmbd_session_established(struct ksmbd_work *w, struct ksmbd_session *sess,
 					const struct ksmbd_login *login, u8 client_mode)
 {
 	struct ksmbd_conn *conn = w->conn;
 	bool client_requires;
+	__le32 status;
 
 	strscpy(sess->user, login->user, sizeof(sess->user));
 	sess->guest = login->flags & KSMBD_LOGIN_GUEST;
@@ -80,6 +105,9 @@ static __le32 ksmbd_session_established(struct ksmbd_work *w, struct ksmbd_sessi
 	memcpy(sess->session_key, login->session_key, sizeof(sess->session_key));
 	if (ksmbd_session_derive_keys(conn, sess))
 		return STATUS_INSUFFICIENT_RESOURCES;
+	status = ksmbd_session_encryption(conn, sess);
+	if (status != STATUS_SUCCESS)
+		return status;
 	client_requires = (client_mode | conn->client_security_mode) &
 			  SMB2_NEGOTIATE_SIGNING_REQUIRED;
 	sess->signing_required = !sess->guest && !sess->anonymous &&
@@ -129,19 +157,13 @@ static __le32 ksmbd_session_leg(struct ksmbd_work *w, struct ksmbd_session *sess
 
 /*
  * A SESSION_SETUP naming a valid session reauthenticates it: the request must
- * be signed with the session's key where the session signs (3.3.5.2.4).
+ * be as authentic as any other on the session.
  */
 static __le32 ksmbd_reauth_check(struct ksmbd_work *w, struct ksmbd_session *sess)
 {
-	bool signed_req = w->hdr->flags & SMB2_FLAGS_SIGNED;
-
 	if (READ_ONCE(sess->state) != KSMBD_SESS_VALID)
 		return STATUS_SUCCESS;
-	if (signed_req && !ksmbd_smb2_verify(w->conn, sess, w->req, w->req_len))
-		return STATUS_ACCESS_DENIED;
-	if (!signed_req && sess->signing_required)
-		return STATUS_ACCESS_DENIED;
-	return STATUS_SUCCESS;
+	return ksmbd_smb2_check_signed(w, sess);
 }
 
 __le32 ksmbd_smb2_session_setup(struct ksmbd_work *w)

@@ -34,6 +34,8 @@ static const char *ksmbd_unc_share(const char *unc)
 
 static __le32 ksmbd_tree_rsp(struct ksmbd_work *w, const struct ksmbd_tree *tree)
 {
+	bool encrypt = (tree->flags & KSMBD_SHARE_ENCRYPT) &&
+		       ksmbd_session_can_encrypt(w->conn, w->sess);
 	struct smb2_tree_connect_rsp *rsp = ksmbd_rsp_body(w, sizeof(*rsp));
 
 	if (!rsp)
@@ -49,6 +51,9 @@ static __le32 ksmbd_tree_rsp(struct ksmbd_work *w, const struct ksmbd_tree *tree
 		rsp->maximal_access = cpu_to_le32(tree->flags & KSMBD_SHARE_READONLY ?
 						  FILE_GENERIC_READ_EXECUTE : FILE_ALL_ACCESS);
 	}
+	/* Share.EncryptData (MS-SMB2 3.3.5.7): the client encrypts on this tree. */
+	if (encrypt)
+		rsp->share_flags |= cpu_to_le32(SMB2_SHAREFLAG_ENCRYPT_DATA);
 	return STATUS_SUCCESS;
 }
 
@@ -88,6 +93,13 @@ __le32 ksmbd_smb2_tree_connect(struct ksmbd_work *w)
 		goto out;
 	}
 	status = info.status;
+	/* 3.3.5.7: a share that requires encryption refuses sessions that cannot. */
+	if (status == STATUS_SUCCESS && (info.flags & KSMBD_SHARE_ENCRYPT_REQUIRED) &&
+	    !ksmbd_session_can_encrypt(w->conn, sess)) {
+		pr_info("%s: share %s requires encryption, the session cannot encrypt\n",
+			w->conn->t->peer, share);
+		status = STATUS_ACCESS_DENIED;
+	}
 	if (status == STATUS_SUCCESS) {
 		ret = ksmbd_tree_new(sess, share, info.flags,
 				     info.flags & KSMBD_SHARE_IPC ? NULL : info.path, &tree);

@@ -13,6 +13,24 @@
 #define SMB2_COMPRESSION_ID	cpu_to_le32(0x424d53fc)	/* "\xfcSMB" */
 #define SMB1_PROTO_ID		cpu_to_le32(0x424d53ff)	/* "\xffSMB" */
 
+/*
+ * MS-SMB2 2.2.41: SMB2 TRANSFORM_HEADER. The AEAD's associated data is the
+ * header from nonce on (32 bytes); signature is the AEAD tag. flags is
+ * EncryptionAlgorithm (3.0, 3.0.2) or Flags (3.1.1): 0x0001 either way.
+ */
+struct smb2_transform_hdr {
+	__le32 protocol_id;		/* SMB2_TRANSFORM_ID */
+	u8 signature[16];
+	u8 nonce[16];
+	__le32 original_message_size;
+	__le16 reserved;
+	__le16 flags;
+	__le64 session_id;
+} __packed;
+
+#define SMB2_TRANSFORM_FLAG_ENCRYPTED	0x0001
+#define SMB2_TRANSFORM_AAD_OFFSET	20	/* offsetof(..., nonce) */
+
 enum smb2_command {
 	SMB2_NEGOTIATE,
 	SMB2_SESSION_SETUP,
@@ -203,6 +221,7 @@ struct smb2_tree_connect_rsp {
 #define SMB2_SHARE_TYPE_DISK		0x01
 #define SMB2_SHARE_TYPE_PIPE		0x02
 #define SMB2_SHAREFLAG_NO_CACHING	0x00000030
+#define SMB2_SHAREFLAG_ENCRYPT_DATA	0x00008000
 
 /* MS-SMB2 2.2.13.1.1 access masks */
 #define FILE_ALL_ACCESS			0x001f01ff
@@ -384,6 +403,22 @@ struct smb2_ioctl {
 #define SMB2_0_IOCTL_IS_FSCTL		0x00000001
 #define FSCTL_PIPE_TRANSCEIVE		0x0011c017
 #define FSCTL_VALIDATE_NEGOTIATE_INFO	0x00140204
+
+/* MS-SMB2 2.2.31.4: FSCTL_VALIDATE_NEGOTIATE_INFO input; 2.2.32.6: its output. */
+struct validate_negotiate_info_req {
+	__le32 capabilities;
+	u8 guid[16];
+	__le16 security_mode;
+	__le16 dialect_count;
+	__le16 dialects[];
+} __packed;
+
+struct validate_negotiate_info_rsp {
+	__le32 capabilities;
+	u8 guid[16];
+	__le16 security_mode;
+	__le16 dialect;
+} __packed;
 
 /* MS-SMB2 2.2.37 */
 struct smb2_query_info_req {

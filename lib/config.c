@@ -741,7 +741,7 @@ static size_t lookup(const struct kc_conf_section *sec, const char *key, unsigne
 		fprintf(stderr, "%s: '%s' does not have this type\n", getter, key);
 		abort();
 	}
-	if ((param->scope == KC_CONF_GLOBAL) != sec->global) {
+	if (param->scope != KC_CONF_ANY && (param->scope == KC_CONF_GLOBAL) != sec->global) {
 		fprintf(stderr, "%s: '%s' is not a parameter of [%s]\n", getter, key, sec->name);
 		abort();
 	}

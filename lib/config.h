@@ -138,6 +138,7 @@ enum kc_conf_type {
 enum kc_conf_scope {
 	KC_CONF_GLOBAL,		/* only in [global] */
 	KC_CONF_SHARE,		/* only in share sections */
+	KC_CONF_ANY,		/* in [global] and in shares, each section its own value */
 };
 
 /* Parameter flags */

@@ -89,7 +89,8 @@ static const struct kc_conf_param params[] = {
 	{ .name = "server signing", .type = KC_CONF_T_ENUM, .scope = KC_CONF_GLOBAL,
 	  .def = "auto", .values = signing_values, .aliases = signing_aliases,
 	  .doc = "Whether SMB signing is offered (auto), required (mandatory) or refused" },
-	{ .name = "smb encrypt", .type = KC_CONF_T_ENUM, .scope = KC_CONF_GLOBAL,
+	/* Also per share; there "default" leaves it to [global]. */
+	{ .name = "smb encrypt", .type = KC_CONF_T_ENUM, .scope = KC_CONF_ANY,
 	  .def = "default", .values = encrypt_values, .aliases = encrypt_aliases,
 	  .doc = "Whether SMB3 encryption is offered, requested or required" },
 	{ .name = "map to guest", .type = KC_CONF_T_ENUM, .scope = KC_CONF_GLOBAL,

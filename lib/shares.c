@@ -52,4 +52,14 @@ void kc_share_check(const struct kc_conf *conf, const char *share, const char *u
 	out->path = kc_conf_str(sec, "path");
 	if (kc_conf_bool(sec, "read only"))
 		out->flags |= KSMBD_SHARE_READONLY;
+	switch (kc_conf_enum(sec, "smb encrypt")) {
+	case KC_CONF_ENCRYPT_REQUIRED:
+		out->flags |= KSMBD_SHARE_ENCRYPT | KSMBD_SHARE_ENCRYPT_REQUIRED;
+		break;
+	case KC_CONF_ENCRYPT_DESIRED:
+		out->flags |= KSMBD_SHARE_ENCRYPT;
+		break;
+	default:
+		break;	/* default, off, if_required: as [global] says */
+	}
 }

@@ -104,7 +104,7 @@ int rpc_server_snapshot(const struct kc_conf *conf, struct rpc_server *srv)
 		s->listed = kc_conf_bool(sec, "browseable");
 		if (kc_conf_bool(sec, "continuous availability"))
 			s->flags |= RPC_SHI1005_FLAGS_ENABLE_CA;
-		if (encrypt)
+		if (encrypt || kc_conf_enum(sec, "smb encrypt") == KC_CONF_ENCRYPT_REQUIRED)
 			s->flags |= RPC_SHI1005_FLAGS_ENCRYPT_DATA;
 	}
 	s = &srv->shares[srv->n_shares++];

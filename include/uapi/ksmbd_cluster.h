@@ -191,6 +191,9 @@ enum ksmbd_cluster_attr {
 
 #define KSMBD_SHARE_READONLY		0x1
 #define KSMBD_SHARE_IPC			0x2
+/* The share's smb encrypt: desired (ENCRYPT) or required (both bits). */
+#define KSMBD_SHARE_ENCRYPT		0x4
+#define KSMBD_SHARE_ENCRYPT_REQUIRED	0x8
 
 enum ksmbd_pipe_op {
 	KSMBD_PIPE_OPEN = 1,

@@ -168,6 +168,30 @@ static void test_wrong_scope(void **state)
 		      "t.conf:3: error: 'writable' is a share parameter, not allowed in [global]\n");
 }
 
+/* smb encrypt is both a global and a share parameter, each section with its own value. */
+static void test_global_and_share_scope(void **state)
+{
+	struct kc_conf *conf;
+	char *printed;
+
+	(void)state;
+	conf = expect_ok("[global]\nsmb encrypt = desired\n" SHARE("smb encrypt = mandatory\n")
+			 "[t]\n\tpath = /srv/t\n", "");
+	assert_int_equal(kc_conf_enum(kc_conf_global(conf), "smb encrypt"),
+			 KC_CONF_ENCRYPT_DESIRED);
+	assert_int_equal(kc_conf_enum(kc_conf_share(conf, "s"), "smb encrypt"),
+			 KC_CONF_ENCRYPT_REQUIRED);
+	assert_int_equal(kc_conf_enum(kc_conf_share(conf, "t"), "smb encrypt"),
+			 KC_CONF_ENCRYPT_DEFAULT);
+	printed = print_to_string(conf);
+	/* Schema order, in shares too. */
+	assert_string_equal(printed, "[global]\n\tsmb encrypt = desired\n\n"
+				     "[s]\n\tsmb encrypt = required\n\tpath = /srv/s\n\n"
+				     "[t]\n\tpath = /srv/t\n");
+	free(printed);
+	kc_conf_free(conf);
+}
+
 static void test_bad_bool(void **state)
 {
 	(void)state;
@@ -962,6 +986,7 @@ int main(void)
 		cmocka_unit_test(test_missing_equals),
 		cmocka_unit_test(test_unknown_parameter),
 		cmocka_unit_test(test_wrong_scope),
+		cmocka_unit_test(test_global_and_share_scope),
 		cmocka_unit_test(test_bad_bool),
 		cmocka_unit_test(test_bad_int),
 		cmocka_unit_test(test_bad_int_list),

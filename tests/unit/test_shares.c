@@ -15,7 +15,10 @@ static const char conf_text[] =
 	"[data]\n\tpath = /srv/data\n\tread only = no\n"
 	"[pub]\n\tpath = /srv/pub\n\tguest ok = yes\n"
 	"[staff]\n\tpath = /srv/staff\n\tvalid users = alice, Bob\n\tinvalid users = mallory\n"
-	"[off]\n\tpath = /srv/off\n\tavailable = no\n";
+	"[off]\n\tpath = /srv/off\n\tavailable = no\n"
+	"[secret]\n\tpath = /srv/secret\n\tsmb encrypt = required\n"
+	"[wish]\n\tpath = /srv/wish\n\tsmb encrypt = desired\n"
+	"[plain]\n\tpath = /srv/plain\n\tsmb encrypt = off\n";
 
 static struct kc_conf *conf;
 
@@ -69,6 +72,18 @@ static void test_flags_and_path(void **state)
 	assert_int_equal(g.flags, KSMBD_SHARE_READONLY);	/* the default */
 }
 
+/* A share's smb encrypt becomes its EncryptData (desired) and RejectUnencryptedAccess. */
+static void test_share_encryption(void **state)
+{
+	(void)state;
+	assert_int_equal(check("secret", "alice", false, false).flags,
+			 KSMBD_SHARE_READONLY | KSMBD_SHARE_ENCRYPT | KSMBD_SHARE_ENCRYPT_REQUIRED);
+	assert_int_equal(check("wish", "alice", false, false).flags,
+			 KSMBD_SHARE_READONLY | KSMBD_SHARE_ENCRYPT);
+	assert_int_equal(check("plain", "alice", false, false).flags, KSMBD_SHARE_READONLY);
+	assert_int_equal(check("pub", "alice", false, false).flags, KSMBD_SHARE_READONLY);
+}
+
 static void test_guests(void **state)
 {
 	(void)state;
@@ -94,6 +109,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_and_unavailable),
 		cmocka_unit_test(test_ipc_always_exists),
 		cmocka_unit_test(test_flags_and_path),
+		cmocka_unit_test(test_share_encryption),
 		cmocka_unit_test(test_guests),
 		cmocka_unit_test(test_user_lists),
 	};

@@ -48,6 +48,14 @@ static inline void kfree_sensitive(const void *p)
 #define kvzalloc(s, f)		kzalloc(s, f)
 #define kvfree(p)		kfree(p)
 
+static inline void kvfree_sensitive(const void *p, size_t len)
+{
+	if (p) {
+		explicit_bzero((void *)p, len);
+		free((void *)p);
+	}
+}
+
 static inline void *kmemdup(const void *src, size_t len, gfp_t flags)
 {
 	void *p = kmalloc(len, flags);
