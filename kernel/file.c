@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Opens: a tree's table of FileIds (see file.h). */
+#define pr_fmt(fmt) "ksmbd_cluster: " fmt
+
 #include <linux/atomic.h>
 #include <linux/kernel.h>
 #include <linux/slab.h>
 #include "file.h"
+#include "inode.h"
 #include "ipc.h"
 #include "port.h"
 #include "tree.h"
@@ -43,6 +46,7 @@ static void ksmbd_file_free(struct ksmbd_file *fp)
 
 void ksmbd_file_discard(struct ksmbd_file *fp)
 {
+	ksmbd_inode_close(&fp->ni, false);
 	if (fp->vfs)
 		ksmbd_vfs_close(fp->vfs);
 	ksmbd_file_free(fp);
@@ -70,8 +74,10 @@ void ksmbd_file_put(struct ksmbd_file *fp)
 
 	if (!refcount_dec_and_test(&fp->refs))
 		return;
-	if (fp->vfs)
+	if (fp->vfs) {
+		ksmbd_file_release(fp);
 		ksmbd_vfs_close(fp->vfs);
+	}
 	else if (!ksmbd_ipc_pipe(fp->sess_id, fp->pipe_id, KSMBD_PIPE_CLOSE, NULL, NULL, 0, 0,
 				 &res))
 		kfree(res.data);
@@ -105,4 +111,33 @@ void ksmbd_file_unlink_all(struct ksmbd_tree *tree)
 			return;
 		ksmbd_file_put(fp);
 	}
+}
+
+/*
+ * Delete the file of @fp by its name, but only while that name is still the
+ * file this open has (a rename through another open may have moved it).
+ */
+static int ksmbd_file_delete(struct ksmbd_file *fp)
+{
+	struct ksmbd_vfs_stat st;
+	int ret;
+
+	mutex_lock(&fp->dir_lock);
+	ret = ksmbd_vfs_getattr_name(fp->root, fp->path, &st);
+	if (!ret && (st.dev != fp->dev || st.ino != fp->ino))
+		ret = -ESTALE;
+	if (!ret)
+		ret = fp->is_dir ? ksmbd_vfs_rmdir(fp->root, fp->path) :
+				   ksmbd_vfs_unlink(fp->root, fp->path);
+	if (ret)
+		pr_debug("delete on close of %s: %d\n", fp->path, ret);
+	mutex_unlock(&fp->dir_lock);
+	return ret;
+}
+
+int ksmbd_file_release(struct ksmbd_file *fp)
+{
+	if (!fp->vfs || !ksmbd_inode_close(&fp->ni, fp->delete_on_close))
+		return 0;
+	return ksmbd_file_delete(fp);
 }
