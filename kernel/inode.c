@@ -68,21 +68,27 @@ bool ksmbd_inode_close(struct ksmbd_inode **nip, bool delete_on_close)
 	return del;
 }
 
-bool ksmbd_inode_delete_pending(struct ksmbd_inode *ni)
+bool ksmbd_inode_delete_pending(struct ksmbd_inode **nip)
 {
 	bool pending;
 
 	mutex_lock(&ksmbd_inode_lock);
-	pending = ni->delete_pending;
+	pending = *nip && (*nip)->delete_pending;
 	mutex_unlock(&ksmbd_inode_lock);
 	return pending;
 }
 
-void ksmbd_inode_set_delete_pending(struct ksmbd_inode *ni, bool pending)
+int ksmbd_inode_set_delete_pending(struct ksmbd_inode **nip, bool pending)
 {
+	int ret = -ENOENT;
+
 	mutex_lock(&ksmbd_inode_lock);
-	ni->delete_pending = pending;
+	if (*nip) {
+		(*nip)->delete_pending = pending;
+		ret = 0;
+	}
 	mutex_unlock(&ksmbd_inode_lock);
+	return ret;
 }
 
 bool ksmbd_inode_delete_pending_of(u64 dev, u64 ino)

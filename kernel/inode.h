@@ -27,8 +27,13 @@ struct ksmbd_inode *ksmbd_inode_open(u64 dev, u64 ino);
  * last open and the file is to be deleted now: the caller deletes it.
  */
 bool ksmbd_inode_close(struct ksmbd_inode **ni, bool delete_on_close);
-bool ksmbd_inode_delete_pending(struct ksmbd_inode *ni);
-void ksmbd_inode_set_delete_pending(struct ksmbd_inode *ni, bool pending);
+/*
+ * The delete disposition of the file an open holds as *@nip (read under the
+ * lock, as a concurrent close may release it): false once released; setting
+ * it is -ENOENT then.
+ */
+bool ksmbd_inode_delete_pending(struct ksmbd_inode **nip);
+int ksmbd_inode_set_delete_pending(struct ksmbd_inode **nip, bool pending);
 /* Whether (@dev, @ino) is open with its delete disposition set. */
 bool ksmbd_inode_delete_pending_of(u64 dev, u64 ino);
 /* Opens of (@dev, @ino) right now. */

@@ -298,7 +298,7 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 	if (!fp->ni)
 		goto discard;
 	status = STATUS_DELETE_PENDING;
-	if (ksmbd_inode_delete_pending(fp->ni))
+	if (ksmbd_inode_delete_pending(&fp->ni))
 		goto discard;
 	status = ksmbd_create_rsp(w, fp, action, &st);
 	if (status != STATUS_SUCCESS)

@@ -150,10 +150,9 @@ static __le32 ksmbd_set_disposition(struct ksmbd_work *w, const u8 *buf, u32 len
 		return STATUS_INFO_LENGTH_MISMATCH;
 	if (!ksmbd_file_may(fp, DELETE))
 		return STATUS_ACCESS_DENIED;
-	if (!buf[0]) {
-		ksmbd_inode_set_delete_pending(fp->ni, false);
-		return STATUS_SUCCESS;
-	}
+	if (!buf[0])
+		return ksmbd_inode_set_delete_pending(&fp->ni, false) ? STATUS_FILE_CLOSED :
+									 STATUS_SUCCESS;
 	ret = ksmbd_vfs_getattr(fp->vfs, &st);
 	if (ret)
 		return ksmbd_errno_status(ret);
@@ -169,8 +168,8 @@ static __le32 ksmbd_set_disposition(struct ksmbd_work *w, const u8 *buf, u32 len
 		return STATUS_DIRECTORY_NOT_EMPTY;
 	if (ret)
 		return ksmbd_errno_status(ret);
-	ksmbd_inode_set_delete_pending(fp->ni, true);
-	return STATUS_SUCCESS;
+	return ksmbd_inode_set_delete_pending(&fp->ni, true) ? STATUS_FILE_CLOSED :
+								STATUS_SUCCESS;
 }
 
 static __le32 ksmbd_rename_status(int err)
