@@ -656,6 +656,13 @@ static void vt_files(struct ksmbd_vfs_root *r, int *fails)
 		return;
 	}
 	VT_CHECK(ksmbd_vfs_truncate(f, 0), -EINVAL);
+	/* chmod: permission bits only, on a file opened read-only */
+	VT_CHECK(ksmbd_vfs_chmod(f, 0444), 0);
+	VT_CHECK(ksmbd_vfs_getattr(f, &st), 0);
+	VT_CHECK(st.mode, S_IFREG | 0444);
+	VT_CHECK(ksmbd_vfs_chmod(f, S_IFDIR | 0644), 0);
+	VT_CHECK(ksmbd_vfs_getattr_name(r, "hello", &st), 0);
+	VT_CHECK(st.mode, S_IFREG | 0644);
 	ksmbd_vfs_close(f);
 }
 
