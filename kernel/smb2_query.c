@@ -78,18 +78,17 @@ static int ksmbd_info_name(struct ksmbd_file *fp, u8 *out)
 
 /*
  * Build class @class into @out; its length, 0 for a class not provided, or
- * -errno. Classes with a variable part have KSMBD_INFO_VARIABLE set with the
- * length of their fixed part in *@fixed.
+ * -errno. Classes with a variable part have KSMBD_INFO_VARIABLE set (their
+ * length may be 0).
  */
 static long ksmbd_info_file(u8 class, const struct ksmbd_vfs_stat *st,
-			    struct ksmbd_file *fp, u8 *out, size_t *fixed)
+			    struct ksmbd_file *fp, u8 *out)
 {
 	u8 block[52];
 	size_t n;
 	int ret;
 
 	memset(out, 0, KSMBD_INFO_FIXED);
-	*fixed = 0;
 	switch (class) {
 	case FILE_BASIC_INFORMATION:
 		return ksmbd_info_basic(st, out);
@@ -112,7 +111,6 @@ static long ksmbd_info_file(u8 class, const struct ksmbd_vfs_stat *st,
 		return 8;
 	case FILE_NAME_INFORMATION:
 		ret = ksmbd_info_name(fp, out);
-		*fixed = 4;
 		if (ret < 0)
 			return ret;
 		return (long)ret | KSMBD_INFO_VARIABLE;
@@ -126,13 +124,11 @@ static long ksmbd_info_file(u8 class, const struct ksmbd_vfs_stat *st,
 		put_unaligned_le32(READ_ONCE(fp->mode), out + n + 12);
 		n += 4 + 8 + 4 + 4;			/* access, position, mode, alignment */
 		ret = ksmbd_info_name(fp, out + n);
-		*fixed = n + 4;
 		if (ret < 0)
 			return ret;
 		return (long)(n + ret) | KSMBD_INFO_VARIABLE;
 	case FILE_STREAM_INFORMATION:
 		/* MS-FSCC 2.4.49: directories have no data stream, so no entries. */
-		*fixed = 0;
 		if (fp->is_dir)
 			return (long)KSMBD_INFO_VARIABLE;
 		ksmbd_fill_attrs(st, block);
@@ -141,8 +137,12 @@ static long ksmbd_info_file(u8 class, const struct ksmbd_vfs_stat *st,
 		put_unaligned_le32(n, out + 4);
 		memcpy(out + 8, block + 40, 8);		/* StreamSize: EndOfFile */
 		memcpy(out + 16, block + 32, 8);	/* StreamAllocationSize */
-		*fixed = 24;
 		return (long)(24 + n) | KSMBD_INFO_VARIABLE;
+	case FILE_COMPRESSION_INFORMATION:
+		/* MS-FSCC 2.4.9: not compressed (COMPRESSION_FORMAT_NONE) */
+		ksmbd_fill_attrs(st, block);
+		memcpy(out, block + 40, 8);		/* CompressedFileSize: EndOfFile */
+		return 16;
 	case FILE_ALTERNATE_NAME_INFORMATION:
 		return 0;				/* no 8.3 names: not supported */
 	case FILE_NETWORK_OPEN_INFORMATION:
@@ -184,6 +184,35 @@ static bool ksmbd_file_class_known(u8 class)
 	return class >= 1 && class <= 76;
 }
 
+/*
+ * The OutputBufferLength a class needs at least: the size of its structure
+ * as Windows declares it (a one-character name, rounded up to the alignment),
+ * even when the data is shorter (MS-SMB2 3.3.5.20.1). 0: the data's length.
+ */
+static size_t ksmbd_info_min(u8 type, u8 class)
+{
+	if (type == SMB2_0_INFO_FILESYSTEM) {
+		switch (class) {
+		case FILE_FS_VOLUME_INFORMATION:
+			return 24;
+		case FILE_FS_ATTRIBUTE_INFORMATION:
+			return 16;
+		default:
+			return 0;
+		}
+	}
+	switch (class) {
+	case FILE_NAME_INFORMATION:
+		return 8;
+	case FILE_ALL_INFORMATION:
+		return 104;
+	case FILE_STREAM_INFORMATION:
+		return 32;
+	default:
+		return 0;
+	}
+}
+
 /* Filesystem class @class of the share into @out; its length, or 0. */
 static size_t ksmbd_info_fs(u8 class, const struct ksmbd_vfs_statfs *sf, u8 *out)
 {
@@ -210,6 +239,20 @@ static size_t ksmbd_info_fs(u8 class, const struct ksmbd_vfs_statfs *sf, u8 *out
 	case FILE_FS_DEVICE_INFORMATION:
 		put_unaligned_le32(0x00000007, out);	/* FILE_DEVICE_DISK */
 		return 8;
+	case FILE_FS_CONTROL_INFORMATION:
+		/* MS-FSCC 2.5.2: no quotas (FileSystemControlFlags 0), no default limits */
+		put_unaligned_le64(~0ULL, out + 24);
+		put_unaligned_le64(~0ULL, out + 32);
+		return 48;
+	case FILE_FS_SECTOR_SIZE_INFORMATION:
+		/* MS-FSCC 2.5.7: the 512-byte sectors the size classes report */
+		put_unaligned_le32(512, out);
+		put_unaligned_le32(512, out + 4);
+		put_unaligned_le32(512, out + 8);
+		put_unaligned_le32(512, out + 12);
+		/* SSINFO_FLAGS_ALIGNED_DEVICE | SSINFO_FLAGS_PARTITION_ALIGNED_ON_DEVICE */
+		put_unaligned_le32(0x3, out + 16);
+		return 28;
 	case FILE_FS_ATTRIBUTE_INFORMATION:
 		/* case-sensitive search, case-preserved names, Unicode on disk */
 		put_unaligned_le32(0x00000007, out);
@@ -229,7 +272,7 @@ __le32 ksmbd_smb2_query_info(struct ksmbd_work *w)
 	struct smb2_query_info_rsp *rsp;
 	struct ksmbd_vfs_stat st;
 	struct ksmbd_file *fp;
-	size_t n, fixed = 0;
+	size_t n, min;
 	__le32 status;
 	long len;
 	u8 *info;
@@ -260,7 +303,7 @@ __le32 ksmbd_smb2_query_info(struct ksmbd_work *w)
 		status = ksmbd_errno_status(ret);
 		if (ret)
 			goto out;
-		len = ksmbd_info_file(req->file_info_class, &st, fp, info, &fixed);
+		len = ksmbd_info_file(req->file_info_class, &st, fp, info);
 		if (len < 0) {
 			status = ksmbd_errno_status(len);
 			goto out;
@@ -275,16 +318,13 @@ __le32 ksmbd_smb2_query_info(struct ksmbd_work *w)
 	if (!len)
 		goto out;
 	n = len & ~KSMBD_INFO_VARIABLE;
+	min = ksmbd_info_min(req->info_type, req->file_info_class) ?: n;
 	status = STATUS_INFO_LENGTH_MISMATCH;
-	if (len & KSMBD_INFO_VARIABLE) {
-		/* MS-SMB2 3.3.5.20.1: what fits, the fixed part at least. */
-		if (fixed > max)
-			goto out;
-		if (n > max)
-			n = max;
-	} else if (n > max) {
+	if (max < min)
 		goto out;
-	}
+	/* MS-SMB2 3.3.5.20.1: what fits of a variable-length class. */
+	if (n > max)
+		n = max;
 	status = STATUS_INSUFFICIENT_RESOURCES;
 	rsp = ksmbd_rsp_body(w, sizeof(*rsp) + n);
 	if (!rsp)
