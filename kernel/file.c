@@ -13,6 +13,10 @@
 
 static atomic64_t ksmbd_next_file_id = ATOMIC64_INIT(0);
 
+/* Every published disk open (file.h); also guards their paths' replacement. */
+static DEFINE_MUTEX(ksmbd_disk_opens_lock);
+static LIST_HEAD(ksmbd_disk_opens);
+
 struct ksmbd_file *ksmbd_file_alloc(u64 sess_id)
 {
 	struct ksmbd_file *fp = kzalloc(sizeof(*fp), GFP_KERNEL);
@@ -24,6 +28,7 @@ struct ksmbd_file *ksmbd_file_alloc(u64 sess_id)
 	fp->pipe_id = fp->volatile_id;
 	fp->sess_id = sess_id;
 	INIT_LIST_HEAD(&fp->node);
+	INIT_LIST_HEAD(&fp->open_node);
 	mutex_init(&fp->dir_lock);
 	refcount_set(&fp->refs, 2);	/* the list's and the caller's */
 	return fp;
@@ -44,8 +49,16 @@ static void ksmbd_file_free(struct ksmbd_file *fp)
 	kfree(fp);
 }
 
+static void ksmbd_file_unpublish(struct ksmbd_file *fp)
+{
+	mutex_lock(&ksmbd_disk_opens_lock);
+	list_del_init(&fp->open_node);
+	mutex_unlock(&ksmbd_disk_opens_lock);
+}
+
 void ksmbd_file_discard(struct ksmbd_file *fp)
 {
+	ksmbd_file_unpublish(fp);
 	ksmbd_inode_close(&fp->ni, false);
 	if (fp->vfs)
 		ksmbd_vfs_close(fp->vfs);
@@ -137,7 +150,48 @@ static int ksmbd_file_delete(struct ksmbd_file *fp)
 
 int ksmbd_file_release(struct ksmbd_file *fp)
 {
-	if (!fp->vfs || !ksmbd_inode_close(&fp->ni, fp->delete_on_close))
+	if (!fp->vfs)
+		return 0;
+	ksmbd_file_unpublish(fp);
+	if (!ksmbd_inode_close(&fp->ni, fp->delete_on_close))
 		return 0;
 	return ksmbd_file_delete(fp);
+}
+
+void ksmbd_file_publish(struct ksmbd_file *fp)
+{
+	mutex_lock(&ksmbd_disk_opens_lock);
+	list_add(&fp->open_node, &ksmbd_disk_opens);
+	mutex_unlock(&ksmbd_disk_opens_lock);
+}
+
+bool ksmbd_file_opens_below(struct ksmbd_file *dir)
+{
+	size_t len = strlen(dir->path);
+	struct ksmbd_file *fp;
+	bool found = false;
+
+	mutex_lock(&ksmbd_disk_opens_lock);
+	list_for_each_entry(fp, &ksmbd_disk_opens, open_node) {
+		if (fp == dir || fp->root_dev != dir->root_dev || fp->root_ino != dir->root_ino)
+			continue;
+		/* below "" (the share root) is everything else */
+		if (!len || (!strncmp(fp->path, dir->path, len) && fp->path[len] == '/')) {
+			found = true;
+			break;
+		}
+	}
+	mutex_unlock(&ksmbd_disk_opens_lock);
+	return found;
+}
+
+void ksmbd_file_set_path(struct ksmbd_file *fp, char *path)
+{
+	char *old;
+
+	mutex_lock(&ksmbd_disk_opens_lock);
+	old = fp->path;
+	fp->path = path;
+	mutex_unlock(&ksmbd_disk_opens_lock);
+	kfree(old);
 }

@@ -35,14 +35,17 @@ struct ksmbd_file {
 	u32 access;			/* the granted access mask */
 	u64 pipe_id;			/* pipes: the peer's name for the pipe */
 	struct ksmbd_vfs_root *root;	/* disk opens: the tree's share root */
+	u64 root_dev, root_ino;		/* disk opens: the share root's identity */
 	u64 dev, ino;			/* disk opens: the file's identity */
+	struct list_head open_node;	/* all disk opens, see ksmbd_file_publish() */
 	bool delete_on_close;		/* created with FILE_DELETE_ON_CLOSE */
 	struct ksmbd_inode *ni;		/* disk opens: see inode.h; NULL once released */
 
 	u32 mode;			/* FileModeInformation flags */
 	u64 position;			/* FilePositionInformation */
 
-	struct mutex dir_lock;		/* @path (a rename replaces it) and the state below */
+	/* @path: read under either lock, replaced (ksmbd_file_set_path) under both */
+	struct mutex dir_lock;		/* also the QUERY_DIRECTORY state below */
 	char *path;			/* disk opens: the name inside the share, UTF-8 */
 	char *pattern;			/* the search pattern, UTF-8 */
 	bool dir_started;		/* entries were returned since the last restart */
@@ -65,5 +68,15 @@ void ksmbd_file_unlink_all(struct ksmbd_tree *tree);
  * with their tree. Returns 0 or the -errno of the delete.
  */
 int ksmbd_file_release(struct ksmbd_file *fp);
+/*
+ * Disk opens are also on one node-wide list, so a directory rename can tell
+ * whether anything below the directory is open (MS-FSA 2.1.5.14.11: then it
+ * fails). Publish a disk open once its path is set; release unpublishes it.
+ */
+void ksmbd_file_publish(struct ksmbd_file *fp);
+/* Whether an open other than @dir is below the directory @dir; @dir->dir_lock held. */
+bool ksmbd_file_opens_below(struct ksmbd_file *dir);
+/* Replace @fp's path by @path (taking it over); @fp->dir_lock held. */
+void ksmbd_file_set_path(struct ksmbd_file *fp, char *path);
 
 #endif

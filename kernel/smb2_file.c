@@ -155,7 +155,8 @@ void ksmbd_fill_attrs(const struct ksmbd_vfs_stat *st, u8 *block)
 	bool dir = (st->mode & 0170000) == 0040000;
 	u64 t0 = KSMBD_FILETIME_EPOCH;
 
-	put_unaligned_le64(st->ctime_ns / 100 + t0, block);	/* no birth time yet */
+	/* CreationTime: the birth time where the filesystem keeps one */
+	put_unaligned_le64((st->btime_ns ? st->btime_ns : st->ctime_ns) / 100 + t0, block);
 	put_unaligned_le64(st->atime_ns / 100 + t0, block + 8);
 	put_unaligned_le64(st->mtime_ns / 100 + t0, block + 16);
 	put_unaligned_le64(st->ctime_ns / 100 + t0, block + 24);
@@ -293,6 +294,20 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 	}
 	fp->dev = st.dev;
 	fp->ino = st.ino;
+	/* the share root's identity, for ksmbd_file_opens_below() */
+	fp->root_dev = st.dev;
+	fp->root_ino = st.ino;
+	if (*path) {
+		struct ksmbd_vfs_stat rst;
+
+		ret = ksmbd_vfs_getattr_name(w->tree->root, ".", &rst);
+		if (ret) {
+			status = ksmbd_errno_status(ret);
+			goto discard;
+		}
+		fp->root_dev = rst.dev;
+		fp->root_ino = rst.ino;
+	}
 	status = STATUS_INSUFFICIENT_RESOURCES;
 	fp->ni = ksmbd_inode_open(st.dev, st.ino);
 	if (!fp->ni)
@@ -314,6 +329,7 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 	if (!fp->path)
 		goto discard;
 	status = STATUS_SUCCESS;
+	ksmbd_file_publish(fp);
 	ksmbd_file_link(w->tree, fp);
 	ksmbd_file_put(fp);
 	goto out;

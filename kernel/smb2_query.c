@@ -295,6 +295,11 @@ __le32 ksmbd_smb2_query_info(struct ksmbd_work *w)
 		if (ret)
 			goto out;
 		len = ksmbd_info_fs(req->file_info_class, &sf, info);
+		/* MS-FSCC 2.5 documents classes 1 to 11: the others are invalid. */
+		if (!len && req->file_info_class >= 1 && req->file_info_class <= 11) {
+			status = STATUS_NOT_SUPPORTED;
+			goto out;
+		}
 	} else {
 		status = ksmbd_file_info_access(req->file_info_class, fp);
 		if (status != STATUS_SUCCESS)

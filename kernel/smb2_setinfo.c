@@ -215,6 +215,10 @@ static __le32 ksmbd_do_rename(struct ksmbd_file *fp, char *target, bool replace)
 		goto out;
 	if (!strcmp(fp->path, name))
 		goto out;			/* renamed to itself */
+	/* MS-FSA 2.1.5.14.11: not a directory with open files below it. */
+	ret = -EACCES;
+	if (fp->is_dir && ksmbd_file_opens_below(fp))
+		goto out;
 	ret = ksmbd_vfs_getattr_name(fp->root, name, &st);
 	if (!ret && !(st.dev == fp->dev && st.ino == fp->ino)) {
 		/* MS-FSA 2.1.5.14.11: an existing target. */
@@ -235,8 +239,7 @@ static __le32 ksmbd_do_rename(struct ksmbd_file *fp, char *target, bool replace)
 	ret = ksmbd_vfs_rename(fp->root, fp->path, name,
 			       replace ? 0 : KSMBD_VFS_RENAME_NOREPLACE);
 	if (!ret) {
-		kfree(fp->path);
-		fp->path = name;
+		ksmbd_file_set_path(fp, name);
 		name = NULL;
 	}
 out:
