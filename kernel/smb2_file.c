@@ -193,6 +193,7 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 	u32 disp = le32_to_cpu(req->create_disposition);
 	u32 opts = le32_to_cpu(req->create_options);
 	bool readonly = w->tree->flags & KSMBD_SHARE_READONLY;
+	bool file_rdonly = false;	/* an existing file with FILE_ATTRIBUTE_READONLY */
 	struct ksmbd_vfs_stat st;
 	struct ksmbd_file *fp;
 	unsigned int mode;
@@ -233,6 +234,7 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 	if (*path && !ksmbd_vfs_getattr_name(w->tree->root, path, &st)) {
 		bool rdonly = (st.mode & 0170000) != 0040000 && !(st.mode & 0222);
 
+		file_rdonly = rdonly;
 		status = STATUS_SUCCESS;
 		if (ksmbd_inode_delete_pending_of(st.dev, st.ino))
 			status = STATUS_DELETE_PENDING;
@@ -250,10 +252,13 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 	fp = ksmbd_file_alloc(w->sess->id);
 	if (!fp)
 		goto out;
-	fp->can_write = ksmbd_wants_write(access, readonly);
+	/* MAXIMUM_ALLOWED: no data writes to a read-only file (MS-FSA 2.1.5.1.2.1) */
+	fp->can_write = ksmbd_wants_write(access, readonly || file_rdonly);
 	fp->can_read = true;
 	fp->access = access & MAXIMUM_ALLOWED ?
-		     (readonly ? FILE_GENERIC_READ_EXECUTE : FILE_ALL_ACCESS) :
+		     (readonly ? FILE_GENERIC_READ_EXECUTE :
+		      file_rdonly ? FILE_ALL_ACCESS & ~(FILE_WRITE_DATA | FILE_APPEND_DATA) :
+		      FILE_ALL_ACCESS) :
 		     ksmbd_map_generic(access);
 	fp->root = w->tree->root;
 	fp->delete_on_close = opts & FILE_DELETE_ON_CLOSE;
