@@ -7,21 +7,31 @@
 #include "inode.h"
 
 struct ksmbd_inode {
-	struct list_head node;		/* ksmbd_inodes */
+	struct list_head node;		/* its bucket of ksmbd_inodes */
 	u64 dev, ino;
 	unsigned int opens;
 	bool delete_pending;
 };
 
-/* A list is enough while a node serves a few thousand open files. */
-static LIST_HEAD(ksmbd_inodes);
+/* Open files hashed by inode number; the lists start empty at first use. */
+#define KSMBD_INODE_BUCKETS	256
+static struct list_head ksmbd_inodes[KSMBD_INODE_BUCKETS];
 static DEFINE_MUTEX(ksmbd_inode_lock);
+
+static struct list_head *ksmbd_inode_bucket(u64 dev, u64 ino)
+{
+	struct list_head *head = &ksmbd_inodes[(ino ^ dev) % KSMBD_INODE_BUCKETS];
+
+	if (!head->next)
+		INIT_LIST_HEAD(head);
+	return head;
+}
 
 static struct ksmbd_inode *ksmbd_inode_find(u64 dev, u64 ino)
 {
 	struct ksmbd_inode *ni;
 
-	list_for_each_entry(ni, &ksmbd_inodes, node)
+	list_for_each_entry(ni, ksmbd_inode_bucket(dev, ino), node)
 		if (ni->dev == dev && ni->ino == ino)
 			return ni;
 	return NULL;
@@ -38,7 +48,7 @@ struct ksmbd_inode *ksmbd_inode_open(u64 dev, u64 ino)
 		fresh = NULL;
 		ni->dev = dev;
 		ni->ino = ino;
-		list_add(&ni->node, &ksmbd_inodes);
+		list_add(&ni->node, ksmbd_inode_bucket(dev, ino));
 	}
 	if (ni)
 		ni->opens++;

@@ -82,6 +82,28 @@ static void test_inode_delete_on_close_open(void **state)
 	assert_true(ksmbd_inode_close(&a, true));
 }
 
+/* Many files, sharing hash buckets: each keeps its own state. */
+static void test_inode_many(void **state)
+{
+	static struct ksmbd_inode *ni[2000];
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 2000; i++) {
+		ni[i] = ksmbd_inode_open(i % 2 ? 9 : 10, i * 256);	/* same bucket pairs */
+		assert_non_null(ni[i]);
+	}
+	for (i = 0; i < 2000; i += 3)
+		assert_int_equal(ksmbd_inode_set_delete_pending(&ni[i], true), 0);
+	for (i = 0; i < 2000; i++) {
+		assert_int_equal(ksmbd_inode_open_count(i % 2 ? 9 : 10, i * 256), 1);
+		assert_int_equal(ksmbd_inode_delete_pending_of(i % 2 ? 9 : 10, i * 256), i % 3 == 0);
+	}
+	for (i = 0; i < 2000; i++)
+		assert_int_equal(ksmbd_inode_close(&ni[i], false), i % 3 == 0);
+	assert_int_equal(ksmbd_inode_open_count(10, 0), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -89,6 +111,7 @@ int main(void)
 		cmocka_unit_test(test_inode_delete_at_last_close),
 		cmocka_unit_test(test_inode_disposition_cleared),
 		cmocka_unit_test(test_inode_delete_on_close_open),
+		cmocka_unit_test(test_inode_many),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
