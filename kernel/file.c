@@ -1,14 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Opens: a tree's table of FileIds (see file.h). */
+#define pr_fmt(fmt) "ksmbd_cluster: " fmt
+
 #include <linux/atomic.h>
 #include <linux/kernel.h>
 #include <linux/slab.h>
 #include "file.h"
+#include "inode.h"
 #include "ipc.h"
 #include "port.h"
 #include "tree.h"
 
 static atomic64_t ksmbd_next_file_id = ATOMIC64_INIT(0);
+
+/* Every published disk open (file.h); also guards their paths' replacement. */
+static DEFINE_MUTEX(ksmbd_disk_opens_lock);
+static LIST_HEAD(ksmbd_disk_opens);
 
 struct ksmbd_file *ksmbd_file_alloc(u64 sess_id)
 {
@@ -21,6 +28,7 @@ struct ksmbd_file *ksmbd_file_alloc(u64 sess_id)
 	fp->pipe_id = fp->volatile_id;
 	fp->sess_id = sess_id;
 	INIT_LIST_HEAD(&fp->node);
+	INIT_LIST_HEAD(&fp->open_node);
 	mutex_init(&fp->dir_lock);
 	refcount_set(&fp->refs, 2);	/* the list's and the caller's */
 	return fp;
@@ -41,8 +49,17 @@ static void ksmbd_file_free(struct ksmbd_file *fp)
 	kfree(fp);
 }
 
+static void ksmbd_file_unpublish(struct ksmbd_file *fp)
+{
+	mutex_lock(&ksmbd_disk_opens_lock);
+	list_del_init(&fp->open_node);
+	mutex_unlock(&ksmbd_disk_opens_lock);
+}
+
 void ksmbd_file_discard(struct ksmbd_file *fp)
 {
+	ksmbd_file_unpublish(fp);
+	ksmbd_inode_close(&fp->ni, false);
 	if (fp->vfs)
 		ksmbd_vfs_close(fp->vfs);
 	ksmbd_file_free(fp);
@@ -70,8 +87,10 @@ void ksmbd_file_put(struct ksmbd_file *fp)
 
 	if (!refcount_dec_and_test(&fp->refs))
 		return;
-	if (fp->vfs)
+	if (fp->vfs) {
+		ksmbd_file_release(fp);
 		ksmbd_vfs_close(fp->vfs);
+	}
 	else if (!ksmbd_ipc_pipe(fp->sess_id, fp->pipe_id, KSMBD_PIPE_CLOSE, NULL, NULL, 0, 0,
 				 &res))
 		kfree(res.data);
@@ -105,4 +124,74 @@ void ksmbd_file_unlink_all(struct ksmbd_tree *tree)
 			return;
 		ksmbd_file_put(fp);
 	}
+}
+
+/*
+ * Delete the file of @fp by its name, but only while that name is still the
+ * file this open has (a rename through another open may have moved it).
+ */
+static int ksmbd_file_delete(struct ksmbd_file *fp)
+{
+	struct ksmbd_vfs_stat st;
+	int ret;
+
+	mutex_lock(&fp->dir_lock);
+	ret = ksmbd_vfs_getattr_name(fp->root, fp->path, &st);
+	if (!ret && (st.dev != fp->dev || st.ino != fp->ino))
+		ret = -ESTALE;
+	if (!ret)
+		ret = fp->is_dir ? ksmbd_vfs_rmdir(fp->root, fp->path) :
+				   ksmbd_vfs_unlink(fp->root, fp->path);
+	if (ret)
+		pr_debug("delete on close of %s: %d\n", fp->path, ret);
+	mutex_unlock(&fp->dir_lock);
+	return ret;
+}
+
+int ksmbd_file_release(struct ksmbd_file *fp)
+{
+	if (!fp->vfs)
+		return 0;
+	ksmbd_file_unpublish(fp);
+	if (!ksmbd_inode_close(&fp->ni, fp->delete_on_close))
+		return 0;
+	return ksmbd_file_delete(fp);
+}
+
+void ksmbd_file_publish(struct ksmbd_file *fp)
+{
+	mutex_lock(&ksmbd_disk_opens_lock);
+	list_add(&fp->open_node, &ksmbd_disk_opens);
+	mutex_unlock(&ksmbd_disk_opens_lock);
+}
+
+bool ksmbd_file_opens_below(struct ksmbd_file *dir)
+{
+	size_t len = strlen(dir->path);
+	struct ksmbd_file *fp;
+	bool found = false;
+
+	mutex_lock(&ksmbd_disk_opens_lock);
+	list_for_each_entry(fp, &ksmbd_disk_opens, open_node) {
+		if (fp == dir || fp->root_dev != dir->root_dev || fp->root_ino != dir->root_ino)
+			continue;
+		/* below "" (the share root) is everything else */
+		if (!len || (!strncmp(fp->path, dir->path, len) && fp->path[len] == '/')) {
+			found = true;
+			break;
+		}
+	}
+	mutex_unlock(&ksmbd_disk_opens_lock);
+	return found;
+}
+
+void ksmbd_file_set_path(struct ksmbd_file *fp, char *path)
+{
+	char *old;
+
+	mutex_lock(&ksmbd_disk_opens_lock);
+	old = fp->path;
+	fp->path = path;
+	mutex_unlock(&ksmbd_disk_opens_lock);
+	kfree(old);
 }

@@ -18,8 +18,10 @@
 #include <linux/refcount.h>
 #include <linux/types.h>
 
+struct ksmbd_inode;
 struct ksmbd_tree;
 struct ksmbd_vfs_file;
+struct ksmbd_vfs_root;
 
 struct ksmbd_file {
 	u64 persistent_id, volatile_id;
@@ -32,9 +34,19 @@ struct ksmbd_file {
 	bool can_read, can_write;	/* granted data access */
 	u32 access;			/* the granted access mask */
 	u64 pipe_id;			/* pipes: the peer's name for the pipe */
-	char *path;			/* disk opens: the name inside the share, UTF-8 */
+	struct ksmbd_vfs_root *root;	/* disk opens: the tree's share root */
+	u64 root_dev, root_ino;		/* disk opens: the share root's identity */
+	u64 dev, ino;			/* disk opens: the file's identity */
+	struct list_head open_node;	/* all disk opens, see ksmbd_file_publish() */
+	bool delete_on_close;		/* created with FILE_DELETE_ON_CLOSE */
+	struct ksmbd_inode *ni;		/* disk opens: see inode.h; NULL once released */
 
-	struct mutex dir_lock;		/* QUERY_DIRECTORY state below */
+	u32 mode;			/* FileModeInformation flags */
+	u64 position;			/* FilePositionInformation */
+
+	/* @path: read under either lock, replaced (ksmbd_file_set_path) under both */
+	struct mutex dir_lock;		/* also the QUERY_DIRECTORY state below */
+	char *path;			/* disk opens: the name inside the share, UTF-8 */
 	char *pattern;			/* the search pattern, UTF-8 */
 	bool dir_started;		/* entries were returned since the last restart */
 };
@@ -49,5 +61,22 @@ struct ksmbd_file *ksmbd_file_get(struct ksmbd_tree *tree, u64 persistent_id, u6
 void ksmbd_file_put(struct ksmbd_file *fp);
 void ksmbd_file_unlink(struct ksmbd_tree *tree, struct ksmbd_file *fp);
 void ksmbd_file_unlink_all(struct ksmbd_tree *tree);
+/*
+ * Give up the open's share of its file (inode.h). When it was the last open
+ * of a file whose delete disposition is set, the file is deleted now. CLOSE
+ * calls this before it answers; the last put calls it for opens that go away
+ * with their tree. Returns 0 or the -errno of the delete.
+ */
+int ksmbd_file_release(struct ksmbd_file *fp);
+/*
+ * Disk opens are also on one node-wide list, so a directory rename can tell
+ * whether anything below the directory is open (MS-FSA 2.1.5.14.11: then it
+ * fails). Publish a disk open once its path is set; release unpublishes it.
+ */
+void ksmbd_file_publish(struct ksmbd_file *fp);
+/* Whether an open other than @dir is below the directory @dir; @dir->dir_lock held. */
+bool ksmbd_file_opens_below(struct ksmbd_file *dir);
+/* Replace @fp's path by @path (taking it over); @fp->dir_lock held. */
+void ksmbd_file_set_path(struct ksmbd_file *fp, char *path);
 
 #endif

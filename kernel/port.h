@@ -146,6 +146,8 @@ int ksmbd_vfs_statfs(struct ksmbd_vfs_root *root, struct ksmbd_vfs_statfs *st);
 int ksmbd_vfs_truncate(struct ksmbd_vfs_file *f, loff_t size);
 int ksmbd_vfs_fsync(struct ksmbd_vfs_file *f);
 int ksmbd_vfs_set_times(struct ksmbd_vfs_file *f, s64 atime_ns, s64 mtime_ns);
+/* Set the permission bits (07777 of @mode), as fchmod(); needs ownership (-EPERM). */
+int ksmbd_vfs_chmod(struct ksmbd_vfs_file *f, umode_t mode);
 
 /*
  * Directory listing of a file opened with KSMBD_VFS_DIRECTORY, from its current

@@ -37,7 +37,7 @@ static const struct ksmbd_smb2_cmd ksmbd_smb2_cmds[SMB2_NR_COMMANDS] = {
 	[SMB2_TREE_DISCONNECT]	= { .name = "TREE_DISCONNECT", .struct_size = 4 },
 	[SMB2_CREATE]		= { .name = "CREATE", .struct_size = 57 },
 	[SMB2_CLOSE]		= { .name = "CLOSE", .struct_size = 24, .fid_off = 8 },
-	[SMB2_FLUSH]		= { .name = "FLUSH", .struct_size = 24 },
+	[SMB2_FLUSH]		= { .name = "FLUSH", .struct_size = 24, .fid_off = 8 },
 	[SMB2_READ]		= { .name = "READ", .struct_size = 49, .fid_off = 16 },
 	[SMB2_WRITE]		= { .name = "WRITE", .struct_size = 49, .fid_off = 16 },
 	[SMB2_LOCK]		= { .name = "LOCK", .struct_size = 48 },
@@ -47,7 +47,7 @@ static const struct ksmbd_smb2_cmd ksmbd_smb2_cmds[SMB2_NR_COMMANDS] = {
 	[SMB2_QUERY_DIRECTORY]	= { .name = "QUERY_DIRECTORY", .struct_size = 33, .fid_off = 8 },
 	[SMB2_CHANGE_NOTIFY]	= { .name = "CHANGE_NOTIFY", .struct_size = 32 },
 	[SMB2_QUERY_INFO]	= { .name = "QUERY_INFO", .struct_size = 41, .fid_off = 24 },
-	[SMB2_SET_INFO]		= { .name = "SET_INFO", .struct_size = 33 },
+	[SMB2_SET_INFO]		= { .name = "SET_INFO", .struct_size = 33, .fid_off = 16 },
 	/* oplock break acknowledgment 24, lease break acknowledgment 36 */
 	[SMB2_OPLOCK_BREAK]	= { .name = "OPLOCK_BREAK", .struct_size = 24,
 				    .alt_struct_size = 36 },
@@ -101,6 +101,8 @@ static const ksmbd_smb2_handler ksmbd_smb2_handlers[SMB2_NR_COMMANDS] = {
 	[SMB2_IOCTL]		= ksmbd_smb2_ioctl,
 	[SMB2_QUERY_INFO]	= ksmbd_smb2_query_info,
 	[SMB2_QUERY_DIRECTORY]	= ksmbd_smb2_query_directory,
+	[SMB2_SET_INFO]		= ksmbd_smb2_set_info,
+	[SMB2_FLUSH]		= ksmbd_smb2_flush,
 };
 
 void *ksmbd_rsp_body(struct ksmbd_work *w, size_t body_len)

@@ -102,6 +102,13 @@ struct ksmbd_vfs_stat;
 /* The 52-byte times/sizes/attributes block of CREATE and CLOSE responses. */
 void ksmbd_fill_attrs(const struct ksmbd_vfs_stat *st, u8 *block);
 __le32 ksmbd_smb2_query_info(struct ksmbd_work *w);
+__le32 ksmbd_smb2_set_info(struct ksmbd_work *w);
+__le32 ksmbd_smb2_flush(struct ksmbd_work *w);
+/*
+ * A client's name (UTF-16LE, '\' separated, relative to the share) as a '/'
+ * separated UTF-8 path in @out; "" is the share root (smb2_file.c).
+ */
+__le32 ksmbd_smb_path(const u8 *name, u16 len, char *out, size_t size);
 __le32 ksmbd_smb2_query_directory(struct ksmbd_work *w);
 
 /* Sign the PDU @pdu of @len bytes (compound padding included) in place. */

@@ -13,6 +13,7 @@
 #include <asm/unaligned.h>
 #include "conn.h"
 #include "file.h"
+#include "inode.h"
 #include "port.h"
 #include "session.h"
 #include "smb2.h"
@@ -59,7 +60,7 @@ __le32 ksmbd_errno_status(int err)
  * '/' separated UTF-8 path; "" is the share root. "." and ".." components,
  * a leading separator and stream names are refused.
  */
-static __le32 ksmbd_smb_path(const u8 *name, u16 len, char *out, size_t size)
+__le32 ksmbd_smb_path(const u8 *name, u16 len, char *out, size_t size)
 {
 	char *p, *comp;
 	int n;
@@ -85,6 +86,24 @@ static __le32 ksmbd_smb_path(const u8 *name, u16 len, char *out, size_t size)
 	}
 	return STATUS_SUCCESS;
 }
+
+/* MS-SMB2 2.2.13.1.1: the generic rights as the file rights they stand for. */
+static u32 ksmbd_map_generic(u32 access)
+{
+	if (access & GENERIC_ALL)
+		access |= FILE_ALL_ACCESS;
+	if (access & GENERIC_READ)
+		access |= FILE_GENERIC_READ;
+	if (access & GENERIC_WRITE)
+		access |= FILE_GENERIC_WRITE;
+	if (access & GENERIC_EXECUTE)
+		access |= FILE_GENERIC_EXECUTE;
+	return access & ~(GENERIC_ALL | GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE);
+}
+
+/* Rights that change a file other than through its data. */
+#define KSMBD_MODIFY_ACCESS	(DELETE | FILE_WRITE_ATTRIBUTES | FILE_WRITE_EA | \
+				 WRITE_DAC | WRITE_OWNER | FILE_DELETE_CHILD)
 
 static bool ksmbd_wants_write(u32 access, bool readonly)
 {
@@ -136,30 +155,29 @@ void ksmbd_fill_attrs(const struct ksmbd_vfs_stat *st, u8 *block)
 	bool dir = (st->mode & 0170000) == 0040000;
 	u64 t0 = KSMBD_FILETIME_EPOCH;
 
-	put_unaligned_le64(st->ctime_ns / 100 + t0, block);	/* no birth time yet */
+	/* CreationTime: the birth time where the filesystem keeps one */
+	put_unaligned_le64((st->btime_ns ? st->btime_ns : st->ctime_ns) / 100 + t0, block);
 	put_unaligned_le64(st->atime_ns / 100 + t0, block + 8);
 	put_unaligned_le64(st->mtime_ns / 100 + t0, block + 16);
 	put_unaligned_le64(st->ctime_ns / 100 + t0, block + 24);
 	put_unaligned_le64(dir ? 0 : st->blocks * 512, block + 32);
 	put_unaligned_le64(dir ? 0 : st->size, block + 40);
-	put_unaligned_le32(dir ? FILE_ATTRIBUTE_DIRECTORY : FILE_ATTRIBUTE_ARCHIVE, block + 48);
+	/* A file nobody may write is FILE_ATTRIBUTE_READONLY (SET_INFO keeps it so). */
+	put_unaligned_le32(dir ? FILE_ATTRIBUTE_DIRECTORY : FILE_ATTRIBUTE_ARCHIVE |
+			   (st->mode & 0222 ? 0 : FILE_ATTRIBUTE_READONLY), block + 48);
 }
 
-static __le32 ksmbd_create_rsp(struct ksmbd_work *w, struct ksmbd_file *fp, u32 action)
+static __le32 ksmbd_create_rsp(struct ksmbd_work *w, struct ksmbd_file *fp, u32 action,
+				const struct ksmbd_vfs_stat *st)
 {
 	struct smb2_create_rsp *rsp;
-	struct ksmbd_vfs_stat st;
-	int ret;
 
-	ret = ksmbd_vfs_getattr(fp->vfs, &st);
-	if (ret)
-		return ksmbd_errno_status(ret);
 	rsp = ksmbd_rsp_body(w, sizeof(*rsp));
 	if (!rsp)
 		return STATUS_INSUFFICIENT_RESOURCES;
 	rsp->structure_size = cpu_to_le16(89);
 	rsp->create_action = cpu_to_le32(action);
-	ksmbd_fill_attrs(&st, (u8 *)rsp + offsetof(struct smb2_create_rsp, creation_time));
+	ksmbd_fill_attrs(st, (u8 *)rsp + offsetof(struct smb2_create_rsp, creation_time));
 	rsp->persistent_id = cpu_to_le64(fp->persistent_id);
 	rsp->volatile_id = cpu_to_le64(fp->volatile_id);
 	return STATUS_SUCCESS;
@@ -175,6 +193,8 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 	u32 disp = le32_to_cpu(req->create_disposition);
 	u32 opts = le32_to_cpu(req->create_options);
 	bool readonly = w->tree->flags & KSMBD_SHARE_READONLY;
+	bool file_rdonly = false;	/* an existing file with FILE_ATTRIBUTE_READONLY */
+	struct ksmbd_vfs_stat st;
 	struct ksmbd_file *fp;
 	unsigned int mode;
 	u32 action = 0;
@@ -188,7 +208,13 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 		return STATUS_INVALID_PARAMETER;
 	if (readonly && (disp != FILE_OPEN && disp != FILE_OPEN_IF))
 		return STATUS_ACCESS_DENIED;
-	if (readonly && ksmbd_wants_write(access, false))
+	if (readonly && (ksmbd_wants_write(access, false) ||
+			 (ksmbd_map_generic(access) & KSMBD_MODIFY_ACCESS) ||
+			 (opts & FILE_DELETE_ON_CLOSE)))
+		return STATUS_ACCESS_DENIED;
+	/* MS-SMB2 3.3.5.9: delete on close needs the right to delete. */
+	if ((opts & FILE_DELETE_ON_CLOSE) &&
+	    !(ksmbd_map_generic(access) & DELETE) && !(access & MAXIMUM_ALLOWED))
 		return STATUS_ACCESS_DENIED;
 	/* A read-only share never creates: "open if" is just "open" there. */
 	if (readonly && disp == FILE_OPEN_IF)
@@ -201,15 +227,44 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 		path[0] = '\0';
 	if (status != STATUS_SUCCESS)
 		goto out;
+	/*
+	 * MS-FSA 2.1.5.1.2: a name whose file is to be deleted cannot be
+	 * opened; a read-only file cannot be written, replaced or deleted.
+	 */
+	if (*path && !ksmbd_vfs_getattr_name(w->tree->root, path, &st)) {
+		bool rdonly = (st.mode & 0170000) != 0040000 && !(st.mode & 0222);
+
+		file_rdonly = rdonly;
+		status = STATUS_SUCCESS;
+		if (ksmbd_inode_delete_pending_of(st.dev, st.ino))
+			status = STATUS_DELETE_PENDING;
+		else if (rdonly && (opts & FILE_DELETE_ON_CLOSE))
+			status = STATUS_CANNOT_DELETE;
+		else if (rdonly && disp != FILE_CREATE &&
+			 (ksmbd_wants_write(access, true) || disp == FILE_SUPERSEDE ||
+			  disp == FILE_OVERWRITE || disp == FILE_OVERWRITE_IF))
+			status = STATUS_ACCESS_DENIED;
+		if (status != STATUS_SUCCESS)
+			goto out;
+	}
 
 	status = STATUS_INSUFFICIENT_RESOURCES;
 	fp = ksmbd_file_alloc(w->sess->id);
 	if (!fp)
 		goto out;
-	fp->can_write = ksmbd_wants_write(access, readonly);
+	/* MAXIMUM_ALLOWED: no data writes to a read-only file (MS-FSA 2.1.5.1.2.1) */
+	fp->can_write = ksmbd_wants_write(access, readonly || file_rdonly);
 	fp->can_read = true;
 	fp->access = access & MAXIMUM_ALLOWED ?
-		     (readonly ? FILE_GENERIC_READ_EXECUTE : FILE_ALL_ACCESS) : access;
+		     (readonly ? FILE_GENERIC_READ_EXECUTE :
+		      file_rdonly ? FILE_ALL_ACCESS & ~(FILE_WRITE_DATA | FILE_APPEND_DATA) :
+		      FILE_ALL_ACCESS) :
+		     ksmbd_map_generic(access);
+	fp->root = w->tree->root;
+	fp->delete_on_close = opts & FILE_DELETE_ON_CLOSE;
+	fp->mode = opts & (FILE_WRITE_THROUGH | FILE_SEQUENTIAL_ONLY |
+			   FILE_NO_INTERMEDIATE_BUFFERING | FILE_SYNCHRONOUS_IO_ALERT |
+			   FILE_SYNCHRONOUS_IO_NONALERT | FILE_DELETE_ON_CLOSE);
 	mode = KSMBD_VFS_READ | (fp->can_write ? KSMBD_VFS_WRITE : 0);
 	if (opts & FILE_DIRECTORY_FILE) {
 		status = STATUS_INVALID_PARAMETER;
@@ -236,11 +291,36 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 		ret = ksmbd_disk_open(w->tree->root, path, disp,
 				      KSMBD_VFS_READ | KSMBD_VFS_DIRECTORY, &fp->vfs, &action);
 	}
+	if (!ret)
+		ret = ksmbd_vfs_getattr(fp->vfs, &st);
 	if (ret) {
 		status = ksmbd_errno_status(ret);
 		goto discard;
 	}
-	status = ksmbd_create_rsp(w, fp, action);
+	fp->dev = st.dev;
+	fp->ino = st.ino;
+	/* the share root's identity, for ksmbd_file_opens_below() */
+	fp->root_dev = st.dev;
+	fp->root_ino = st.ino;
+	if (*path) {
+		struct ksmbd_vfs_stat rst;
+
+		ret = ksmbd_vfs_getattr_name(w->tree->root, ".", &rst);
+		if (ret) {
+			status = ksmbd_errno_status(ret);
+			goto discard;
+		}
+		fp->root_dev = rst.dev;
+		fp->root_ino = rst.ino;
+	}
+	status = STATUS_INSUFFICIENT_RESOURCES;
+	fp->ni = ksmbd_inode_open(st.dev, st.ino);
+	if (!fp->ni)
+		goto discard;
+	status = STATUS_DELETE_PENDING;
+	if (ksmbd_inode_delete_pending(&fp->ni))
+		goto discard;
+	status = ksmbd_create_rsp(w, fp, action, &st);
 	if (status != STATUS_SUCCESS)
 		goto discard;
 	fp->is_dir = le32_to_cpu(((struct smb2_create_rsp *)(w->rsp + sizeof(struct smb2_hdr)))
@@ -254,6 +334,7 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 	if (!fp->path)
 		goto discard;
 	status = STATUS_SUCCESS;
+	ksmbd_file_publish(fp);
 	ksmbd_file_link(w->tree, fp);
 	ksmbd_file_put(fp);
 	goto out;
@@ -282,8 +363,12 @@ __le32 ksmbd_smb2_close(struct ksmbd_work *w)
 
 	post = fp->vfs && (le16_to_cpu(req->flags) & SMB2_CLOSE_FLAG_POSTQUERY_ATTRIB) &&
 	       !ksmbd_vfs_getattr(fp->vfs, &st);
-	/* The framework's reference closes it once the response is out. */
+	/*
+	 * The framework's reference closes it once the response is out; a
+	 * pending delete happens now, so the client sees it done.
+	 */
 	ksmbd_file_unlink(w->tree, fp);
+	ksmbd_file_release(fp);
 	rsp = ksmbd_rsp_body(w, sizeof(*rsp));
 	if (!rsp)
 		return STATUS_INSUFFICIENT_RESOURCES;

@@ -2,19 +2,31 @@
 /*
  * SMB2 QUERY_INFO (MS-SMB2 3.3.5.20) for the file information classes of
  * MS-FSCC 2.4 that clients ask for when they open a file, and the common
- * filesystem classes of MS-FSCC 2.5. Security information and the file's
- * name in FileAllInformation are not provided yet.
+ * filesystem classes of MS-FSCC 2.5. Names are the open's path inside the
+ * share with a leading separator ("\dir\file"); there are no short names
+ * and no alternate data streams. Security information is not provided yet.
  */
 #include <linux/kernel.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <asm/unaligned.h>
 #include "file.h"
+#include "inode.h"
 #include "port.h"
 #include "smb2.h"
 #include "tree.h"
+#include "unicode.h"
 
-/* Largest information buffer built here (FileAllInformation with no name). */
-#define KSMBD_INFO_MAX	104
+/* Longest fixed part of a class built here (FileAllInformation up to its name). */
+#define KSMBD_INFO_FIXED	104
+/* Longest name: a share path (4096 UTF-8 bytes) as UTF-16, plus its separator. */
+#define KSMBD_INFO_NAME_MAX	(2 * 4096 + 2)
+#define KSMBD_INFO_MAX		(KSMBD_INFO_FIXED + KSMBD_INFO_NAME_MAX)
+/* A class is provided, but the buffer is shorter: STATUS_BUFFER_OVERFLOW. */
+#define KSMBD_INFO_VARIABLE	0x80000000u
+
+/* The default (unnamed) data stream, FileStreamInformation's only entry. */
+static const char ksmbd_default_stream[] = "::$DATA";
 
 /* FileBasicInformation: times and attributes, from the CREATE/CLOSE block. */
 static size_t ksmbd_info_basic(const struct ksmbd_vfs_stat *st, u8 *out)
@@ -28,7 +40,7 @@ static size_t ksmbd_info_basic(const struct ksmbd_vfs_stat *st, u8 *out)
 	return 40;
 }
 
-static size_t ksmbd_info_standard(const struct ksmbd_vfs_stat *st, const struct ksmbd_file *fp,
+static size_t ksmbd_info_standard(const struct ksmbd_vfs_stat *st, struct ksmbd_file *fp,
 				  u8 *out)
 {
 	u8 block[52];
@@ -36,20 +48,47 @@ static size_t ksmbd_info_standard(const struct ksmbd_vfs_stat *st, const struct 
 	ksmbd_fill_attrs(st, block);
 	memcpy(out, block + 32, 16);		/* AllocationSize, EndOfFile */
 	put_unaligned_le32(st->nlink, out + 16);
-	out[20] = 0;				/* DeletePending */
+	out[20] = ksmbd_inode_delete_pending(&fp->ni);
 	out[21] = fp->is_dir;
 	put_unaligned_le16(0, out + 22);
 	return 24;
 }
 
-/* Build class @class into @out; its length, or 0 for a class not provided. */
-static size_t ksmbd_info_file(u8 class, const struct ksmbd_vfs_stat *st,
-			      const struct ksmbd_file *fp, u8 *out)
+/*
+ * FILE_NAME_INFORMATION (MS-FSCC 2.4.30): the open's name as "\a\b" into
+ * @out; its length, or -errno.
+ */
+static int ksmbd_info_name(struct ksmbd_file *fp, u8 *out)
+{
+	u8 *p;
+	int n;
+
+	put_unaligned_le16('\\', out + 4);
+	mutex_lock(&fp->dir_lock);
+	n = ksmbd_utf8_to_utf16(fp->path, strlen(fp->path), out + 6, KSMBD_INFO_NAME_MAX - 2);
+	mutex_unlock(&fp->dir_lock);
+	if (n < 0)
+		return n;
+	for (p = out + 6; p < out + 6 + n; p += 2)
+		if (get_unaligned_le16(p) == '/')
+			put_unaligned_le16('\\', p);
+	put_unaligned_le32(n + 2, out);
+	return 4 + n + 2;
+}
+
+/*
+ * Build class @class into @out; its length, 0 for a class not provided, or
+ * -errno. Classes with a variable part have KSMBD_INFO_VARIABLE set (their
+ * length may be 0).
+ */
+static long ksmbd_info_file(u8 class, const struct ksmbd_vfs_stat *st,
+			    struct ksmbd_file *fp, u8 *out)
 {
 	u8 block[52];
 	size_t n;
+	int ret;
 
-	memset(out, 0, KSMBD_INFO_MAX);
+	memset(out, 0, KSMBD_INFO_FIXED);
 	switch (class) {
 	case FILE_BASIC_INFORMATION:
 		return ksmbd_info_basic(st, out);
@@ -59,22 +98,53 @@ static size_t ksmbd_info_file(u8 class, const struct ksmbd_vfs_stat *st,
 		put_unaligned_le64(st->ino, out);
 		return 8;
 	case FILE_EA_INFORMATION:
-	case FILE_MODE_INFORMATION:
 	case FILE_ALIGNMENT_INFORMATION:
-		return 4;				/* no EAs, mode 0, byte alignment */
+		return 4;				/* no EAs, byte alignment */
+	case FILE_MODE_INFORMATION:
+		put_unaligned_le32(READ_ONCE(fp->mode), out);
+		return 4;
 	case FILE_ACCESS_INFORMATION:
 		put_unaligned_le32(fp->access, out);
 		return 4;
 	case FILE_POSITION_INFORMATION:
+		put_unaligned_le64(READ_ONCE(fp->position), out);
 		return 8;
+	case FILE_NAME_INFORMATION:
+		ret = ksmbd_info_name(fp, out);
+		if (ret < 0)
+			return ret;
+		return (long)ret | KSMBD_INFO_VARIABLE;
 	case FILE_ALL_INFORMATION:
 		n = ksmbd_info_basic(st, out);
 		n += ksmbd_info_standard(st, fp, out + n);
 		put_unaligned_le64(st->ino, out + n);	/* internal */
 		n += 8 + 4;				/* EA size 0 */
 		put_unaligned_le32(fp->access, out + n);
-		n += 4 + 8 + 4 + 4;			/* position, mode, alignment */
-		return n + 4;				/* FileNameLength 0 */
+		put_unaligned_le64(READ_ONCE(fp->position), out + n + 4);
+		put_unaligned_le32(READ_ONCE(fp->mode), out + n + 12);
+		n += 4 + 8 + 4 + 4;			/* access, position, mode, alignment */
+		ret = ksmbd_info_name(fp, out + n);
+		if (ret < 0)
+			return ret;
+		return (long)(n + ret) | KSMBD_INFO_VARIABLE;
+	case FILE_STREAM_INFORMATION:
+		/* MS-FSCC 2.4.49: directories have no data stream, so no entries. */
+		if (fp->is_dir)
+			return (long)KSMBD_INFO_VARIABLE;
+		ksmbd_fill_attrs(st, block);
+		n = ksmbd_utf8_to_utf16(ksmbd_default_stream, strlen(ksmbd_default_stream),
+					out + 24, KSMBD_INFO_NAME_MAX);
+		put_unaligned_le32(n, out + 4);
+		memcpy(out + 8, block + 40, 8);		/* StreamSize: EndOfFile */
+		memcpy(out + 16, block + 32, 8);	/* StreamAllocationSize */
+		return (long)(24 + n) | KSMBD_INFO_VARIABLE;
+	case FILE_COMPRESSION_INFORMATION:
+		/* MS-FSCC 2.4.9: not compressed (COMPRESSION_FORMAT_NONE) */
+		ksmbd_fill_attrs(st, block);
+		memcpy(out, block + 40, 8);		/* CompressedFileSize: EndOfFile */
+		return 16;
+	case FILE_ALTERNATE_NAME_INFORMATION:
+		return 0;				/* no 8.3 names: not supported */
 	case FILE_NETWORK_OPEN_INFORMATION:
 		ksmbd_fill_attrs(st, block);
 		memcpy(out, block, 52);
@@ -83,6 +153,61 @@ static size_t ksmbd_info_file(u8 class, const struct ksmbd_vfs_stat *st,
 		ksmbd_fill_attrs(st, block);
 		memcpy(out, block + 48, 4);
 		return 8;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * MS-SMB2 3.3.5.20.1: classes of attributes need FILE_READ_ATTRIBUTES, and
+ * FileFullEaInformation FILE_READ_EA.
+ */
+static __le32 ksmbd_file_info_access(u8 class, const struct ksmbd_file *fp)
+{
+	switch (class) {
+	case FILE_BASIC_INFORMATION:
+	case FILE_ALL_INFORMATION:
+	case FILE_NETWORK_OPEN_INFORMATION:
+	case FILE_ATTRIBUTE_TAG_INFORMATION:
+		return fp->access & FILE_READ_ATTRIBUTES ? STATUS_SUCCESS : STATUS_ACCESS_DENIED;
+	default:
+		return STATUS_SUCCESS;
+	}
+}
+
+/*
+ * The FileInformationClass range MS-FSCC 2.4 documents: classes in it that are
+ * not built here are "not supported" rather than invalid (MS-SMB2 3.3.5.20.1).
+ */
+static bool ksmbd_file_class_known(u8 class)
+{
+	return class >= 1 && class <= 76;
+}
+
+/*
+ * The OutputBufferLength a class needs at least: the size of its structure
+ * as Windows declares it (a one-character name, rounded up to the alignment),
+ * even when the data is shorter (MS-SMB2 3.3.5.20.1). 0: the data's length.
+ */
+static size_t ksmbd_info_min(u8 type, u8 class)
+{
+	if (type == SMB2_0_INFO_FILESYSTEM) {
+		switch (class) {
+		case FILE_FS_VOLUME_INFORMATION:
+			return 24;
+		case FILE_FS_ATTRIBUTE_INFORMATION:
+			return 16;
+		default:
+			return 0;
+		}
+	}
+	switch (class) {
+	case FILE_NAME_INFORMATION:
+		return 8;
+	case FILE_ALL_INFORMATION:
+		return 104;
+	case FILE_STREAM_INFORMATION:
+		return 32;
 	default:
 		return 0;
 	}
@@ -114,6 +239,20 @@ static size_t ksmbd_info_fs(u8 class, const struct ksmbd_vfs_statfs *sf, u8 *out
 	case FILE_FS_DEVICE_INFORMATION:
 		put_unaligned_le32(0x00000007, out);	/* FILE_DEVICE_DISK */
 		return 8;
+	case FILE_FS_CONTROL_INFORMATION:
+		/* MS-FSCC 2.5.2: no quotas (FileSystemControlFlags 0), no default limits */
+		put_unaligned_le64(~0ULL, out + 24);
+		put_unaligned_le64(~0ULL, out + 32);
+		return 48;
+	case FILE_FS_SECTOR_SIZE_INFORMATION:
+		/* MS-FSCC 2.5.7: the 512-byte sectors the size classes report */
+		put_unaligned_le32(512, out);
+		put_unaligned_le32(512, out + 4);
+		put_unaligned_le32(512, out + 8);
+		put_unaligned_le32(512, out + 12);
+		/* SSINFO_FLAGS_ALIGNED_DEVICE | SSINFO_FLAGS_PARTITION_ALIGNED_ON_DEVICE */
+		put_unaligned_le32(0x3, out + 16);
+		return 28;
 	case FILE_FS_ATTRIBUTE_INFORMATION:
 		/* case-sensitive search, case-preserved names, Unicode on disk */
 		put_unaligned_le32(0x00000007, out);
@@ -133,9 +272,10 @@ __le32 ksmbd_smb2_query_info(struct ksmbd_work *w)
 	struct smb2_query_info_rsp *rsp;
 	struct ksmbd_vfs_stat st;
 	struct ksmbd_file *fp;
-	u8 info[KSMBD_INFO_MAX];
+	size_t n, min;
 	__le32 status;
-	size_t n;
+	long len;
+	u8 *info;
 	int ret;
 
 	if (req->info_type != SMB2_0_INFO_FILE && req->info_type != SMB2_0_INFO_FILESYSTEM)
@@ -143,7 +283,10 @@ __le32 ksmbd_smb2_query_info(struct ksmbd_work *w)
 	fp = w->fp;
 	status = STATUS_NOT_SUPPORTED;
 	if (!fp->vfs)
-		goto out;			/* pipes: not yet */
+		return status;			/* pipes: not yet */
+	info = kmalloc(KSMBD_INFO_MAX, GFP_KERNEL);
+	if (!info)
+		return STATUS_INSUFFICIENT_RESOURCES;
 	if (req->info_type == SMB2_0_INFO_FILESYSTEM) {
 		struct ksmbd_vfs_statfs sf;
 
@@ -151,20 +294,42 @@ __le32 ksmbd_smb2_query_info(struct ksmbd_work *w)
 		status = ksmbd_errno_status(ret);
 		if (ret)
 			goto out;
-		n = ksmbd_info_fs(req->file_info_class, &sf, info);
+		len = ksmbd_info_fs(req->file_info_class, &sf, info);
+		/* MS-FSCC 2.5 documents classes 1 to 11: the others are invalid. */
+		if (!len && req->file_info_class >= 1 && req->file_info_class <= 11) {
+			status = STATUS_NOT_SUPPORTED;
+			goto out;
+		}
 	} else {
+		status = ksmbd_file_info_access(req->file_info_class, fp);
+		if (status != STATUS_SUCCESS)
+			goto out;
 		ret = ksmbd_vfs_getattr(fp->vfs, &st);
 		status = ksmbd_errno_status(ret);
 		if (ret)
 			goto out;
-		n = ksmbd_info_file(req->file_info_class, &st, fp, info);
+		len = ksmbd_info_file(req->file_info_class, &st, fp, info);
+		if (len < 0) {
+			status = ksmbd_errno_status(len);
+			goto out;
+		}
+		if (!len) {
+			status = ksmbd_file_class_known(req->file_info_class) ?
+				 STATUS_NOT_SUPPORTED : STATUS_INVALID_INFO_CLASS;
+			goto out;
+		}
 	}
 	status = STATUS_INVALID_INFO_CLASS;
-	if (!n)
+	if (!len)
 		goto out;
+	n = len & ~KSMBD_INFO_VARIABLE;
+	min = ksmbd_info_min(req->info_type, req->file_info_class) ?: n;
 	status = STATUS_INFO_LENGTH_MISMATCH;
-	if (n > max)
+	if (max < min)
 		goto out;
+	/* MS-SMB2 3.3.5.20.1: what fits of a variable-length class. */
+	if (n > max)
+		n = max;
 	status = STATUS_INSUFFICIENT_RESOURCES;
 	rsp = ksmbd_rsp_body(w, sizeof(*rsp) + n);
 	if (!rsp)
@@ -173,7 +338,8 @@ __le32 ksmbd_smb2_query_info(struct ksmbd_work *w)
 	rsp->output_buffer_offset = cpu_to_le16(sizeof(struct smb2_hdr) + sizeof(*rsp));
 	rsp->output_buffer_length = cpu_to_le32(n);
 	memcpy(rsp->buffer, info, n);
-	status = STATUS_SUCCESS;
+	status = n < (len & ~KSMBD_INFO_VARIABLE) ? STATUS_BUFFER_OVERFLOW : STATUS_SUCCESS;
 out:
+	kfree(info);
 	return status;
 }

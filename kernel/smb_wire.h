@@ -492,6 +492,95 @@ struct smb2_query_dir_req {
 #define FILE_NETWORK_OPEN_INFORMATION	34
 #define FILE_ATTRIBUTE_TAG_INFORMATION	35
 
+/* MS-SMB2 2.2.39 */
+struct smb2_set_info_req {
+	__le16 structure_size;	/* 33 */
+	u8 info_type;
+	u8 file_info_class;
+	__le32 buffer_length;
+	__le16 buffer_offset;
+	__le16 reserved;
+	__le32 additional_information;
+	__le64 persistent_id;
+	__le64 volatile_id;
+	u8 buffer[];
+} __packed;
+
+/* MS-SMB2 2.2.40 */
+struct smb2_set_info_rsp {
+	__le16 structure_size;	/* 2 */
+} __packed;
+
+/* MS-SMB2 2.2.17 */
+struct smb2_flush_req {
+	__le16 structure_size;	/* 24 */
+	__le16 reserved1;
+	__le32 reserved2;
+	__le64 persistent_id;
+	__le64 volatile_id;
+} __packed;
+
+/* MS-SMB2 2.2.18 */
+struct smb2_flush_rsp {
+	__le16 structure_size;	/* 4 */
+	__le16 reserved;
+} __packed;
+
+#define FILE_FS_CONTROL_INFORMATION	6
+#define FILE_FS_SECTOR_SIZE_INFORMATION	11
+#define SMB2_0_INFO_SECURITY		0x03
+#define SMB2_0_INFO_QUOTA		0x04
+
+/* More FileInformationClass values (MS-FSCC 2.4) */
+#define FILE_NAME_INFORMATION		9
+#define FILE_RENAME_INFORMATION		10
+#define FILE_LINK_INFORMATION		11
+#define FILE_DISPOSITION_INFORMATION	13
+#define FILE_FULL_EA_INFORMATION	15
+#define FILE_ALLOCATION_INFORMATION	19
+#define FILE_END_OF_FILE_INFORMATION	20
+#define FILE_ALTERNATE_NAME_INFORMATION	21
+#define FILE_COMPRESSION_INFORMATION	28
+#define FILE_STREAM_INFORMATION		22
+#define FILE_PIPE_INFORMATION		23
+#define FILE_OBJECT_ID_INFORMATION	29
+#define FILE_MOVE_CLUSTER_INFORMATION	31
+#define FILE_QUOTA_INFORMATION		32
+#define FILE_TRACKING_INFORMATION	36
+#define FILE_VALID_DATA_LENGTH_INFORMATION 39
+#define FILE_SHORT_NAME_INFORMATION	40
+#define FILE_SFIO_RESERVE_INFORMATION	44
+#define FILE_DISPOSITION_INFORMATION_EX	64
+#define FILE_RENAME_INFORMATION_EX	65
+
+/* FileModeInformation and CreateOptions flags (MS-FSCC 2.4.26, MS-SMB2 2.2.13) */
+#define FILE_WRITE_THROUGH		0x00000002
+#define FILE_SEQUENTIAL_ONLY		0x00000004
+#define FILE_NO_INTERMEDIATE_BUFFERING	0x00000008
+#define FILE_SYNCHRONOUS_IO_ALERT	0x00000010
+#define FILE_SYNCHRONOUS_IO_NONALERT	0x00000020
+#define FILE_DELETE_ON_CLOSE		0x00001000
+
+/* More access mask bits (MS-SMB2 2.2.13.1.1) */
+#define FILE_READ_EA			0x00000008
+#define FILE_WRITE_EA			0x00000010
+#define FILE_DELETE_CHILD		0x00000040
+#define FILE_READ_ATTRIBUTES		0x00000080
+#define FILE_WRITE_ATTRIBUTES		0x00000100
+#define DELETE				0x00010000
+#define READ_CONTROL			0x00020000
+#define WRITE_DAC			0x00040000
+#define WRITE_OWNER			0x00080000
+#define SYNCHRONIZE			0x00100000
+#define FILE_GENERIC_READ		0x00120089
+#define FILE_GENERIC_WRITE		0x00120116
+#define FILE_GENERIC_EXECUTE		0x001200a0
+
+/* More file attributes (MS-FSCC 2.6) */
+#define FILE_ATTRIBUTE_HIDDEN		0x00000002
+#define FILE_ATTRIBUTE_SYSTEM		0x00000004
+#define FILE_ATTRIBUTE_TEMPORARY	0x00000100
+
 /* MS-SMB 2.2.3.1: the SMB1 header. */
 struct smb1_hdr {
 	__le32 protocol_id;
@@ -546,5 +635,10 @@ struct smb1_hdr {
 #define STATUS_MEDIA_WRITE_PROTECTED	cpu_to_le32(0xc00000a2)
 #define STATUS_FILE_IS_A_DIRECTORY	cpu_to_le32(0xc00000ba)
 #define STATUS_NOT_A_DIRECTORY		cpu_to_le32(0xc0000103)
+#define STATUS_DIRECTORY_NOT_EMPTY	cpu_to_le32(0xc0000101)
+#define STATUS_DELETE_PENDING		cpu_to_le32(0xc0000056)
+#define STATUS_CANNOT_DELETE		cpu_to_le32(0xc0000121)
+#define STATUS_NOT_SAME_DEVICE		cpu_to_le32(0xc00000d4)
+#define STATUS_FILE_RENAMED		cpu_to_le32(0xc00000d5)
 
 #endif

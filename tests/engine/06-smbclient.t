@@ -5,9 +5,8 @@
 # their own: NTLMv2 logons (SPNEGO) verified in mountd for every dialect, wrong
 # passwords, guests and anonymous sessions, signing (also when required),
 # tree connects with share access rules, and share listing over the srvsvc
-# pipe on IPC$ (smbclient -L). File access itself is not implemented yet, so a
-# listing inside a share ends with NT_STATUS_NOT_SUPPORTED: reaching it proves
-# the session and the tree connect succeeded.
+# pipe on IPC$ (smbclient -L), then file access: put/get, directories, and
+# SET_INFO (rename, delete, attributes, times) for every dialect.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/node.sh"
 
@@ -115,6 +114,66 @@ tap_check "and no file was created" test ! -e "$tmp/share/nope.bin"
 smbclient_expect "a missing file is STATUS_OBJECT_NAME_NOT_FOUND" \
 	'NT_STATUS_OBJECT_NAME_NOT_FOUND' //127.0.0.1/share -U alice%Secret-1 \
 	-c "get missing.bin $tmp/missing.bin"
+
+# SET_INFO and delete, per dialect, checked on the server's filesystem: rename
+# of files and directories (ReplaceIfExists through "rename -f"), del/rm
+# (FILE_DELETE_ON_CLOSE), rmdir (the delete disposition), attributes and times.
+for m in SMB2_02 SMB2_10 SMB3_00 SMB3_02 SMB3_11; do
+	d="$tmp/share/si-$m"
+	mkdir -p "$d/dir1/deep" "$d/empty" "$d/full"
+	printf a >"$d/a.txt"; printf b >"$d/b.txt"; printf c >"$d/c.txt"; printf f >"$d/full/f"
+	printf r >"$d/r.txt"; printf t >"$d/t.txt"; printf x >"$d/x.txt"
+	timeout 60 smbclient //127.0.0.1/share -m "$m" -U alice%Secret-1 -c "cd si-$m;
+		rename a.txt a2.txt; rename dir1 dir2; rename a2.txt b.txt; rename c.txt dir2/deep/c.txt;
+		rename x.txt nodir/x.txt; rename dir2 full -f; del t.txt; rm r.txt; rmdir empty; rmdir full;
+		setmode b.txt +r; del b.txt; rename b.txt b2.txt -f;
+		utimes dir2/deep/c.txt -1 2021:02:03-04:05:06 2022:03:04-05:06:07 -1" >"$tmp/si.log" 2>&1
+	tap_check "$m: rename moves a file; a directory with its contents; into a subdirectory" \
+		test -f "$d/a2.txt" -a ! -e "$d/a.txt" -a -d "$d/dir2/deep" -a ! -e "$d/dir1" \
+		-a -f "$d/dir2/deep/c.txt" -a ! -e "$d/c.txt"
+	tap_check "$m: rename onto an existing file without replace is STATUS_OBJECT_NAME_COLLISION" \
+		sh -c "grep -q 'NT_STATUS_OBJECT_NAME_COLLISION renaming files .*a2.txt' '$tmp/si.log' &&
+		       [ \"\$(cat '$d/a2.txt')\" = a ] && [ \"\$(cat '$d/b2.txt')\" = b ]"
+	tap_check "$m: rename into a missing directory is STATUS_OBJECT_PATH_NOT_FOUND" \
+		sh -c "grep -q 'NT_STATUS_OBJECT_PATH_NOT_FOUND renaming files .*x.txt' '$tmp/si.log' && test -f '$d/x.txt'"
+	tap_check "$m: rename -f does not replace a directory (STATUS_ACCESS_DENIED)" \
+		sh -c "grep -q 'NT_STATUS_ACCESS_DENIED renaming files .*dir2' '$tmp/si.log' && test -f '$d/full/f' -a -d '$d/dir2'"
+	tap_check "$m: del and rm delete files" test ! -e "$d/t.txt" -a ! -e "$d/r.txt"
+	tap_check "$m: rmdir removes an empty directory" test ! -e "$d/empty"
+	tap_check "$m: rmdir of a non-empty directory is STATUS_DIRECTORY_NOT_EMPTY" \
+		sh -c "grep -q NT_STATUS_DIRECTORY_NOT_EMPTY '$tmp/si.log' && test -f '$d/full/f'"
+	tap_check "$m: rename -f onto a missing name works for a read-only file" \
+		test -f "$d/b2.txt" -a ! -e "$d/b.txt"
+	tap_check "$m: setmode +r makes the file read-only (no write bits), del is STATUS_CANNOT_DELETE" \
+		sh -c "[ \"\$(stat -c %a '$d/b2.txt')\" = 444 ] && grep -q 'NT_STATUS_CANNOT_DELETE' '$tmp/si.log'"
+	tap_check "$m: utimes sets the access and write times" \
+		sh -c "[ \"\$(stat -c '%X %Y' '$d/dir2/deep/c.txt')\" = '1612325106 1646370367' ]"
+	timeout 60 smbclient //127.0.0.1/share -m "$m" -U alice%Secret-1 \
+		-c "cd si-$m; rename a2.txt b2.txt -f; setmode b2.txt -r; rename a2.txt b2.txt -f; del b2.txt" \
+		>"$tmp/si2.log" 2>&1
+	tap_check "$m: rename -f refuses to replace a read-only file, replaces it once writable" \
+		sh -c "grep -q NT_STATUS_ACCESS_DENIED '$tmp/si2.log' && test ! -e '$d/a2.txt' -a ! -e '$d/b2.txt'"
+done
+# Opens held across commands (smbclient's open/close): a delete waits for the
+# last close, and a directory with an open file below it cannot be renamed.
+mkdir -p "$tmp/share/held/sub"
+printf x >"$tmp/share/held/sub/f"; printf y >"$tmp/share/held/g"
+timeout 60 smbclient //127.0.0.1/share -U alice%Secret-1 -c "cd held; open sub/f; rename sub sub2;
+	open g; del g; ls g; close 2; ls g; close 1; rename sub sub2" >"$tmp/held.log" 2>&1
+tap_check "a directory with an open file below it is not renamed (STATUS_ACCESS_DENIED)" \
+	grep -q 'NT_STATUS_ACCESS_DENIED renaming files .*sub' "$tmp/held.log"
+tap_check "and is renamed once the file is closed" test -f "$tmp/share/held/sub2/f" -a ! -e "$tmp/share/held/sub"
+tap_check "del of a file open elsewhere leaves it listed until that open closes, then it is gone" \
+	sh -c "grep -q '^ *g *A' '$tmp/held.log' && grep -q 'NT_STATUS_NO_SUCH_FILE listing .*g' '$tmp/held.log' &&
+	       test ! -e '$tmp/share/held/g'"
+smbclient_expect "a read-only share refuses rename" 'NT_STATUS_ACCESS_DENIED' \
+	//127.0.0.1/pub -U alice%Secret-1 -c "rename si-SMB3_11/x.txt si-SMB3_11/y.txt"
+smbclient_expect "a read-only share refuses del" 'NT_STATUS_ACCESS_DENIED' \
+	//127.0.0.1/pub -U alice%Secret-1 -c "del si-SMB3_11/x.txt"
+tap_check "and nothing changed" test -f "$tmp/share/si-SMB3_11/x.txt" -a ! -e "$tmp/share/si-SMB3_11/y.txt"
+smbclient_expect "allinfo shows the name, the default stream and the read-only attribute" \
+	'stream: \[::\$DATA\], 1 bytes' //127.0.0.1/share -U alice%Secret-1 \
+	-c "setmode si-SMB3_11/x.txt +r; allinfo si-SMB3_11/x.txt"
 
 # Signing required by the server.
 kill "$KC_MOUNTD_PID"

@@ -57,6 +57,26 @@ timeout 120 smbclient //127.0.0.1/share -U alice%Secret-1 -c "mkdir d1; cd d1; p
 tap_check "mkdir and a nested put work through the module" cmp -s "$tmp/data.bin" "$tmp/share/d1/in.bin"
 tap_check "a 2 MB file round-trips through the module (put, get, sha256)" \
 	sh -c "cmp -s '$tmp/data.bin' '$tmp/share/up.bin' && cmp -s '$tmp/data.bin' '$tmp/back.bin'"
+# SET_INFO through the module: rename (file, directory, replace refused),
+# delete (del: delete on close; rmdir: the delete disposition), attributes.
+mkdir -p "$tmp/share/full" "$tmp/share/gone"
+printf x >"$tmp/share/full/f"
+printf y >"$tmp/share/taken.bin"
+timeout 120 smbclient //127.0.0.1/share -U alice%Secret-1 \
+	-c "rename up.bin moved.bin; rename d1 d2; rename moved.bin taken.bin; rmdir full; rmdir gone; setmode d2/in.bin +r" \
+	>"$tmp/si.log" 2>&1
+tap_check "rename moves a file and a directory through the module" \
+	test -f "$tmp/share/moved.bin" -a ! -e "$tmp/share/up.bin" -a -f "$tmp/share/d2/in.bin" -a ! -e "$tmp/share/d1"
+tap_check "rename onto an existing name is STATUS_OBJECT_NAME_COLLISION" \
+	sh -c "grep -q NT_STATUS_OBJECT_NAME_COLLISION '$tmp/si.log' && [ \"\$(cat '$tmp/share/taken.bin')\" = y ]"
+tap_check "rmdir removes an empty directory and refuses a full one" \
+	sh -c "test ! -e '$tmp/share/gone' -a -f '$tmp/share/full/f' && grep -q NT_STATUS_DIRECTORY_NOT_EMPTY '$tmp/si.log'"
+tap_check "setmode +r clears the write permission bits" \
+	sh -c "[ \"\$(stat -c %a '$tmp/share/d2/in.bin')\" = 444 ]"
+timeout 120 smbclient //127.0.0.1/share -U alice%Secret-1 \
+	-c "del d2/in.bin; setmode d2/in.bin -r; del d2/in.bin; del moved.bin" >"$tmp/del.log" 2>&1
+tap_check "del refuses a read-only file, then deletes files through the module" \
+	sh -c "grep -q NT_STATUS_CANNOT_DELETE '$tmp/del.log' && test ! -e '$tmp/share/d2/in.bin' -a ! -e '$tmp/share/moved.bin'"
 
 # mountd stops while clients are connected: the module stops serving (peer gone).
 exec 4<>/dev/tcp/127.0.0.1/445 5<>/dev/tcp/127.0.0.1/445

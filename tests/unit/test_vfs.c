@@ -388,6 +388,32 @@ static void test_vfs_set_times(void **state)
 	ksmbd_vfs_close(f);
 }
 
+static void test_vfs_chmod(void **state)
+{
+	struct ksmbd_vfs_file *f;
+	struct ksmbd_vfs_stat st;
+	struct stat sb;
+
+	(void)state;
+	assert_int_equal(ksmbd_vfs_open(root, "hello", KSMBD_VFS_READ, 0, &f), 0);
+	assert_int_equal(ksmbd_vfs_chmod(f, 0444), 0);
+	assert_int_equal(ksmbd_vfs_getattr(f, &st), 0);
+	assert_int_equal(st.mode, S_IFREG | 0444);
+	assert_int_equal(stat(tpath("share/hello"), &sb), 0);
+	assert_int_equal(sb.st_mode, S_IFREG | 0444);
+	/* only the permission bits count: the type stays */
+	assert_int_equal(ksmbd_vfs_chmod(f, S_IFDIR | 0640), 0);
+	assert_int_equal(ksmbd_vfs_getattr(f, &st), 0);
+	assert_int_equal(st.mode, S_IFREG | 0640);
+	ksmbd_vfs_close(f);
+	/* directories too */
+	assert_int_equal(ksmbd_vfs_open(root, "sub", KSMBD_VFS_READ | KSMBD_VFS_DIRECTORY, 0, &f), 0);
+	assert_int_equal(ksmbd_vfs_chmod(f, 0700), 0);
+	assert_int_equal(ksmbd_vfs_getattr(f, &st), 0);
+	assert_int_equal(st.mode, S_IFDIR | 0700);
+	ksmbd_vfs_close(f);
+}
+
 #define NFILES 1000
 
 struct listing {
@@ -545,6 +571,7 @@ int main(void)
 		T(test_vfs_statfs),
 		T(test_vfs_truncate_fsync),
 		T(test_vfs_set_times),
+		T(test_vfs_chmod),
 		T(test_vfs_readdir_resumes),
 		T(test_vfs_readdir_small_and_changing),
 #undef T

@@ -443,6 +443,25 @@ int ksmbd_vfs_set_times(struct ksmbd_vfs_file *f, s64 atime_ns, s64 mtime_ns)
 	return ret;
 }
 
+int ksmbd_vfs_chmod(struct ksmbd_vfs_file *f, umode_t mode)
+{
+	struct dentry *dentry = f->filp->f_path.dentry;
+	struct inode *inode = d_inode(dentry);
+	struct iattr attrs = { .ia_valid = ATTR_MODE | ATTR_CTIME };
+	int ret;
+
+	ret = mnt_want_write_file(f->filp);
+	if (ret)
+		return ret;
+	inode_lock(inode);
+	/* as chmod_common(): the file type bits stay */
+	attrs.ia_mode = (mode & S_IALLUGO) | (inode->i_mode & ~S_IALLUGO);
+	ret = notify_change(file_mnt_user_ns(f->filp), dentry, &attrs, NULL);
+	inode_unlock(inode);
+	mnt_drop_write_file(f->filp);
+	return ret;
+}
+
 struct vfs_readdir_ctx {
 	struct dir_context ctx;
 	ksmbd_vfs_emit_t emit;
@@ -637,6 +656,13 @@ static void vt_files(struct ksmbd_vfs_root *r, int *fails)
 		return;
 	}
 	VT_CHECK(ksmbd_vfs_truncate(f, 0), -EINVAL);
+	/* chmod: permission bits only, on a file opened read-only */
+	VT_CHECK(ksmbd_vfs_chmod(f, 0444), 0);
+	VT_CHECK(ksmbd_vfs_getattr(f, &st), 0);
+	VT_CHECK(st.mode, S_IFREG | 0444);
+	VT_CHECK(ksmbd_vfs_chmod(f, S_IFDIR | 0644), 0);
+	VT_CHECK(ksmbd_vfs_getattr_name(r, "hello", &st), 0);
+	VT_CHECK(st.mode, S_IFREG | 0644);
 	ksmbd_vfs_close(f);
 }
 

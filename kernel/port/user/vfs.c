@@ -311,6 +311,11 @@ int ksmbd_vfs_set_times(struct ksmbd_vfs_file *f, s64 atime_ns, s64 mtime_ns)
 	return futimens(f->fd, ts) ? -errno : 0;
 }
 
+int ksmbd_vfs_chmod(struct ksmbd_vfs_file *f, umode_t mode)
+{
+	return fchmod(f->fd, mode & 07777) ? -errno : 0;
+}
+
 int ksmbd_vfs_readdir(struct ksmbd_vfs_file *f, ksmbd_vfs_emit_t emit, void *arg)
 {
 	const struct vfs_dirent64 *d;

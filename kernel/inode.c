@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Open files by identity: the delete disposition shared by opens (inode.h). */
+#include <linux/kernel.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include "inode.h"
+
+struct ksmbd_inode {
+	struct list_head node;		/* its bucket of ksmbd_inodes */
+	u64 dev, ino;
+	unsigned int opens;
+	bool delete_pending;
+};
+
+/* Open files hashed by inode number; the lists start empty at first use. */
+#define KSMBD_INODE_BUCKETS	256
+static struct list_head ksmbd_inodes[KSMBD_INODE_BUCKETS];
+static DEFINE_MUTEX(ksmbd_inode_lock);
+
+static struct list_head *ksmbd_inode_bucket(u64 dev, u64 ino)
+{
+	struct list_head *head = &ksmbd_inodes[(ino ^ dev) % KSMBD_INODE_BUCKETS];
+
+	if (!head->next)
+		INIT_LIST_HEAD(head);
+	return head;
+}
+
+static struct ksmbd_inode *ksmbd_inode_find(u64 dev, u64 ino)
+{
+	struct ksmbd_inode *ni;
+
+	list_for_each_entry(ni, ksmbd_inode_bucket(dev, ino), node)
+		if (ni->dev == dev && ni->ino == ino)
+			return ni;
+	return NULL;
+}
+
+struct ksmbd_inode *ksmbd_inode_open(u64 dev, u64 ino)
+{
+	struct ksmbd_inode *ni, *fresh = kzalloc(sizeof(*fresh), GFP_KERNEL);
+
+	mutex_lock(&ksmbd_inode_lock);
+	ni = ksmbd_inode_find(dev, ino);
+	if (!ni && fresh) {
+		ni = fresh;
+		fresh = NULL;
+		ni->dev = dev;
+		ni->ino = ino;
+		list_add(&ni->node, ksmbd_inode_bucket(dev, ino));
+	}
+	if (ni)
+		ni->opens++;
+	mutex_unlock(&ksmbd_inode_lock);
+	kfree(fresh);
+	return ni;
+}
+
+bool ksmbd_inode_close(struct ksmbd_inode **nip, bool delete_on_close)
+{
+	struct ksmbd_inode *ni;
+	bool del = false;
+
+	mutex_lock(&ksmbd_inode_lock);
+	ni = *nip;
+	*nip = NULL;
+	if (ni) {
+		if (delete_on_close)
+			ni->delete_pending = true;
+		if (!--ni->opens) {
+			del = ni->delete_pending;
+			list_del(&ni->node);
+			kfree(ni);
+		}
+	}
+	mutex_unlock(&ksmbd_inode_lock);
+	return del;
+}
+
+bool ksmbd_inode_delete_pending(struct ksmbd_inode **nip)
+{
+	bool pending;
+
+	mutex_lock(&ksmbd_inode_lock);
+	pending = *nip && (*nip)->delete_pending;
+	mutex_unlock(&ksmbd_inode_lock);
+	return pending;
+}
+
+int ksmbd_inode_set_delete_pending(struct ksmbd_inode **nip, bool pending)
+{
+	int ret = -ENOENT;
+
+	mutex_lock(&ksmbd_inode_lock);
+	if (*nip) {
+		(*nip)->delete_pending = pending;
+		ret = 0;
+	}
+	mutex_unlock(&ksmbd_inode_lock);
+	return ret;
+}
+
+bool ksmbd_inode_delete_pending_of(u64 dev, u64 ino)
+{
+	struct ksmbd_inode *ni;
+	bool pending;
+
+	mutex_lock(&ksmbd_inode_lock);
+	ni = ksmbd_inode_find(dev, ino);
+	pending = ni && ni->delete_pending;
+	mutex_unlock(&ksmbd_inode_lock);
+	return pending;
+}
+
+unsigned int ksmbd_inode_open_count(u64 dev, u64 ino)
+{
+	struct ksmbd_inode *ni;
+	unsigned int n;
+
+	mutex_lock(&ksmbd_inode_lock);
+	ni = ksmbd_inode_find(dev, ino);
+	n = ni ? ni->opens : 0;
+	mutex_unlock(&ksmbd_inode_lock);
+	return n;
+}

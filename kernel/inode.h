@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Open files by identity (MS-FSA 2.1.1.4 "File"): state that belongs to a
+ * file rather than to one open of it. Every disk open of a file holds one
+ * "open" on the file's ksmbd_inode, found by (dev, ino) whichever share, tree
+ * or session opened it. Today that state is the delete disposition
+ * (MS-FSA 2.1.5.14.3): set by SET_INFO FileDispositionInformation or by the
+ * close of an open created with FILE_DELETE_ON_CLOSE, it makes new opens fail
+ * with STATUS_DELETE_PENDING and the file go away at the last close.
+ *
+ * Lifetime: ksmbd_inode_open() adds an open (creating the object), and
+ * ksmbd_inode_close() takes it away; the last close frees the object. All
+ * fields are under one global mutex.
+ */
+#ifndef KSMBD_INODE_H
+#define KSMBD_INODE_H
+
+#include <linux/types.h>
+
+struct ksmbd_inode;
+
+/* Add an open of (@dev, @ino); NULL without memory. */
+struct ksmbd_inode *ksmbd_inode_open(u64 dev, u64 ino);
+/*
+ * Take away the open *@ni (and set *@ni to NULL; nothing when it already is).
+ * @delete_on_close sets the delete disposition first. True when that was the
+ * last open and the file is to be deleted now: the caller deletes it.
+ */
+bool ksmbd_inode_close(struct ksmbd_inode **ni, bool delete_on_close);
+/*
+ * The delete disposition of the file an open holds as *@nip (read under the
+ * lock, as a concurrent close may release it): false once released; setting
+ * it is -ENOENT then.
+ */
+bool ksmbd_inode_delete_pending(struct ksmbd_inode **nip);
+int ksmbd_inode_set_delete_pending(struct ksmbd_inode **nip, bool pending);
+/* Whether (@dev, @ino) is open with its delete disposition set. */
+bool ksmbd_inode_delete_pending_of(u64 dev, u64 ino);
+/* Opens of (@dev, @ino) right now. */
+unsigned int ksmbd_inode_open_count(u64 dev, u64 ino);
+
+#endif
