@@ -572,7 +572,7 @@ static void test_share_requires_encryption(void **state)
 	assert_true(ksmbd_session_can_encrypt(conn, sess));
 	assert_int_equal(ksmbd_tree_new(sess, "IPC$", KSMBD_SHARE_IPC | KSMBD_SHARE_ENCRYPT |
 					KSMBD_SHARE_ENCRYPT_REQUIRED, NULL, &tree), 0);
-	/* FLUSH: no handler, so a request that passes the checks is STATUS_NOT_SUPPORTED. */
+	/* FLUSH of no open: a request that passes the checks is STATUS_FILE_CLOSED. */
 	len = put_req(buf, 0, SMB2_FLUSH, 24, 24, 1, sess->id);
 	((struct smb2_hdr *)buf)->tree_id = cpu_to_le32(tree->id);
 	mt->len = 0;
@@ -584,7 +584,7 @@ static void test_share_requires_encryption(void **state)
 	mt->len = 0;
 	assert_int_equal(ksmbd_smb_process(conn, buf, len), 0);
 	client_open(sess, 0, out, nonce);
-	assert_int_equal(((const struct smb2_hdr *)out)->status, STATUS_NOT_SUPPORTED);
+	assert_int_equal(((const struct smb2_hdr *)out)->status, STATUS_FILE_CLOSED);
 	/* Guests and anonymous sessions cannot encrypt. */
 	sess->guest = true;
 	assert_false(ksmbd_session_can_encrypt(conn, sess));
