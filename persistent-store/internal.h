@@ -136,6 +136,7 @@ struct pstore_db {
 	char *path;
 	bool rdonly;
 	bool in_txn;		/* a pstore_begin() is open */
+	bool recovered;		/* tdb replayed an interrupted commit; see store.c */
 	char tdb_msg[256];	/* tdb's last logged error, for our messages */
 };
 

@@ -35,6 +35,9 @@ static const char usage_text[] =
 	"  verify FILE              check a snapshot file; prints its database, generation\n"
 	"                           and record count\n"
 	"\n"
+	"Opening a database after a crash replays the interrupted commit's recovery data,\n"
+	"so every command but verify needs write access to DIR.\n"
+	"\n"
 	"Options: -h, --help  this text;  -V, --version  the version.\n"
 	"Exit status: 0 success, 1 failure or a problem found, 2 usage error.\n";
 
@@ -136,7 +139,7 @@ static int check_one(const char *dir, const char *name)
 	struct pstore_err err;
 	uint64_t gen = 0;
 	size_t n = 0;
-	int rc = open_db(dir, name, PSTORE_RDONLY, &db);
+	int rc = open_db(dir, name, 0, &db);
 
 	if (rc)
 		return rc;
@@ -210,7 +213,7 @@ static int cmd_dump(int argc, char **argv)
 	}
 	if (argc != 2)
 		return usage_error("dump takes [--secrets] DIR DB");
-	rc = open_db(argv[0], argv[1], PSTORE_RDONLY, &db);
+	rc = open_db(argv[0], argv[1], 0, &db);
 	if (rc)
 		return rc;
 	if (pstore_generation(db, &gen, &err) ||
@@ -232,7 +235,7 @@ static int cmd_generation(int argc, char **argv)
 
 	if (argc != 2)
 		return usage_error("generation takes DIR DB");
-	rc = open_db(argv[0], argv[1], PSTORE_RDONLY, &db);
+	rc = open_db(argv[0], argv[1], 0, &db);
 	if (rc)
 		return rc;
 	if (pstore_generation(db, &gen, &err)) {
@@ -257,7 +260,7 @@ static int cmd_snapshot(int argc, char **argv)
 		return usage_error("snapshot takes DIR DB [FILE]");
 	if (argc == 2 && isatty(STDOUT_FILENO))
 		return usage_error("will not write a snapshot to a terminal");
-	rc = open_db(argv[0], argv[1], PSTORE_RDONLY, &db);
+	rc = open_db(argv[0], argv[1], 0, &db);
 	if (rc)
 		return rc;
 	if (pstore_snapshot(db, &buf, &len, &err)) {

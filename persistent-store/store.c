@@ -26,17 +26,29 @@ static TDB_DATA tdb_key(const void *p, size_t n)
 	return (TDB_DATA){ .dptr = (unsigned char *)p, .dsize = n };
 }
 
+/*
+ * tdb logs this (at trace level) when it has replayed the recovery area of a commit that a
+ * crash interrupted. See after_recovery().
+ */
+#define RECOVERED_MSG	"tdb_transaction_recover: recovered"
+
 static void tdb_logger(struct tdb_context *tdb, enum tdb_debug_level level, const char *fmt, ...)
 {
 	struct pstore_db *db = tdb_get_logging_private(tdb);
+	char msg[sizeof(db->tdb_msg)];
 	va_list ap;
 	size_t n;
 
-	if (!db || level > TDB_DEBUG_ERROR)
+	if (!db)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(db->tdb_msg, sizeof(db->tdb_msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (!strncmp(msg, RECOVERED_MSG, strlen(RECOVERED_MSG)))
+		db->recovered = true;
+	if (level > TDB_DEBUG_ERROR)
+		return;
+	memcpy(db->tdb_msg, msg, sizeof(msg));
 	n = strlen(db->tdb_msg);
 	while (n && db->tdb_msg[n - 1] == '\n')
 		db->tdb_msg[--n] = '\0';
@@ -113,6 +125,23 @@ int ps_meta_write(struct pstore_db *db, uint64_t gen, struct pstore_err *err)
 	if (tdb_store(db->tdb, tdb_key(PS_META_KEY, strlen(PS_META_KEY)),
 		      tdb_key(buf, META_FIXED + nlen), TDB_REPLACE))
 		return ps_tdb_fail(db, err, "writing the meta record");
+	return 0;
+}
+
+/*
+ * tdb's recovery restores the old contents but leaves the file at its grown size, and the
+ * space past the old end is then on no list: tdb_check() reports "dead space", and the space
+ * is lost. Repacking (a transaction that rewrites every record into a wiped file, whose whole
+ * data area becomes one free block) takes it back. Called when tdb logged a recovery: at open,
+ * or after a transaction during which another process's interrupted commit was recovered.
+ */
+static int after_recovery(struct pstore_db *db, struct pstore_err *err)
+{
+	if (!db->recovered || db->rdonly)
+		return 0;
+	db->recovered = false;
+	if (tdb_repack(db->tdb))
+		return ps_tdb_fail(db, err, "repacking after crash recovery");
 	return 0;
 }
 
@@ -215,6 +244,9 @@ int pstore_open(const char *dir, enum pstore_dbid id, unsigned int flags, struct
 		rc = ps_fail(err, -errno, "%s: cannot make it 0600: %s", db->path, strerror(errno));
 		goto fail;
 	}
+	rc = after_recovery(db, err);
+	if (rc)
+		goto fail;
 	rc = ps_meta_read(db, &gen, err);
 	if (rc == -ENOENT && !rdonly)
 		rc = init_meta(db, err);
@@ -281,7 +313,7 @@ int pstore_commit(struct pstore_db *db, struct pstore_err *err)
 			tdb_transaction_cancel(db->tdb);
 		return rc;
 	}
-	return 0;
+	return after_recovery(db, err);
 }
 
 int pstore_cancel(struct pstore_db *db, struct pstore_err *err)
@@ -291,7 +323,7 @@ int pstore_cancel(struct pstore_db *db, struct pstore_err *err)
 	db->in_txn = false;
 	if (tdb_transaction_cancel(db->tdb))
 		return ps_tdb_fail(db, err, "cancelling");
-	return 0;
+	return after_recovery(db, err);
 }
 
 /* ---- records --------------------------------------------------------------------------- */
