@@ -228,6 +228,12 @@ int pstore_open(const char *dir, enum pstore_dbid id, unsigned int flags, struct
 	db->id = id;
 	db->rdonly = rdonly;
 	log.log_private = db;
+	/*
+	 * tdb re-initialises a file whose header it does not recognise when O_CREAT is given, so
+	 * O_CREAT only when there is no file: something else under our name is an error.
+	 */
+	if (create && !stat(db->path, &st))
+		create = false;
 	db->tdb = tdb_open_ex(db->path, 0, TDB_DISALLOW_NESTING | TDB_INCOMPATIBLE_HASH,
 			      rdonly ? O_RDONLY : O_RDWR | (create ? O_CREAT : 0), 0600, &log,
 			      NULL);
