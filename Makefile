@@ -10,7 +10,7 @@
 #   make test       deps + build + every test layer (what .ci/run runs)
 #   make demo       deps + build + start a node serving ./demo-share; make demo-down stops it
 #
-# See README.md for the test layers (test-unit, test-engine, test-kernel, test-cluster,
+# See README.md for the test layers (test-unit, test-pstore, test-engine, test-kernel, test-cluster,
 # test-fuzz) and docs/architecture.md for the layout.
 
 VERSION := 0.1.0
@@ -78,7 +78,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
 .PHONY: all user module module-clean sanitize deps test test-unit test-engine test-kernel \
-	test-cluster test-fuzz test-config golden demo demo-down clean fuzz
+	test-cluster test-fuzz test-config test-pstore golden demo demo-down clean fuzz
 .DEFAULT_GOAL := all
 
 all: user module
@@ -182,13 +182,14 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(ENGINE_SRCS) $(ENGINE_PORT_SRCS) $(L
 deps:
 	scripts/deps.sh
 
-# The unit, config and engine layers run the ASan/UBSan build; the kernel and
-# cluster layers the plain one (the guest is slow enough already).
+# The unit, config, pstore and engine layers run the ASan/UBSan build (pstore's valgrind test
+# takes the plain build's binaries); the kernel and cluster layers the plain one (the guest is
+# slow enough already).
 test: deps
 	$(MAKE) all
 	$(MAKE) SANITIZE=1 user
 	$(MAKE) fuzz
-	tests/run-layer.sh --build build/asan unit config engine \
+	tests/run-layer.sh --build build/asan unit config pstore engine \
 		--build build/default kernel cluster fuzz
 
 test-unit: user
@@ -196,6 +197,9 @@ test-unit: user
 
 test-config: user
 	tests/run-layer.sh config
+
+test-pstore: user sanitize
+	tests/run-layer.sh --build build/asan pstore
 
 test-engine: user sanitize
 	tests/run-layer.sh --build build/asan engine
