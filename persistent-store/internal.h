@@ -162,6 +162,8 @@ int ps_check_record(enum pstore_dbid db, const uint8_t *key, size_t klen, const 
 		    size_t vlen, struct pstore_rec **out, struct pstore_err *err);
 int ps_meta_read(struct pstore_db *db, uint64_t *gen, struct pstore_err *err);
 int ps_meta_write(struct pstore_db *db, uint64_t gen, struct pstore_err *err);
+/* Repack when tdb logged the recovery of an interrupted commit (see store.c). */
+int ps_after_recovery(struct pstore_db *db, struct pstore_err *err);
 /* Fill err with "DB: what: tdb's reason". */
 int ps_tdb_fail(struct pstore_db *db, struct pstore_err *err, const char *what);
 

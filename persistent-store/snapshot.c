@@ -248,5 +248,5 @@ int pstore_restore(struct pstore_db *db, const uint8_t *buf, size_t len, struct 
 			tdb_transaction_cancel(db->tdb);
 		return rc;
 	}
-	return 0;
+	return ps_after_recovery(db, err);
 }

@@ -28,7 +28,7 @@ static TDB_DATA tdb_key(const void *p, size_t n)
 
 /*
  * tdb logs this (at trace level) when it has replayed the recovery area of a commit that a
- * crash interrupted. See after_recovery().
+ * crash interrupted. See ps_after_recovery().
  */
 #define RECOVERED_MSG	"tdb_transaction_recover: recovered"
 
@@ -135,7 +135,7 @@ int ps_meta_write(struct pstore_db *db, uint64_t gen, struct pstore_err *err)
  * data area becomes one free block) takes it back. Called when tdb logged a recovery: at open,
  * or after a transaction during which another process's interrupted commit was recovered.
  */
-static int after_recovery(struct pstore_db *db, struct pstore_err *err)
+int ps_after_recovery(struct pstore_db *db, struct pstore_err *err)
 {
 	if (!db->recovered || db->rdonly)
 		return 0;
@@ -250,7 +250,7 @@ int pstore_open(const char *dir, enum pstore_dbid id, unsigned int flags, struct
 		rc = ps_fail(err, -errno, "%s: cannot make it 0600: %s", db->path, strerror(errno));
 		goto fail;
 	}
-	rc = after_recovery(db, err);
+	rc = ps_after_recovery(db, err);
 	if (rc)
 		goto fail;
 	rc = ps_meta_read(db, &gen, err);
@@ -319,7 +319,7 @@ int pstore_commit(struct pstore_db *db, struct pstore_err *err)
 			tdb_transaction_cancel(db->tdb);
 		return rc;
 	}
-	return after_recovery(db, err);
+	return ps_after_recovery(db, err);
 }
 
 int pstore_cancel(struct pstore_db *db, struct pstore_err *err)
@@ -329,7 +329,7 @@ int pstore_cancel(struct pstore_db *db, struct pstore_err *err)
 	db->in_txn = false;
 	if (tdb_transaction_cancel(db->tdb))
 		return ps_tdb_fail(db, err, "cancelling");
-	return after_recovery(db, err);
+	return ps_after_recovery(db, err);
 }
 
 /* ---- records --------------------------------------------------------------------------- */

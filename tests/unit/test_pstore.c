@@ -1019,6 +1019,41 @@ static void test_corrupt_on_disk(void **state)
 	pstore_buf_free(buf, len);
 }
 
+/* A read-modify-write through the database keeps a newer version's fields. */
+static void test_db_keeps_newer_fields(void **state)
+{
+	struct fixture *fx = *state;
+	struct pstore_db *db = open_ok(fx->dir, PSTORE_DB_REGISTRY);
+	uint8_t f[128], rec[160];
+	size_t fl = 0, rl;
+	struct pstore_rec *r;
+	struct pstore_share *s;
+
+	pstore_close(db);
+	fl += field(f + fl, 1, 3, "s", 1);
+	fl += field(f + fl, 2, 3, "/old", 4);
+	fl += field(f + fl, 12, 3, "from v2", 7);
+	rl = raw_record(rec, PSTORE_T_SHARE, 2, f, fl);
+	raw_store(fx->dir, "registry", "share:s", rec, rl);
+	db = open_ok(fx->dir, PSTORE_DB_REGISTRY);
+	assert_int_equal(pstore_get(db, "share:s", &r, NULL), 0);
+	s = (void *)r;
+	free(s->path);
+	s->path = xstrdup("/new");
+	assert_int_equal(pstore_begin(db, NULL), 0);
+	assert_int_equal(pstore_put(db, r, NULL), 0);
+	assert_int_equal(pstore_commit(db, NULL), 0);
+	pstore_rec_free(r);
+	assert_int_equal(pstore_get(db, "share:s", &r, NULL), 0);
+	assert_int_equal(r->version, 2);
+	assert_int_equal(r->n_unknown, 1);
+	assert_int_equal(r->unknown[0].tag, 12);
+	assert_memory_equal(r->unknown[0].data, "from v2", 7);
+	assert_string_equal(((struct pstore_share *)r)->path, "/new");
+	pstore_rec_free(r);
+	pstore_close(db);
+}
+
 /* ---- snapshots -------------------------------------------------------------------------- */
 
 static void fill_registry(struct pstore_db *db, bool reverse)
@@ -1222,6 +1257,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_transactions, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_iteration_order, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_corrupt_on_disk, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_db_keeps_newer_fields, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_snapshot_canonical, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_restore_refuses, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_snapshot_future_type, setup_dir, teardown_dir),
