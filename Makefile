@@ -172,11 +172,12 @@ FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,$(FUZZ_BUILD)/fuzz_%,$(wildcard t
 
 fuzz: $(FUZZ_TARGETS)
 
-$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(ENGINE_SRCS) $(ENGINE_PORT_SRCS) $(LIB_SRCS)
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(ENGINE_SRCS) $(ENGINE_PORT_SRCS) $(LIB_SRCS) $(PSTORE_SRCS)
 	@mkdir -p $(dir $@)
 	$(CLANG) -std=gnu11 $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer -D_GNU_SOURCE -DKC_VERSION=\"$(VERSION)\" \
-		-Iinclude -Ilib $(ENGINE_CFLAGS) $(NL_CFLAGS) -o $@ $< $(ENGINE_SRCS) $(ENGINE_PORT_SRCS) \
-		$(LIB_SRCS) $(ENGINE_LIBS) $(NL_LIBS) $(QB_LIBS)
+		-Iinclude -Ilib -Ipersistent-store $(ENGINE_CFLAGS) $(NL_CFLAGS) -o $@ $< $(ENGINE_SRCS) \
+		$(ENGINE_PORT_SRCS) $(LIB_SRCS) $(PSTORE_SRCS) $(ENGINE_LIBS) $(NL_LIBS) $(QB_LIBS) \
+		$(TDB_LIBS)
 
 # --- dependencies, tests, demo ---------------------------------------------------------------
 deps:
