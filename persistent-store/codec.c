@@ -336,9 +336,10 @@ static int encode_field(struct ps_buf *b, const struct pstore_rec *rec, const st
 	case PS_K_STR: {
 		const char *s = *CFIELD(rec, f, char *const);
 
+		if (!s && (f->flags & PS_F_REQUIRED))
+			return ps_fail(err, -EINVAL, "field %u (%s) is required", f->tag, f->name);
 		if (!s)
-			return (f->flags & PS_F_REQUIRED) ?
-			       ps_fail(err, -EINVAL, "field %u (%s) is required", f->tag, f->name) : 0;
+			return 0;
 		return put_string(b, f, s, err);
 	}
 	case PS_K_STRV: {
@@ -491,7 +492,8 @@ int ps_rec_check_envelope(const uint8_t *buf, size_t len, unsigned int *type,
 	unsigned int prev = 0;
 
 	if (len < PS_REC_HDR + PS_REC_TRAILER)
-		return ps_fail(err, -EBADMSG, "record of %zu bytes is shorter than its header", len);
+		return ps_fail(err, -EBADMSG, "record of %zu bytes is shorter than its header",
+			       len);
 	if (len > PSTORE_RECORD_MAX)
 		return ps_fail(err, -EBADMSG, "record of %zu bytes exceeds %u", len,
 			       PSTORE_RECORD_MAX);
@@ -625,7 +627,8 @@ static int decode_field(struct pstore_rec *rec, const struct ps_field *f, const 
 	}
 	case PS_K_BOOL:
 		if (len != 1 || p[0] > 1)
-			return ps_fail(err, -EBADMSG, "field %u (%s): bad boolean", f->tag, f->name);
+			return ps_fail(err, -EBADMSG, "field %u (%s): bad boolean", f->tag,
+				       f->name);
 		*FIELD(rec, f, bool) = p[0] == 1;
 		return 0;
 	case PS_K_U32:
@@ -651,8 +654,9 @@ static int decode_field(struct pstore_rec *rec, const struct ps_field *f, const 
 	}
 	case PS_K_FIXED:
 		if (len != f->len)
-			return ps_fail(err, -EBADMSG, "field %u (%s): %" PRIu32 " bytes, expected %zu",
-				       f->tag, f->name, len, f->len);
+			return ps_fail(err, -EBADMSG,
+				       "field %u (%s): %" PRIu32 " bytes, expected %zu", f->tag,
+				       f->name, len, f->len);
 		memcpy(FIELD(rec, f, uint8_t), p, len);
 		return 0;
 	case PS_K_BYTES: {

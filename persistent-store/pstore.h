@@ -352,8 +352,17 @@ struct pstore_db;
 
 enum pstore_open_flags {
 	PSTORE_CREATE = 0x1,	/* create the directory (0700) and the database (0600) */
-	PSTORE_RDONLY = 0x2,	/* no transactions, no snapshots into it */
+	PSTORE_RDONLY = 0x2,	/* no transactions, no restore into it */
 };
+
+/*
+ * Open database id in the state directory dir. With PSTORE_CREATE the directory is created
+ * (its parent must exist) and a missing database is made at generation 0; permissions looser
+ * than 0700 / 0600 are tightened. Without it, a missing database is -ENOENT. A file that is
+ * not a database of this name is refused, never overwritten. Opening a database whose last
+ * commit was interrupted rolls that commit back, which needs a read-write open: PSTORE_RDONLY
+ * fails on such a database until some read-write open has recovered it.
+ */
 
 int pstore_open(const char *dir, enum pstore_dbid id, unsigned int flags, struct pstore_db **out,
 		struct pstore_err *err);

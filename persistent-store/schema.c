@@ -228,7 +228,8 @@ static int conn_key(const struct pstore_rec *rec, char *buf, size_t size, struct
 {
 	const struct pstore_connection *c = (const void *)rec;
 
-	if (need(c->server_addr, "server address", err) || need(c->client_addr, "client address", err))
+	if (need(c->server_addr, "server address", err) ||
+	    need(c->client_addr, "client address", err))
 		return -EINVAL;
 	if (strchr(c->server_addr, '/') || strchr(c->client_addr, '/'))
 		return ps_fail(err, -EINVAL, "an address contains '/'");

@@ -371,8 +371,9 @@ int ps_check_record(enum pstore_dbid dbid, const uint8_t *key, size_t klen, cons
 		goto out;
 	}
 	if (strlen(want) != klen || memcmp(want, key, klen)) {
-		rc = ps_fail(err, -EBADMSG, "%s: %s: stored under the wrong key (its fields give %s)",
-			     dbname, shown, want);
+		rc = ps_fail(err, -EBADMSG,
+			     "%s: %s: stored under the wrong key (its fields give %s)", dbname,
+			     shown, want);
 		goto out;
 	}
 out:

@@ -213,7 +213,8 @@ static int do_verify(const char *dir, uint64_t acked)
 	}
 	want = e.gen ? 1 + 3 * e.gen + 1 : 0;
 	if (e.seen != want || n != want) {
-		fprintf(stderr, "pstore-writer: %zu records (%zu checked), expected %zu at generation %"
+		fprintf(stderr,
+			"pstore-writer: %zu records (%zu checked), expected %zu at generation %"
 			PRIu64 "\n", n, e.seen, want, e.gen);
 		return 1;
 	}
