@@ -389,9 +389,10 @@ int pstore_get(struct pstore_db *db, const char *key, struct pstore_rec **out,
 
 /*
  * Call fn for every record of type t (0: every type) in key order, inside a transaction with
- * its changes. fn returns 0 to go on; any other value stops the walk and is returned. A
- * corrupt record stops it with -EBADMSG; records of types this version does not know are
- * skipped.
+ * its changes. The records are read (into memory) before the first call, so fn may write to
+ * the database within the same transaction without disturbing the walk. fn returns 0 to go
+ * on; any other value stops the walk and is returned. A corrupt record stops it with
+ * -EBADMSG; records of types this version does not know are skipped.
  */
 typedef int (*pstore_visit_fn)(const char *key, const struct pstore_rec *rec, void *arg);
 int pstore_foreach(struct pstore_db *db, enum pstore_type t, pstore_visit_fn fn, void *arg,

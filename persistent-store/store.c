@@ -163,6 +163,26 @@ static int prepare_dir(const char *dir, bool create, struct pstore_err *err)
 	return 0;
 }
 
+/*
+ * Hash chains of a new file (tdb's default is 131). The open-file state grows with the
+ * clients (one handle, lease and possibly many locks per open), the registry and the node
+ * list with the administrators. Fixed when the file is created. TDB_INCOMPATIBLE_HASH picks
+ * tdb's Jenkins hash, which spreads keys with long common prefixes ("handle:0000...") better
+ * than the old default.
+ */
+static int hash_size(enum pstore_dbid id)
+{
+	switch (id) {
+	case PSTORE_DB_HANDLES:
+	case PSTORE_DB_LOCKS:
+	case PSTORE_DB_LEASES:
+	case PSTORE_DB_CONNECTIONS:
+		return 10007;
+	default:
+		return 1031;
+	}
+}
+
 static int count_any(struct tdb_context *tdb, TDB_DATA k, TDB_DATA v, void *arg)
 {
 	(void)tdb;
@@ -234,7 +254,7 @@ int pstore_open(const char *dir, enum pstore_dbid id, unsigned int flags, struct
 	 */
 	if (create && !stat(db->path, &st))
 		create = false;
-	db->tdb = tdb_open_ex(db->path, 0, TDB_DISALLOW_NESTING | TDB_INCOMPATIBLE_HASH,
+	db->tdb = tdb_open_ex(db->path, hash_size(id), TDB_DISALLOW_NESTING | TDB_INCOMPATIBLE_HASH,
 			      rdonly ? O_RDONLY : O_RDWR | (create ? O_CREAT : 0), 0600, &log,
 			      NULL);
 	if (!db->tdb) {
