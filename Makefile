@@ -10,7 +10,7 @@
 #   make test       deps + build + every test layer (what .ci/run runs)
 #   make demo       deps + build + start a node serving ./demo-share; make demo-down stops it
 #
-# See README.md for the test layers (test-unit, test-engine, test-kernel, test-cluster,
+# See README.md for the test layers (test-unit, test-pstore, test-engine, test-kernel, test-cluster,
 # test-fuzz) and docs/architecture.md for the layout.
 
 VERSION := 0.1.0
@@ -31,7 +31,7 @@ PKG_CONFIG ?= pkg-config
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS) $(SAN_FLAGS) -D_GNU_SOURCE \
-	-DKC_VERSION=\"$(VERSION)\" -Iinclude -Ilib -MMD -MP
+	-DKC_VERSION=\"$(VERSION)\" -Iinclude -Ilib -Ipersistent-store -MMD -MP
 ALL_LDFLAGS := $(LDFLAGS) $(SAN_FLAGS)
 
 NL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libnl-genl-3.0 2>/dev/null)
@@ -39,6 +39,7 @@ NL_LIBS := $(shell $(PKG_CONFIG) --libs libnl-genl-3.0 2>/dev/null)
 QB_LIBS := $(shell $(PKG_CONFIG) --libs libqb 2>/dev/null)
 SSL_LIBS := $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+TDB_LIBS := $(shell $(PKG_CONFIG) --libs tdb 2>/dev/null)
 
 # --- kernel module -------------------------------------------------------------------------
 KC_CACHE ?= /var/cache/ksmbd-cluster
@@ -59,20 +60,25 @@ LIB_SRCS := $(wildcard lib/*.c)
 LIB_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
 LIBKC := $(BUILD)/libkc.a
 
+# libpstore: the persistent store (persistent-store/pstore.h); pstore-tool is its CLI.
+PSTORE_SRCS := $(filter-out persistent-store/pstore-tool.c,$(wildcard persistent-store/*.c))
+PSTORE_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(PSTORE_SRCS))
+LIBPSTORE := $(BUILD)/libpstore.a
+
 # mountd's objects but main(), so unit tests can link them.
 MOUNTD_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(filter-out mountd/mountd.c,$(wildcard mountd/*.c)))
 LIBMOUNTD := $(BUILD)/libmountd.a
 
 BINDIR := $(BUILD)/bin
 PROGS := $(BINDIR)/ksmbd-engine $(BINDIR)/ksmbd-mountd $(BINDIR)/ksmbd-clusterd \
-	$(BINDIR)/ksmbd-witnessd $(BINDIR)/ksmbd-cluster
-TEST_TOOLS := $(BINDIR)/kc-ipc-probe
+	$(BINDIR)/ksmbd-witnessd $(BINDIR)/ksmbd-cluster $(BINDIR)/pstore-tool
+TEST_TOOLS := $(BINDIR)/kc-ipc-probe $(BINDIR)/pstore-writer
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
 .PHONY: all user module module-clean sanitize deps test test-unit test-engine test-kernel \
-	test-cluster test-fuzz test-config golden demo demo-down clean fuzz
+	test-cluster test-fuzz test-config test-pstore golden demo demo-down clean fuzz
 .DEFAULT_GOAL := all
 
 all: user module
@@ -102,6 +108,10 @@ $(LIBKC): $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
+$(LIBPSTORE): $(PSTORE_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
 $(LIBMOUNTD): $(MOUNTD_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
@@ -128,16 +138,25 @@ $(BINDIR)/ksmbd-cluster: $(patsubst %.c,$(BUILD)/%.o,$(wildcard cli/*.c)) $(LIBK
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(QB_LIBS) $(SSL_LIBS)
 
+$(BINDIR)/pstore-tool: $(BUILD)/persistent-store/pstore-tool.o $(LIBPSTORE) $(LIBKC)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TDB_LIBS)
+
+$(BINDIR)/pstore-writer: $(BUILD)/tests/tools/pstore-writer.o $(LIBPSTORE) $(LIBKC)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TDB_LIBS)
+
 $(BINDIR)/kc-ipc-probe: $(BUILD)/tests/tools/kc-ipc-probe.o $(LIBKC)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(NL_LIBS) $(QB_LIBS)
 
 # Unit tests link the engine's objects through the user-space port, mountd's objects and the
 # shared library.
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(ENGINE_LIB) $(LIBMOUNTD) $(LIBKC)
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(ENGINE_LIB) $(LIBMOUNTD) $(LIBPSTORE) $(LIBKC)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ENGINE_CFLAGS) $(NL_CFLAGS) -Imountd $(ALL_LDFLAGS) -o $@ $< \
-		$(ENGINE_LIB) $(LIBMOUNTD) $(LIBKC) $(CMOCKA_LIBS) $(ENGINE_LIBS) $(NL_LIBS) $(QB_LIBS)
+		$(ENGINE_LIB) $(LIBMOUNTD) $(LIBPSTORE) $(LIBKC) $(CMOCKA_LIBS) $(ENGINE_LIBS) \
+		$(NL_LIBS) $(QB_LIBS) $(TDB_LIBS)
 
 module:
 	@test -d "$(KDIR)" || { echo "kernel headers not found at KDIR=$(KDIR); run 'make deps' or set KDIR" >&2; exit 1; }
@@ -153,23 +172,25 @@ FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,$(FUZZ_BUILD)/fuzz_%,$(wildcard t
 
 fuzz: $(FUZZ_TARGETS)
 
-$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(ENGINE_SRCS) $(ENGINE_PORT_SRCS) $(LIB_SRCS)
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(ENGINE_SRCS) $(ENGINE_PORT_SRCS) $(LIB_SRCS) $(PSTORE_SRCS)
 	@mkdir -p $(dir $@)
 	$(CLANG) -std=gnu11 $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer -D_GNU_SOURCE -DKC_VERSION=\"$(VERSION)\" \
-		-Iinclude -Ilib $(ENGINE_CFLAGS) $(NL_CFLAGS) -o $@ $< $(ENGINE_SRCS) $(ENGINE_PORT_SRCS) \
-		$(LIB_SRCS) $(ENGINE_LIBS) $(NL_LIBS) $(QB_LIBS)
+		-Iinclude -Ilib -Ipersistent-store $(ENGINE_CFLAGS) $(NL_CFLAGS) -o $@ $< $(ENGINE_SRCS) \
+		$(ENGINE_PORT_SRCS) $(LIB_SRCS) $(PSTORE_SRCS) $(ENGINE_LIBS) $(NL_LIBS) $(QB_LIBS) \
+		$(TDB_LIBS)
 
 # --- dependencies, tests, demo ---------------------------------------------------------------
 deps:
 	scripts/deps.sh
 
-# The unit, config and engine layers run the ASan/UBSan build; the kernel and
-# cluster layers the plain one (the guest is slow enough already).
+# The unit, config, pstore and engine layers run the ASan/UBSan build (pstore's valgrind test
+# takes the plain build's binaries); the kernel and cluster layers the plain one (the guest is
+# slow enough already).
 test: deps
 	$(MAKE) all
 	$(MAKE) SANITIZE=1 user
 	$(MAKE) fuzz
-	tests/run-layer.sh --build build/asan unit config engine \
+	tests/run-layer.sh --build build/asan unit config pstore engine \
 		--build build/default kernel cluster fuzz
 
 test-unit: user
@@ -177,6 +198,9 @@ test-unit: user
 
 test-config: user
 	tests/run-layer.sh config
+
+test-pstore: user sanitize
+	tests/run-layer.sh --build build/asan pstore
 
 test-engine: user sanitize
 	tests/run-layer.sh --build build/asan engine

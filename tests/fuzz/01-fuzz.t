@@ -52,6 +52,42 @@ seed_spnego() {
 	printf 'NTLMSSP\x00\x01\x00\x00\x00\x15\x82\x08\x62\x00\x00\x00\x00\x28\x00\x00\x00\x00\x00\x00\x00\x28\x00\x00\x00' >"$1/raw-negotiate"
 }
 
+seed_pstore() {
+	# Records of the encoding in persistent-store/pstore.h (an option, a share with lists, a
+	# pair and a field of a newer version, a user), and a registry snapshot holding them.
+	python3 - "$1" <<'PY'
+import struct, sys, os
+d = sys.argv[1]
+def crc32c(b):
+    c = 0xffffffff
+    for x in b:
+        c ^= x
+        for _ in range(8):
+            c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
+    return c ^ 0xffffffff
+def f(tag, wt, v):
+    return struct.pack("<HBI", tag, wt, len(v)) + v
+def rec(t, fields, ver=1):
+    body = bytes([1, t]) + struct.pack("<HI", ver, len(fields)) + fields
+    return body + struct.pack("<I", crc32c(body))
+u64 = lambda tag, v: f(tag, 1, struct.pack("<Q", v))
+recs = {
+    b"option:serversigning": rec(4, f(1, 3, b"server signing") + f(2, 3, b"mandatory")),
+    b"share:data": rec(1, f(1, 3, b"data") + f(2, 3, b"/srv/data") + f(4, 2, b"\0") +
+                       f(6, 3, b"alice") + f(6, 3, b"bob") +
+                       f(10, 5, struct.pack("<I", 11) + b"create mask0644") + f(30, 3, b"new"), 2),
+    b"user:alice": rec(2, f(1, 3, b"alice") + f(2, 4, bytes(range(16))) + u64(3, 1000) + u64(5, 1)),
+}
+for i, (k, v) in enumerate(sorted(recs.items())):
+    open(os.path.join(d, "record%d" % i), "wb").write(v)
+snap = b"KCPSNAP1" + struct.pack("<H", 8) + b"registry" + struct.pack("<QQ", 7, len(recs))
+for k, v in sorted(recs.items()):
+    snap += struct.pack("<I", len(k)) + k + struct.pack("<I", len(v)) + v
+snap += struct.pack("<I", crc32c(snap))
+open(os.path.join(d, "snapshot"), "wb").write(snap)
+PY
+}
+
 seed_config() {
 	cp "$top"/tests/config/*.in "$1"/
 }
