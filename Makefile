@@ -39,6 +39,7 @@ NL_LIBS := $(shell $(PKG_CONFIG) --libs libnl-genl-3.0 2>/dev/null)
 QB_LIBS := $(shell $(PKG_CONFIG) --libs libqb 2>/dev/null)
 SSL_LIBS := $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+COROSYNC_LIBS := $(shell $(PKG_CONFIG) --libs libcpg libquorum 2>/dev/null)
 
 # --- kernel module -------------------------------------------------------------------------
 KC_CACHE ?= /var/cache/ksmbd-cluster
@@ -118,7 +119,7 @@ $(BINDIR)/ksmbd-mountd: $(BUILD)/mountd/mountd.o $(LIBMOUNTD) $(LIBKC)
 
 $(BINDIR)/ksmbd-clusterd: $(patsubst %.c,$(BUILD)/%.o,$(wildcard clusterd/*.c)) $(LIBKC)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(QB_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(COROSYNC_LIBS) $(QB_LIBS) $(SSL_LIBS)
 
 $(BINDIR)/ksmbd-witnessd: $(patsubst %.c,$(BUILD)/%.o,$(wildcard witness/*.c)) $(LIBKC)
 	@mkdir -p $(dir $@)
