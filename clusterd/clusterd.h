@@ -82,7 +82,7 @@ struct clusterd {
 	qb_loop_timer_handle reconnect_timer, retry_timer;
 	bool reconnect_armed, retry_armed;
 	bool quorate;
-	cs_error_t send_err;	/* a failed multicast: reconnect */
+	cs_error_t send_err;	/* 0, or a failed multicast: reconnect */
 
 	/* membership and sync */
 	struct cd_member members[CD_MAX_MEMBERS];	/* sorted by (nodeid, pid) */

@@ -655,7 +655,7 @@ static void disconnect(struct clusterd *cd)
 		cd->retry_armed = false;
 	}
 	cd->connected = false;
-	cd->send_err = CS_OK;
+	cd->send_err = 0;
 	cd->quorate = false;
 	cd->nmembers = 0;
 	cd->view = 0;
