@@ -67,7 +67,7 @@ LIBMOUNTD := $(BUILD)/libmountd.a
 BINDIR := $(BUILD)/bin
 PROGS := $(BINDIR)/ksmbd-engine $(BINDIR)/ksmbd-mountd $(BINDIR)/ksmbd-clusterd \
 	$(BINDIR)/ksmbd-witnessd $(BINDIR)/ksmbd-cluster
-TEST_TOOLS := $(BINDIR)/kc-ipc-probe
+TEST_TOOLS := $(BINDIR)/kc-ipc-probe $(BINDIR)/kc-cipc-probe
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
@@ -128,6 +128,10 @@ $(BINDIR)/ksmbd-witnessd: $(patsubst %.c,$(BUILD)/%.o,$(wildcard witness/*.c)) $
 $(BINDIR)/ksmbd-cluster: $(patsubst %.c,$(BUILD)/%.o,$(wildcard cli/*.c)) $(LIBKC)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(QB_LIBS) $(SSL_LIBS)
+
+$(BINDIR)/kc-cipc-probe: $(BUILD)/tests/tools/kc-cipc-probe.o $(LIBKC)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(QB_LIBS)
 
 $(BINDIR)/kc-ipc-probe: $(BUILD)/tests/tools/kc-ipc-probe.o $(LIBKC)
 	@mkdir -p $(dir $@)
