@@ -114,7 +114,8 @@ static const struct kc_conf_param params[] = {
 	    "Name of the cluster, the same on every node (corosync's cluster_name)"),
 	{ .name = "cluster nodes", .type = KC_CONF_T_LIST, .scope = KC_CONF_GLOBAL, .def = "",
 	  .doc = "The cluster's nodes as NAME@ADDRESS, the same list on every node; the node id "
-		 "of each is its position in the list, from 1; empty: a single-node cluster" },
+		 "of each is its position in the list, from 1 (for ksmbd-clusterd "
+		 "--write-corosync-conf and the names in ksmbd-cluster status)" },
 	{ .name = "cluster token", .type = KC_CONF_T_INT, .scope = KC_CONF_GLOBAL, .def = "3000",
 	  .min = 500, .max = 60000,
 	  .doc = "corosync token timeout in milliseconds: how long a silent node takes to be "

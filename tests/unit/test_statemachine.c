@@ -37,7 +37,8 @@ static char *get(struct kc_sm *sm, const char *key)
 		return NULL;
 	s = calloc(1, v.len + 1);
 	assert_non_null(s);
-	memcpy(s, v.data, v.len);
+	if (v.len)
+		memcpy(s, v.data, v.len);
 	kc_bytes_free(&v);
 	return s;
 }
