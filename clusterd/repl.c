@@ -252,8 +252,11 @@ static void apply_one(struct clusterd *cd, uint32_t nodeid, uint32_t pid, uint64
 	answer_own(cd, nodeid, pid, reqid, ret);
 }
 
-static void drop_deferred(struct clusterd *cd, bool apply)
+/* Apply (or, for an abandoned round, drop) the deferred mutations; returns how many. */
+static unsigned int drop_deferred(struct clusterd *cd, bool apply)
 {
+	unsigned int n = 0;
+
 	while (cd->deferred) {
 		struct cd_deferred *d = cd->deferred;
 
@@ -263,8 +266,10 @@ static void drop_deferred(struct clusterd *cd, bool apply)
 		else	/* a newer round's snapshot covers it; its outcome here is unknown */
 			answer_own(cd, d->nodeid, d->pid, d->reqid, -EBUSY);
 		free(d);
+		n++;
 	}
 	cd->deferred_tail = &cd->deferred;
+	return n;
 }
 
 static void on_mutation(struct clusterd *cd, uint32_t nodeid, uint32_t pid, uint64_t reqid,
@@ -445,6 +450,7 @@ static void on_snapshot(struct clusterd *cd, uint32_t nodeid, uint32_t pid, cons
 {
 	struct cd_snap s;
 	uint64_t total, off;
+	unsigned int deferred;
 	int ret;
 
 	if (cd->phase != CD_SYNC_RECEIVING || nodeid != cd->donor_nodeid || pid != cd->donor_pid ||
@@ -472,9 +478,10 @@ static void on_snapshot(struct clusterd *cd, uint32_t nodeid, uint32_t pid, cons
 	cd->applied = le64toh(s.applied);
 	cd->synced = true;
 	cd->phase = CD_SYNC_IDLE;
-	drop_deferred(cd, true);
-	log_info("sync: state restored from node %u (%llu bytes, %llu mutations)", nodeid,
-		 (unsigned long long)total, (unsigned long long)cd->applied);
+	deferred = drop_deferred(cd, true);
+	log_info("sync: state restored from node %u (%llu bytes, %llu mutations), then %u "
+		 "mutation(s) delivered meanwhile applied", nodeid, (unsigned long long)total,
+		 (unsigned long long)le64toh(s.applied), deferred);
 	cd_send(cd, CD_MSG_DONE, 0, NULL, 0, NULL, 0);
 	cd_flush(cd);
 	return;

@@ -20,7 +20,15 @@ for prog in corosync jq; do
 done
 
 KC_CLUSTER_DIR=$(mktemp -d)
-trap 'kc_clusterd_down; rm -rf "$KC_CLUSTER_DIR"' EXIT
+keep_logs() {	# on failure, keep the nodes' logs next to the test's log
+	local d=$KC_TOP/build/test-logs/cluster/02-clusterd.nodes
+	[ "$TAP_FAILED" -gt 0 ] || return 0
+	rm -rf "$d" && mkdir -p "$d" && for i in 1 2 3; do
+		cp "$KC_CLUSTER_DIR/n$i/clusterd.log" "$d/n$i-clusterd.log" 2>/dev/null
+		cp "$KC_CLUSTER_DIR/n$i/corosync.log" "$d/n$i-corosync.log" 2>/dev/null
+	done
+}
+trap 'kc_clusterd_down; keep_logs; rm -rf "$KC_CLUSTER_DIR"' EXIT
 
 # all_status EXPR: every running node satisfies EXPR.
 all_status() {
@@ -172,6 +180,7 @@ tap_check "every write of the writers succeeded" test \
 tap_check "all three nodes end byte-identical (same snapshot hash)" wait_for 10 formed
 tap_check "node 3 joined mid-stream through a snapshot" \
 	grep -q "sync: state restored" "$KC_CLUSTER_DIR/n3/clusterd.log"
+tap_diag "$(grep -h "sync: state restored" "$KC_CLUSTER_DIR/n3/clusterd.log" | tail -n1)"
 n=$(kc_cli 3 kv list w/ | wc -l)
 tap_check "node 3 holds all 150 written keys" test "$n" -eq 150
 v=$(kc_cli 1 kv get shared)
