@@ -157,32 +157,46 @@ tap_check "node 1 has the change made meanwhile" \
 # Concurrent writers on every node while node 3 joins.
 kc_node_kill 3
 NODES="1 2"
-wait_for 10 all_status '(.members | length) == 2' >/dev/null
-writer() {	# NODE COUNT: COUNT writes of own keys and of one shared key
-	local i ok=0
-	for i in $(seq 1 "$2"); do
+tap_check "node 3 is gone again" wait_for 10 all_status '(.members | length) == 2'
+writer() {	# NODE [COUNT]: writes of own keys and of one shared key, COUNT or until "stop"
+	local i=0 ok=0
+	while :; do
+		i=$((i + 1))
 		kc_cli "$1" kv set "w/$1/$i" "$i" && ok=$((ok + 1))
 		kc_cli "$1" kv set shared "$1.$i" >/dev/null 2>&1
+		if [ -n "${2:-}" ]; then
+			[ "$i" -lt "$2" ] || break
+		elif [ -e "$KC_CLUSTER_DIR/stop" ]; then
+			break
+		fi
 	done
-	echo "$ok" >"$KC_CLUSTER_DIR/writer$1.ok"
+	echo "$i $ok" >"$KC_CLUSTER_DIR/writer$1.out"
 }
-writer 1 60 & w1=$!
-writer 2 60 & w2=$!
-wait_for 10 test -n "$(kc_cli 1 kv list w/2/)"
+writer 1 & w1=$!
+writer 2 & w2=$!
+tap_check "writers run on nodes 1 and 2" wait_for 10 sh -c "$(declare -f kc_cli kc_ns)
+	KC_NS_PREFIX=$KC_NS_PREFIX KC_BIN=$KC_BIN KC_CLUSTER_DIR=$KC_CLUSTER_DIR
+	kc_cli 1 kv get w/2/3"
 kc_corosync_start 3
 kc_clusterd_start 3
 NODES="1 2 3"
-wait_for 20 kc_status 3 '.synced and .quorate and (.members | length) == 3' >/dev/null
-writer 3 30 & w3=$!
-wait "$w1" "$w2" "$w3"
-tap_check "every write of the writers succeeded" test \
-	"$(cat "$KC_CLUSTER_DIR"/writer{1,2,3}.ok | paste -sd+ | bc)" -eq 150
+tap_check "node 3 joins, quorate and in sync, while they write" \
+	wait_for 30 kc_status 3 '.synced and .quorate and (.members | length) == 3'
+writer 3 30
+touch "$KC_CLUSTER_DIR/stop"
+wait "$w1" "$w2"
+read -r t1 ok1 <"$KC_CLUSTER_DIR/writer1.out"
+read -r t2 ok2 <"$KC_CLUSTER_DIR/writer2.out"
+read -r t3 ok3 <"$KC_CLUSTER_DIR/writer3.out"
+tap_diag "writes: node 1 $ok1/$t1, node 2 $ok2/$t2, node 3 $ok3/$t3"
+tap_check "every write of the writers succeeded" \
+	test "$((ok1 + ok2 + ok3))" -eq "$((t1 + t2 + t3))" -a "$t3" -eq 30
 tap_check "all three nodes end byte-identical (same snapshot hash)" wait_for 10 formed
 tap_check "node 3 joined mid-stream through a snapshot" \
 	grep -q "sync: state restored" "$KC_CLUSTER_DIR/n3/clusterd.log"
 tap_diag "$(grep -h "sync: state restored" "$KC_CLUSTER_DIR/n3/clusterd.log" | tail -n1)"
 n=$(kc_cli 3 kv list w/ | wc -l)
-tap_check "node 3 holds all 150 written keys" test "$n" -eq 150
+tap_check "node 3 holds every written key ($((t1 + t2 + t3)))" test "$n" -eq "$((t1 + t2 + t3))"
 v=$(kc_cli 1 kv get shared)
 tap_check "the key all writers raced on has one value everywhere" \
 	test "$(kc_cli 2 kv get shared)" = "$v" -a "$(kc_cli 3 kv get shared)" = "$v" -a -n "$v"
