@@ -106,6 +106,16 @@ struct clusterd {
 	qb_ipcs_service_t *ipcs;
 };
 
+/*
+ * Whether reads may be served: the state is the agreed one and no sync round is open (a node
+ * that merges into a cluster may be about to replace its state). Mutations are accepted during
+ * a HELLO round too: ordered after it, they are applied on top of whatever state wins.
+ */
+static inline bool cd_in_sync(const struct clusterd *cd)
+{
+	return cd->synced && cd->phase == CD_SYNC_IDLE;
+}
+
 /* repl.c */
 void cd_repl_start(struct clusterd *cd);	/* connect now, or keep retrying */
 void cd_repl_stop(struct clusterd *cd);

@@ -67,7 +67,7 @@ static int put_u64(struct kc_bytes *b, uint64_t v)
 
 static int status_build(struct clusterd *cd, struct kc_bytes *b)
 {
-	uint8_t flags[4] = { cd->quorate, cd->synced && cd->phase != CD_SYNC_RECEIVING,
+	uint8_t flags[4] = { cd->quorate, cd_in_sync(cd),
 			     cd->connected, 0 };
 	uint8_t hash[KC_SM_HASH_LEN];
 	int ret = cd->sm.ops->hash(cd->sm.impl, hash);
@@ -169,7 +169,7 @@ static int32_t on_msg(qb_ipcs_connection_t *c, void *data, size_t size)
 	case KC_CIPC_GET:
 		if (!len || len > KC_SM_KEY_MAX)
 			goto inval;
-		if (!cd->synced || cd->phase == CD_SYNC_RECEIVING)
+		if (!cd_in_sync(cd))
 			ret = -EBUSY;
 		else
 			ret = cd->sm.ops->get(cd->sm.impl, p, len, &out);
@@ -180,7 +180,7 @@ static int32_t on_msg(qb_ipcs_connection_t *c, void *data, size_t size)
 
 		if (len > KC_SM_KEY_MAX)
 			goto inval;
-		if (!cd->synced || cd->phase == CD_SYNC_RECEIVING)
+		if (!cd_in_sync(cd))
 			ret = -EBUSY;
 		else
 			ret = cd->sm.ops->list(cd->sm.impl, p, len, list_one, &l);

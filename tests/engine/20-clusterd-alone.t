@@ -21,8 +21,9 @@ pid=$!
 tap_check "clusterd starts without corosync and says it retries" \
 	wait_for 10 grep -q "corosync is not reachable yet: retrying" "$tmp/clusterd.log"
 tap_check "status --json: not connected, no quorum, not in sync" \
-	sh -c "'$KC_BIN/ksmbd-cluster' status --json | jq -e '.connected == false and
-	       .quorate == false and .synced == false and .members == []'"
+	sh -c "out=\$('$KC_BIN/ksmbd-cluster' status --json) && [ -n \"\$out\" ] &&
+	       printf '%s' \"\$out\" | jq -e '.connected == false and .quorate == false and
+	       .synced == false and .members == []'"
 tap_check_fail "kv set is refused with exit 5" "not connected to corosync" \
 	sh -c "'$KC_BIN/ksmbd-cluster' kv set k v; [ \$? -eq 5 ] && exit 1 || exit 0"
 tap_check_fail "kv get is refused while the node is not in sync (exit 5)" "synchronising" \

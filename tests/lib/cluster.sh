@@ -150,7 +150,10 @@ kc_clusterd_down() {
 	kc_cluster_down
 }
 
-# kc_status I JQ-EXPR: true when node I's "status --json" satisfies JQ-EXPR.
+# kc_status I JQ-EXPR: true when node I's clusterd answers "status --json" and the answer
+# satisfies JQ-EXPR (jq -e alone succeeds on empty input).
 kc_status() {
-	kc_cli "$1" status --json 2>/dev/null | jq -e "$2" >/dev/null
+	local out
+	out=$(kc_cli "$1" status --json 2>/dev/null) && [ -n "$out" ] &&
+		printf '%s\n' "$out" | jq -e "$2" >/dev/null
 }
