@@ -38,6 +38,13 @@ tap_check "clusterd logs the version refusal" \
 	grep -q "refused a client of protocol version 99" "$tmp/clusterd.log"
 tap_check_fail "requests before HELLO are refused" "EPROTO|protocol" \
 	"$KC_BIN/kc-cipc-probe" status-without-hello
+gid=$(getent group nogroup | cut -d: -f3)
+kc_node_conf "$tmp" "cluster admin group = nogroup"
+kill -HUP "$pid"
+tap_check "SIGHUP re-reads the admin group" \
+	wait_for 10 grep -q "reload: node list and admin group re-read" "$tmp/clusterd.log"
+tap_check "a member of the admin group is let in" \
+	setpriv --reuid=65534 --regid="$gid" --clear-groups "$KC_BIN/ksmbd-cluster" status
 kill -TERM "$pid"
 kc_wait_exit "$pid" 10
 st=${KC_EXIT_STATUS:-1}
