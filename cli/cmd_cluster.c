@@ -135,6 +135,10 @@ static int report(const char *what, int err)
 		fprintf(stderr, "%s: %s: this node is synchronising its state; try again\n",
 			KC_CLI_NAME, what);
 		return KC_EXIT_UNAVAILABLE;
+	case -E2BIG:
+		fprintf(stderr, "%s: %s: the answer does not fit one message; narrow the PREFIX\n",
+			KC_CLI_NAME, what);
+		return KC_EXIT_FAILED;
 	case -ENOTCONN:
 	case -ECONNRESET:
 		fprintf(stderr, "%s: %s: ksmbd-clusterd is not connected to corosync%s\n",

@@ -83,6 +83,7 @@ struct clusterd {
 	bool reconnect_armed, retry_armed;
 	bool quorate;
 	cs_error_t send_err;	/* 0, or a failed multicast: reconnect */
+	uint64_t try_again;	/* CS_ERR_TRY_AGAIN answers so far (logged once) */
 
 	/* membership and sync */
 	struct cd_member members[CD_MAX_MEMBERS];	/* sorted by (nodeid, pid) */

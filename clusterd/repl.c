@@ -190,6 +190,9 @@ static void cd_flush(struct clusterd *cd)
 		cs_error_t err = cpg_mcast_joined(cd->cpg, CPG_TYPE_AGREED, &iov, 1);
 
 		if (err == CS_ERR_TRY_AGAIN) {
+			if (!cd->try_again++)
+				log_info("cpg: corosync is busy (CS_ERR_TRY_AGAIN): messages wait in "
+					 "order and are retried");
 			if (!cd->retry_armed &&
 			    !qb_loop_timer_add(cd->loop, QB_LOOP_MED, CD_RETRY_NS, cd, on_retry,
 					       &cd->retry_timer))
@@ -780,6 +783,9 @@ void cd_repl_start(struct clusterd *cd)
 
 void cd_repl_stop(struct clusterd *cd)
 {
+	if (cd->try_again)
+		log_info("cpg: %llu CS_ERR_TRY_AGAIN answer(s) retried in all",
+			 (unsigned long long)cd->try_again);
 	if (cd->reconnect_armed) {
 		qb_loop_timer_del(cd->loop, cd->reconnect_timer);
 		cd->reconnect_armed = false;

@@ -7,6 +7,10 @@
  *   kc-cipc-probe hello N                HELLO with version N; prints "error=E version=V"
  *   kc-cipc-probe status-without-hello   STATUS as the first request; prints "error=E"
  *   kc-cipc-probe serve N                a fake clusterd answering HELLO with version N
+ *   kc-cipc-probe flood COUNT SIZE PREFIX
+ *                                        COUNT set mutations of PREFIX/i with SIZE-byte
+ *                                        values, pipelined (the next sent before the previous
+ *                                        is answered); prints "ok=N failed=M"
  *
  * The client modes exit 0 when the daemon answered without error, 1 otherwise.
  */
@@ -21,6 +25,7 @@
 #include <qb/qbloop.h>
 
 #include "clusterd_ipc.h"
+#include "statemachine.h"
 
 static qb_loop_t *loop;
 static uint32_t fake_version;
@@ -57,6 +62,83 @@ static int client(int32_t id, uint32_t version)
 	}
 	printf("\n");
 	return rh.error ? 1 : 0;
+}
+
+static int recv_one(qb_ipcc_connection_t *c, uint8_t *res, unsigned int *ok,
+		    unsigned int *failed)
+{
+	struct qb_ipc_response_header rh;
+	ssize_t n = qb_ipcc_recv(c, res, KC_CIPC_MAX_MSG, 20000);
+
+	if (n < (ssize_t)sizeof(rh)) {
+		fprintf(stderr, "kc-cipc-probe: no reply (%zd)\n", n);
+		return -1;
+	}
+	memcpy(&rh, res, sizeof(rh));
+	if (rh.error) {
+		if (!*failed)
+			fprintf(stderr, "kc-cipc-probe: first failure: %s\n", strerror(-rh.error));
+		++*failed;
+	} else {
+		++*ok;
+	}
+	return 0;
+}
+
+static int flood(unsigned int count, size_t size, const char *prefix)
+{
+	qb_ipcc_connection_t *c = qb_ipcc_connect(KC_CIPC_NAME, KC_CIPC_MAX_MSG);
+	static uint8_t res[KC_CIPC_MAX_MSG];
+	unsigned int sent = 0, got = 0, ok = 0, failed = 0;
+	uint32_t version = KC_CIPC_VERSION;
+	struct qb_ipc_request_header h = { .id = KC_CIPC_HELLO, .size = sizeof(h) + 4 };
+	struct iovec iov[2] = {
+		{ .iov_base = &h, .iov_len = sizeof(h) },
+		{ .iov_base = &version, .iov_len = 4 },
+	};
+	char *val = malloc(size + 1), key[256];
+	int ret = 1;
+
+	if (!c || !val || size > KC_SM_VALUE_MAX) {
+		fprintf(stderr, "kc-cipc-probe: cannot connect\n");
+		goto out;
+	}
+	memset(val, 'f', size);
+	if (qb_ipcc_sendv_recv(c, iov, 2, res, sizeof(res), 5000) < 0)
+		goto out;
+	while (got < count) {
+		struct kc_bytes m = { 0 };
+		ssize_t n = -EAGAIN;
+
+		if (sent < count) {
+			snprintf(key, sizeof(key), "%s/%u", prefix, sent);
+			if (kc_sm_mut_encode(&m, KC_SM_OP_SET, key, strlen(key), val, size))
+				goto out;
+			h = (struct qb_ipc_request_header){ .id = KC_CIPC_MUTATE,
+							    .size = sizeof(h) + m.len };
+			iov[1] = (struct iovec){ .iov_base = m.data, .iov_len = m.len };
+			n = qb_ipcc_sendv(c, iov, 2);
+			kc_bytes_free(&m);
+			if (n >= 0) {
+				sent++;
+				if (sent - got < 64)
+					continue;	/* keep up to 64 in flight */
+			} else if (n != -EAGAIN) {
+				fprintf(stderr, "kc-cipc-probe: send: %s\n", strerror((int)-n));
+				goto out;
+			}
+		}
+		if (recv_one(c, res, &ok, &failed))
+			goto out;
+		got++;
+	}
+	ret = failed ? 1 : 0;
+out:
+	printf("ok=%u failed=%u\n", ok, failed);
+	if (c)
+		qb_ipcc_disconnect(c);
+	free(val);
+	return ret;
 }
 
 static int32_t fake_accept(qb_ipcs_connection_t *c, uid_t uid, gid_t gid)
@@ -150,6 +232,10 @@ int main(int argc, char **argv)
 		fake_version = (uint32_t)strtoul(argv[2], NULL, 10);
 		return serve();
 	}
-	fprintf(stderr, "usage: kc-cipc-probe hello N | status-without-hello | serve N\n");
+	if (argc == 5 && !strcmp(argv[1], "flood"))
+		return flood((unsigned int)strtoul(argv[2], NULL, 10),
+			     (size_t)strtoul(argv[3], NULL, 10), argv[4]);
+	fprintf(stderr, "usage: kc-cipc-probe hello N | status-without-hello | serve N |\n"
+		"       flood COUNT SIZE PREFIX\n");
 	return 2;
 }
