@@ -77,8 +77,9 @@ static const struct kc_cli_token t_user[] = {
 
 #define KV_DETAIL \
 	"Keys and values of the cluster's replicated key/value store, kept by ksmbd-clusterd.\n" \
-	"Changes are ordered through corosync and applied on every node before the command\n" \
-	"returns; a node without quorum refuses them (exit 5). Keys are 1 to 1024 bytes."
+	"Changes are ordered through corosync; the command returns once this node applied\n" \
+	"the change, and every node applies it in the same order. A node without quorum\n" \
+	"refuses them (exit 5). Keys are 1 to 1024 bytes, values at most 256 KiB."
 
 static const struct kc_cli_token t_status[] = {
 	{ KC_TOK_KEYWORD, "--json", NULL, kc_cmd_status_json, "the cluster status as JSON",
