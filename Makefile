@@ -40,6 +40,7 @@ QB_LIBS := $(shell $(PKG_CONFIG) --libs libqb 2>/dev/null)
 SSL_LIBS := $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 TDB_LIBS := $(shell $(PKG_CONFIG) --libs tdb 2>/dev/null)
+COROSYNC_LIBS := $(shell $(PKG_CONFIG) --libs libcpg libquorum 2>/dev/null)
 
 # --- kernel module -------------------------------------------------------------------------
 KC_CACHE ?= /var/cache/ksmbd-cluster
@@ -72,7 +73,7 @@ LIBMOUNTD := $(BUILD)/libmountd.a
 BINDIR := $(BUILD)/bin
 PROGS := $(BINDIR)/ksmbd-engine $(BINDIR)/ksmbd-mountd $(BINDIR)/ksmbd-clusterd \
 	$(BINDIR)/ksmbd-witnessd $(BINDIR)/ksmbd-cluster $(BINDIR)/pstore-tool
-TEST_TOOLS := $(BINDIR)/kc-ipc-probe $(BINDIR)/pstore-writer
+TEST_TOOLS := $(BINDIR)/kc-ipc-probe $(BINDIR)/pstore-writer $(BINDIR)/kc-cipc-probe
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
@@ -128,7 +129,7 @@ $(BINDIR)/ksmbd-mountd: $(BUILD)/mountd/mountd.o $(LIBMOUNTD) $(LIBKC)
 
 $(BINDIR)/ksmbd-clusterd: $(patsubst %.c,$(BUILD)/%.o,$(wildcard clusterd/*.c)) $(LIBKC)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(QB_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(COROSYNC_LIBS) $(QB_LIBS) $(SSL_LIBS)
 
 $(BINDIR)/ksmbd-witnessd: $(patsubst %.c,$(BUILD)/%.o,$(wildcard witness/*.c)) $(LIBKC)
 	@mkdir -p $(dir $@)
@@ -145,6 +146,10 @@ $(BINDIR)/pstore-tool: $(BUILD)/persistent-store/pstore-tool.o $(LIBPSTORE) $(LI
 $(BINDIR)/pstore-writer: $(BUILD)/tests/tools/pstore-writer.o $(LIBPSTORE) $(LIBKC)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TDB_LIBS)
+
+$(BINDIR)/kc-cipc-probe: $(BUILD)/tests/tools/kc-cipc-probe.o $(LIBKC)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(QB_LIBS) $(SSL_LIBS)
 
 $(BINDIR)/kc-ipc-probe: $(BUILD)/tests/tools/kc-ipc-probe.o $(LIBKC)
 	@mkdir -p $(dir $@)

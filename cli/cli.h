@@ -19,6 +19,9 @@ enum {
 	KC_EXIT_OK = 0,
 	KC_EXIT_FAILED = 1,	/* the operation failed */
 	KC_EXIT_USAGE = 2,	/* bad command line */
+	KC_EXIT_NOTFOUND = 3,	/* kv get/del: no such key */
+	KC_EXIT_NODAEMON = 4,	/* ksmbd-clusterd unreachable, refused us, or another protocol */
+	KC_EXIT_UNAVAILABLE = 5,	/* no quorum, not in sync or not on corosync: try later */
 };
 
 struct kc_cli {
@@ -61,5 +64,13 @@ int kc_cmd_user_del(struct kc_cli *cli);
 int kc_cmd_user_passwd(struct kc_cli *cli);
 int kc_cmd_user_list(struct kc_cli *cli);
 int kc_cmd_user_list_json(struct kc_cli *cli);
+
+/* cmd_cluster.c: requests to ksmbd-clusterd */
+int kc_cmd_status(struct kc_cli *cli);
+int kc_cmd_status_json(struct kc_cli *cli);
+int kc_cmd_kv_set(struct kc_cli *cli);
+int kc_cmd_kv_get(struct kc_cli *cli);
+int kc_cmd_kv_del(struct kc_cli *cli);
+int kc_cmd_kv_list(struct kc_cli *cli);
 
 #endif /* KC_CLI_H */

@@ -75,6 +75,62 @@ static const struct kc_cli_token t_user[] = {
 	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
 };
 
+#define KV_DETAIL \
+	"Keys and values of the cluster's replicated key/value store, kept by ksmbd-clusterd.\n" \
+	"Changes are ordered through corosync; the command returns once this node applied\n" \
+	"the change, and every node applies it in the same order. A node without quorum\n" \
+	"refuses them (exit 5). Keys are 1 to 1024 bytes, values at most 256 KiB."
+
+static const struct kc_cli_token t_status[] = {
+	{ KC_TOK_KEYWORD, "--json", NULL, kc_cmd_status_json, "the cluster status as JSON",
+	  "Writes one JSON object: node_id, connected, quorate, synced, applied, records,\n"
+	  "state_hash (SHA-256 of the state's canonical snapshot), members [{node_id, name,\n"
+	  "pid, state: synced|joining}] and the configured nodes [{node_id, name, address,\n"
+	  "online}]." },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct kc_cli_token t_kv_set_value[] = {
+	{ KC_TOK_ARG, "VALUE", NULL, kc_cmd_kv_set, "set a key in the replicated store",
+	  KV_DETAIL },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct kc_cli_token t_kv_set[] = {
+	{ KC_TOK_ARG, "KEY", t_kv_set_value, NULL, "set a key in the replicated store",
+	  KV_DETAIL },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct kc_cli_token t_kv_get[] = {
+	{ KC_TOK_ARG, "KEY", NULL, kc_cmd_kv_get, "print the value of a key",
+	  "Prints the value and a newline, from this node's copy; exit 3 when there is no\n"
+	  "such key." },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct kc_cli_token t_kv_del[] = {
+	{ KC_TOK_ARG, "KEY", NULL, kc_cmd_kv_del, "delete a key",
+	  KV_DETAIL "\nExit 3 when there is no such key." },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct kc_cli_token t_kv_list[] = {
+	{ KC_TOK_ARG, "PREFIX", NULL, kc_cmd_kv_list, "list the keys starting with PREFIX",
+	  "Prints KEY<TAB>VALUE lines in key order, from this node's copy." },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct kc_cli_token t_kv[] = {
+	{ KC_TOK_KEYWORD, "set", t_kv_set, NULL, "set a key in the replicated store", KV_DETAIL },
+	{ KC_TOK_KEYWORD, "get", t_kv_get, NULL, "print the value of a key",
+	  "Prints the value and a newline; exit 3 when there is no such key." },
+	{ KC_TOK_KEYWORD, "del", t_kv_del, NULL, "delete a key", KV_DETAIL },
+	{ KC_TOK_KEYWORD, "list", t_kv_list, kc_cmd_kv_list, "list the keys and values",
+	  "Prints KEY<TAB>VALUE lines in key order, from this node's copy." },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
 static const struct kc_cli_token t_main[] = {
 	{ KC_TOK_KEYWORD, "config", t_config, NULL, "check or print the node configuration",
 	  "The configuration file is given with -c FILE (default: " KC_CONF_DEFAULT_PATH ").\n"
@@ -82,6 +138,11 @@ static const struct kc_cli_token t_main[] = {
 	{ KC_TOK_KEYWORD, "user", t_user, NULL, "manage the SMB users of this node",
 	  "Users live in the file named by 'passdb file' in the configuration (-c FILE).\n"
 	  "See docs/users.md." },
+	{ KC_TOK_KEYWORD, "status", t_status, kc_cmd_status, "show the cluster status",
+	  "Asks ksmbd-clusterd (libqb IPC, root or the cluster admin group) for this node's id,\n"
+	  "quorum, sync state and the members of the cluster." },
+	{ KC_TOK_KEYWORD, "kv", t_kv, NULL, "the cluster's replicated key/value store",
+	  KV_DETAIL },
 	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
 };
 
@@ -143,7 +204,10 @@ static const char usage_tail[] =
 	"Exit status:\n"
 	"  0  success\n"
 	"  1  the operation failed (for 'config check': the configuration has errors)\n"
-	"  2  usage error\n";
+	"  2  usage error\n"
+	"  3  no such key (kv get, kv del)\n"
+	"  4  ksmbd-clusterd is not running, refused the connection or speaks another protocol\n"
+	"  5  the cluster cannot take the change now: no quorum, or the node is not in sync\n";
 
 void kc_cli_usage(FILE *out)
 {

@@ -111,6 +111,19 @@ static const struct kc_conf_param params[] = {
 	    "/run/ksmbd-cluster/mountd.pid", "PID file of ksmbd-mountd"),
 	{ .name = "log level", .type = KC_CONF_T_INT, .scope = KC_CONF_GLOBAL, .def = "1",
 	  .min = 0, .max = 10, .doc = "Verbosity of the daemons' logs, 0 (errors only) to 10" },
+	STR("cluster name", KC_CONF_GLOBAL, KC_CONF_F_NONEMPTY, "ksmbd-cluster",
+	    "Name of the cluster, the same on every node (corosync's cluster_name)"),
+	{ .name = "cluster nodes", .type = KC_CONF_T_LIST, .scope = KC_CONF_GLOBAL, .def = "",
+	  .doc = "The cluster's nodes as NAME@ADDRESS, the same list on every node; the node id "
+		 "of each is its position in the list, from 1 (for ksmbd-clusterd "
+		 "--write-corosync-conf and the names in ksmbd-cluster status)" },
+	{ .name = "cluster token", .type = KC_CONF_T_INT, .scope = KC_CONF_GLOBAL, .def = "3000",
+	  .min = 500, .max = 60000,
+	  .doc = "corosync token timeout in milliseconds: how long a silent node takes to be "
+		 "declared lost" },
+	STR("cluster admin group", KC_CONF_GLOBAL, 0, "",
+	    "Group whose members may use ksmbd-cluster against ksmbd-clusterd besides root; "
+	    "empty: root only"),
 
 	/* shares */
 	STR("path", KC_CONF_SHARE, KC_CONF_F_REQUIRED | KC_CONF_F_NONEMPTY | KC_CONF_F_ABSPATH,

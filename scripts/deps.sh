@@ -24,7 +24,7 @@ PACKAGES=(
 	libcmocka-dev valgrind
 	smbclient samba samba-testsuite tshark
 	qemu-system-x86 busybox-static cpio e2fsprogs attr
-	iproute2 iputils-arping iputils-ping procps psmisc python3
+	iproute2 iputils-arping iputils-ping procps psmisc python3 jq
 )
 
 missing=()

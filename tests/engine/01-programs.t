@@ -27,8 +27,16 @@ tap_check "ksmbd-mountd -P prints a configuration that -n accepts again" \
 	       '$KC_BIN/ksmbd-mountd' -P -c '$tmp/p.conf' | cmp -s - '$tmp/p.conf'"
 tap_check_fail "ksmbd-mountd --engine rejects an unknown mode" "must be auto, kernel or user" \
 	"$KC_BIN/ksmbd-mountd" --engine bogus -c "$tmp/node.conf"
-tap_check_fail "ksmbd-clusterd refuses to run instead of pretending" "not implemented yet" \
-	"$KC_BIN/ksmbd-clusterd" -F -c "$tmp/node.conf"
+tap_check_fail "ksmbd-clusterd --write-corosync-conf needs \"cluster nodes\"" \
+	"\"cluster nodes\" is empty" "$KC_BIN/ksmbd-clusterd" -c "$tmp/node.conf" --write-corosync-conf -
+kc_node_conf "$tmp/c" "node name = b" "cluster nodes = a@10.0.0.1, b@10.0.0.2, c@10.0.0.3" \
+	"cluster name = test" "cluster token = 1000"
+tap_check "ksmbd-clusterd --write-corosync-conf writes the node list with ids from 1" \
+	sh -c "'$KC_BIN/ksmbd-clusterd' -c '$tmp/c/node.conf' --write-corosync-conf - |
+	       tr -d '\\t' | grep -A2 -x 'ring0_addr: 10.0.0.2' | grep -qx 'nodeid: 2'"
+kc_node_conf "$tmp/d" "cluster nodes = a@10.0.0.1, b"
+tap_check_fail "ksmbd-clusterd -n rejects a node without an address" "'b' is not NAME@ADDRESS" \
+	"$KC_BIN/ksmbd-clusterd" -n -c "$tmp/d/node.conf"
 tap_check_fail "ksmbd-witnessd refuses to run instead of pretending" "not implemented yet" \
 	"$KC_BIN/ksmbd-witnessd" -F -c "$tmp/node.conf"
 tap_check_fail "ksmbd-engine rejects a stray argument" "unexpected argument" \

@@ -63,3 +63,97 @@ kc_cluster_down() {
 kc_cluster_namespaces() {
 	ip netns list | awk '{print $1}' | grep "^${KC_NS_PREFIX}"
 }
+
+# ---- corosync + ksmbd-clusterd on the nodes --------------------------------------------------
+# Needs tests/lib/node.sh. Node i keeps its files in $KC_CLUSTER_DIR/n$i.
+
+KC_CLUSTER_DIR=${KC_CLUSTER_DIR:-}
+
+# kc_cluster_nodes N: the "cluster nodes" value for nodes n1..nN.
+kc_cluster_nodes() {
+	local i list=""
+	for i in $(seq 1 "$1"); do
+		list="$list${list:+, }n$i@$KC_NET.$i"
+	done
+	echo "$list"
+}
+
+# kc_clusterd_conf I N [GLOBAL-LINE...]: node.conf and corosync.conf of node I of N.
+kc_clusterd_conf() {
+	local i=$1 n=$2 dir=$KC_CLUSTER_DIR/n$1
+	shift 2
+	mkdir -p "$dir/state/corosync" "$dir/run"
+	kc_node_conf "$dir" "node name = n$i" "cluster nodes = $(kc_cluster_nodes "$n")" \
+		"cluster token = 1000" "$@"
+	"$KC_BIN/ksmbd-clusterd" -c "$dir/node.conf" --write-corosync-conf "$dir/corosync.conf"
+}
+
+# kc_corosync_start I: corosync of node I in its namespace, with a private /run (corosync
+# locks /var/run/corosync.pid). Log: n$I/corosync.log; pid in n$I/corosync.pid.
+kc_corosync_start() {
+	local dir=$KC_CLUSTER_DIR/n$1
+	ip netns exec "$(kc_ns "n$1")" sh -c 'mount --bind "$1" /run && exec corosync -f -c "$2"' \
+		sh "$dir/run" "$dir/corosync.conf" >>"$dir/corosync.log" 2>&1 &
+	echo $! >"$dir/corosync.pid"
+}
+
+# kc_clusterd_start I: ksmbd-clusterd -F of node I. Log: n$I/clusterd.log.
+kc_clusterd_start() {
+	local dir=$KC_CLUSTER_DIR/n$1
+	ip netns exec "$(kc_ns "n$1")" "$KC_BIN/ksmbd-clusterd" -F -c "$dir/node.conf" \
+		>>"$dir/clusterd.log" 2>&1 &
+	echo $! >"$dir/clusterd.pid"
+}
+
+# kc_node_kill I: SIGKILL node I's corosync and clusterd and wait until they are gone.
+kc_node_kill() {
+	local dir=$KC_CLUSTER_DIR/n$1 p
+	for p in corosync clusterd; do
+		[ -s "$dir/$p.pid" ] && kill -9 "$(cat "$dir/$p.pid")" 2>/dev/null
+	done
+	for p in corosync clusterd; do
+		[ -s "$dir/$p.pid" ] && kc_wait_exit "$(cat "$dir/$p.pid")" 10
+	done
+	kc_shm_cleanup "$dir"
+	return 0
+}
+
+# kc_shm_cleanup DIR: remove the /dev/shm files (corosync's blackbox, libqb IPC rings) left
+# by the processes whose pids are in DIR/*.pid and are no longer running.
+kc_shm_cleanup() {
+	local f pid
+	for f in "$1"/*.pid; do
+		[ -s "$f" ] || continue
+		pid=$(cat "$f")
+		kill -0 "$pid" 2>/dev/null && continue
+		rm -rf /dev/shm/qb-*-"$pid"-* /dev/shm/qb-"$pid"-* 2>/dev/null
+	done
+	return 0
+}
+
+# kc_cli I ARGS...: ksmbd-cluster ARGS... inside node I's namespace.
+kc_cli() {
+	local i=$1
+	shift
+	ip netns exec "$(kc_ns "n$i")" "$KC_BIN/ksmbd-cluster" -c "$KC_CLUSTER_DIR/n$i/node.conf" "$@"
+}
+
+# kc_clusterd_down: SIGKILL every node's corosync and clusterd, remove their /dev/shm files,
+# then the namespaces (kc_cluster_down).
+kc_clusterd_down() {
+	local d
+	if [ -n "$KC_CLUSTER_DIR" ]; then
+		for d in "$KC_CLUSTER_DIR"/n*; do
+			[ -d "$d" ] && kc_node_kill "${d##*/n}"
+		done
+	fi
+	kc_cluster_down
+}
+
+# kc_status I JQ-EXPR: true when node I's clusterd answers "status --json" and the answer
+# satisfies JQ-EXPR (jq -e alone succeeds on empty input).
+kc_status() {
+	local out
+	out=$(kc_cli "$1" status --json 2>/dev/null) && [ -n "$out" ] &&
+		printf '%s\n' "$out" | jq -e "$2" >/dev/null
+}

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ksmbd-clusterd internals: the corosync side (repl.c: CPG membership, quorum, the replicated
+ * state machine and its join-time sync) and the CLI's IPC endpoint (ipc.c), on one libqb loop.
+ * Everything runs on the loop's thread: no locks.
+ */
+#ifndef KC_CLUSTERD_H
+#define KC_CLUSTERD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <corosync/cpg.h>
+#include <corosync/quorum.h>
+#include <qb/qbipcs.h>
+#include <qb/qbloop.h>
+
+#include "statemachine.h"
+
+#define CD_MAX_MEMBERS 64
+#define CD_MAX_NODES 64
+
+struct cd_node {		/* one entry of "cluster nodes" */
+	uint32_t nodeid;	/* position in the list, from 1 */
+	char *name, *addr;
+};
+
+struct cd_member {
+	uint32_t nodeid, pid;
+	bool synced;		/* applies the stream (state KC_MEMBER_SYNCED) */
+	bool hello;		/* its HELLO of the current round arrived */
+	bool hello_synced, hello_quorate;
+	uint64_t hello_applied;
+	uint8_t hello_hash[KC_SM_HASH_LEN];
+};
+
+/* A message waiting for cpg_mcast_joined (CS_ERR_TRY_AGAIN is retried from the loop). */
+struct cd_out {
+	struct cd_out *next;
+	size_t len;
+	uint8_t data[];
+};
+
+/* A mutation delivered while this node waits for its snapshot. */
+struct cd_deferred {
+	struct cd_deferred *next;
+	uint32_t nodeid, pid;
+	uint64_t reqid;
+	size_t len;
+	uint8_t data[];
+};
+
+/* A local client waiting for its mutation to come back in order. */
+struct cd_pending {
+	struct cd_pending *next;
+	uint64_t reqid;
+	qb_ipcs_connection_t *conn;	/* holds a reference */
+	int32_t msg_id;
+};
+
+enum cd_sync_phase {
+	CD_SYNC_IDLE,		/* nothing to do */
+	CD_SYNC_HELLO,		/* collecting every member's HELLO */
+	CD_SYNC_RECEIVING,	/* this node restores the donor's snapshot */
+};
+
+struct clusterd {
+	qb_loop_t *loop;
+	struct kc_sm sm;
+	const char *conf_path;
+	struct cd_node nodes[CD_MAX_NODES];
+	size_t nnodes;
+	gid_t admin_gid;	/* (gid_t)-1: none */
+
+	/* corosync */
+	cpg_handle_t cpg;
+	quorum_handle_t quorum;
+	bool connected, quorum_up;
+	int cpg_fd, quorum_fd;
+	uint32_t nodeid, pid;
+	unsigned int backoff_ms;
+	qb_loop_timer_handle reconnect_timer, retry_timer;
+	bool reconnect_armed, retry_armed;
+	bool quorate;
+	cs_error_t send_err;	/* 0, or a failed multicast: reconnect */
+	uint64_t try_again;	/* CS_ERR_TRY_AGAIN answers so far (logged once) */
+
+	/* membership and sync */
+	struct cd_member members[CD_MAX_MEMBERS];	/* sorted by (nodeid, pid) */
+	size_t nmembers;
+	uint64_t view;		/* hash of the member list: tags HELLO and snapshot messages */
+	bool synced;		/* this node's state is the agreed one */
+	enum cd_sync_phase phase;
+	uint32_t donor_nodeid, donor_pid;
+	uint64_t applied;	/* mutations applied to this state */
+	uint64_t snap_applied;	/* the donor's count, from the snapshot header */
+	uint8_t start_hash[KC_SM_HASH_LEN];	/* state hash when the round started */
+	uint64_t start_applied;
+	struct kc_bytes snap_in;
+	uint64_t snap_total;
+	struct cd_deferred *deferred, **deferred_tail;
+
+	struct cd_out *out, **out_tail;
+	struct cd_pending *pending;
+	uint64_t next_reqid;
+
+	qb_ipcs_service_t *ipcs;
+};
+
+/*
+ * Whether reads may be served: the state is the agreed one and no sync round is open (a node
+ * that merges into a cluster may be about to replace its state). Mutations are accepted during
+ * a HELLO round too: ordered after it, they are applied on top of whatever state wins.
+ */
+static inline bool cd_in_sync(const struct clusterd *cd)
+{
+	return cd->synced && cd->phase == CD_SYNC_IDLE;
+}
+
+/* repl.c */
+void cd_repl_start(struct clusterd *cd);	/* connect now, or keep retrying */
+void cd_repl_stop(struct clusterd *cd);
+/* Order a mutation; the reply goes to @conn/@msg_id once applied here. Returns 0 (reply later)
+ * or -errno to answer at once (-EAGAIN without quorum or sync, -ENOTCONN, -ENOMEM). */
+int cd_repl_submit(struct clusterd *cd, const void *mut, size_t len, qb_ipcs_connection_t *conn,
+		   int32_t msg_id);
+/* Forget the pending requests of a closing connection. */
+void cd_repl_conn_gone(struct clusterd *cd, qb_ipcs_connection_t *conn);
+
+/* ipc.c */
+int cd_ipc_start(struct clusterd *cd);
+void cd_ipc_stop(struct clusterd *cd);
+void cd_ipc_reply(qb_ipcs_connection_t *conn, int32_t id, int32_t error, const void *data,
+		  size_t len);
+
+#endif /* KC_CLUSTERD_H */
