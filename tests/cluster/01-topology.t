@@ -30,6 +30,7 @@ for i in 1 2 3; do
 		"node name = n$i"
 	ip netns exec "$(kc_ns "n$i")" "$KC_BIN/ksmbd-mountd" -F -c "$tmp/n$i/node.conf" \
 		>"$tmp/n$i/mountd.log" 2>&1 &
+	mountd_pid[i]=$!	# ip netns exec execs mountd: the same process
 done
 for i in 1 2 3; do
 	tap_check "node $i serves on its own address" \
@@ -43,8 +44,10 @@ done
 tap_check "node 1 does not listen on the loopback address (bind interfaces only)" \
 	ip netns exec "$(kc_ns n1)" bash -c "! (exec 3<>/dev/tcp/127.0.0.1/445) 2>/dev/null"
 
+# Only our own daemons: "ip netns exec ... pkill" would reach every ksmbd-mountd
+# of the host (network namespaces do not separate processes), other tests' too.
 for i in 1 2 3; do
-	ip netns exec "$(kc_ns "n$i")" pkill -TERM -x ksmbd-mountd
+	kill -TERM "${mountd_pid[i]}"
 done
 for i in 1 2 3; do
 	tap_check "node $i stops cleanly" wait_for 15 grep -q "info: stopped" "$tmp/n$i/mountd.log"
