@@ -10,8 +10,8 @@
 #   make test       deps + build + every test layer (what .ci/run runs)
 #   make demo       deps + build + start a node serving ./demo-share; make demo-down stops it
 #
-# See README.md for the test layers (test-unit, test-pstore, test-engine, test-kernel, test-cluster,
-# test-fuzz) and docs/architecture.md for the layout.
+# See README.md for the test layers (test-unit, test-pstore, test-engine, test-torture,
+# test-kernel, test-cluster, test-fuzz) and docs/architecture.md for the layout.
 
 VERSION := 0.1.0
 PROTO_CHECK := include/uapi/ksmbd_cluster.h
@@ -79,7 +79,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
 .PHONY: all user module module-clean sanitize deps test test-unit test-engine test-kernel \
-	test-cluster test-fuzz test-config test-pstore golden demo demo-down clean fuzz
+	test-cluster test-fuzz test-config test-pstore test-torture golden demo demo-down clean fuzz
 .DEFAULT_GOAL := all
 
 all: user module
@@ -188,14 +188,14 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(ENGINE_SRCS) $(ENGINE_PORT_SRCS) $(L
 deps:
 	scripts/deps.sh
 
-# The unit, config, pstore and engine layers run the ASan/UBSan build (pstore's valgrind test
-# takes the plain build's binaries); the kernel and cluster layers the plain one (the guest is
-# slow enough already).
+# The unit, config, pstore, engine and torture layers run the ASan/UBSan build (pstore's
+# valgrind test takes the plain build's binaries); the kernel and cluster layers the plain one
+# (the guest is slow enough already).
 test: deps
 	$(MAKE) all
 	$(MAKE) SANITIZE=1 user
 	$(MAKE) fuzz
-	tests/run-layer.sh --build build/asan unit config pstore engine \
+	tests/run-layer.sh --build build/asan unit config pstore engine torture \
 		--build build/default kernel cluster fuzz
 
 test-unit: user
@@ -209,6 +209,9 @@ test-pstore: user sanitize
 
 test-engine: user sanitize
 	tests/run-layer.sh --build build/asan engine
+
+test-torture: user sanitize
+	tests/run-layer.sh --build build/asan torture
 
 test-kernel: user module
 	tests/run-layer.sh kernel
