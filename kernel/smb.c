@@ -73,7 +73,6 @@ int ksmbd_smb2_check_chain(const u8 *buf, size_t len)
 			return -EPROTO;
 		if (hdr->protocol_id != SMB2_PROTO_ID ||
 		    le16_to_cpu(hdr->structure_size) != SMB2_HEADER_STRUCTURE_SIZE ||
-		    le16_to_cpu(hdr->command) >= SMB2_NR_COMMANDS ||
 		    (hdr->flags & SMB2_FLAGS_SERVER_TO_REDIR))
 			return -EPROTO;
 		if (++n > KSMBD_MAX_COMPOUND)
@@ -287,7 +286,8 @@ static int ksmbd_smb2_credit(struct ksmbd_work *w, u16 command, u16 dialect, u16
 static int ksmbd_smb2_run(struct ksmbd_work *w)
 {
 	u16 command = le16_to_cpu(w->hdr->command);
-	const struct ksmbd_smb2_cmd *cmd = &ksmbd_smb2_cmds[command];
+	const struct ksmbd_smb2_cmd *cmd = command < SMB2_NR_COMMANDS ?
+					   &ksmbd_smb2_cmds[command] : NULL;
 	u16 size = get_unaligned_le16(w->req + sizeof(struct smb2_hdr));
 	u16 dialect = READ_ONCE(w->conn->dialect);
 	__le32 status;
@@ -298,8 +298,12 @@ static int ksmbd_smb2_run(struct ksmbd_work *w)
 		return -EPROTO;
 	if (ksmbd_smb2_credit(w, command, dialect, &charge))
 		return -EPROTO;
-	if ((size != cmd->struct_size && (!cmd->alt_struct_size || size != cmd->alt_struct_size)) ||
-	    !ksmbd_req_has(w, sizeof(struct smb2_hdr), size & ~1u)) {
+	if (!cmd) {
+		/* An unknown command is answered, as Windows does, not dropped. */
+		status = STATUS_INVALID_PARAMETER;
+	} else if ((size != cmd->struct_size &&
+		    (!cmd->alt_struct_size || size != cmd->alt_struct_size)) ||
+		   !ksmbd_req_has(w, sizeof(struct smb2_hdr), size & ~1u)) {
 		status = STATUS_INVALID_PARAMETER;
 	} else if (ksmbd_smb2_payload(w, command) > (u32)charge * SMB2_CREDIT_PAYLOAD) {
 		/* Without multi-credit support the charge is 1: 64 KiB at most. */
