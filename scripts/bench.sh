@@ -212,6 +212,7 @@ run_server() {
 }
 
 signing=$([ "$protection" = sign ] && echo on || echo off)
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "$PROG: $runs runs per server, $bytes bytes, SMB3_11, signing $signing"
 for run in $(seq 1 "$runs"); do
 	if [ $((run % 2)) = 1 ]; then
@@ -231,7 +232,8 @@ mkdir -p "$top/build/bench"
 result=$top/build/bench/result.md
 {
 	echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -r); smbclient/smbd $smbd_version;"
-	echo "$mib file, SMB3_11, signing $signing, loopback in a network namespace, median of $runs runs, $caches."
+	echo "$mib file, SMB3_11, signing $signing, loopback in a network namespace, median of $runs runs, $caches;"
+	echo "load average (1, 5, 15 min) $load_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end."
 	echo
 	echo "| MB/s (10^6 B/s) | ksmbd-engine | smbd | ours/smbd |"
 	echo "|---|---|---|---|"
