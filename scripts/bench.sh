@@ -9,7 +9,8 @@
 # same smbclient binary and dialect (SMB3_11). Runs alternate between the two
 # servers (and which one goes first), page caches are dropped before every
 # transfer when the system allows it, and the medians and the ratio ours/smbd
-# are printed and written to build/bench/result.md. Needs root.
+# are printed and written to build/bench/result.md (server logs: build/bench/logs/).
+# Needs root.
 set -euo pipefail
 
 PROG=${0##*/}
@@ -33,7 +34,8 @@ of one SIZE file (head -c syntax: 1G, 256M, ...; default $size) over SMB3_11,
 N runs per server and direction (default $runs), alternating servers. Signing
 is on by default (--protection off turns it off for both). Prints MB/s
 (10^6 bytes per second) per run, the medians and the ratio ours/smbd, and
-writes the table to build/bench/result.md. Needs root (network namespace,
+writes the table to build/bench/result.md (the servers' logs to
+build/bench/logs/). Needs root (network namespace,
 drop_caches) and smbd, smbclient, smbpasswd; runs 'make user' first via
 'make bench'.
 EOF
@@ -86,6 +88,10 @@ cleanup() {
 		[ -n "$mountd_pid" ] && kill "$mountd_pid" && wait "$mountd_pid"
 		[ -n "$smbd_pid" ] && kill "$smbd_pid" && wait "$smbd_pid"
 	} 2>/dev/null
+	# The servers' logs stay for a look afterwards.
+	mkdir -p "$top/build/bench/logs"
+	cp "$work/node/mountd.log" "$top/build/bench/logs/" 2>/dev/null
+	cp "$work/samba/log.smbd" "$top/build/bench/logs/" 2>/dev/null
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -188,7 +194,19 @@ xfer() {
 	start=$(date +%s%N)
 	timeout 1800 smbclient "//127.0.0.1/bench" -p "$port" -m SMB3_11 \
 		--client-protection="$protection" -U "$user%$pass" -c "$cmd" \
-		>"$work/xfer.log" 2>&1 || { cat "$work/xfer.log" >&2; return 1; }
+		>"$work/xfer.log" 2>&1 || {
+			cat "$work/xfer.log" >&2
+			# pkill and killall are not confined by network namespaces: say so when
+			# something outside this script stopped our node.
+			if grep -q 'signal 15: stopping' "$work/node/mountd.log"; then
+				echo "$PROG: ksmbd-mountd was sent SIGTERM by another process" \
+					"(a 'pkill ksmbd-mountd' elsewhere on this machine?); run again" >&2
+			elif ! kill -0 "$mountd_pid" 2>/dev/null; then
+				echo "$PROG: ksmbd-mountd exited; its log:" >&2
+				tail -20 "$work/node/mountd.log" >&2
+			fi
+			return 1
+		}
 	end=$(date +%s%N)
 	echo $(( (end - start) / 1000000 ))
 }
