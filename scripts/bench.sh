@@ -116,6 +116,7 @@ cat >"$work/node/node.conf" <<CONF
 	interfaces = 127.0.0.1
 	bind interfaces only = yes
 	engine = user
+	engine program = $bin/ksmbd-engine
 	engine socket = $work/node/engine.sock
 	pid file = $work/node/mountd.pid
 	state directory = $work/node/state
@@ -126,7 +127,11 @@ cat >"$work/node/node.conf" <<CONF
 CONF
 printf '%s\n' "$pass" | "$bin/ksmbd-cluster" -c "$work/node/node.conf" user add "$user" >/dev/null
 echo "$PROG: starting ksmbd-mountd + ksmbd-engine ($bin) on port $our_port"
-"$bin/ksmbd-mountd" -F -c "$work/node/node.conf" >"$work/node/mountd.log" 2>&1 &
+# Started through a link of another name: on a shared machine, 'pkill -x ksmbd-mountd' run by
+# someone else (network namespaces do not separate processes) would stop it mid-measurement.
+mkdir -p "$work/bin"
+ln -s "$bin/ksmbd-mountd" "$work/bin/kc-bench-mountd"
+"$work/bin/kc-bench-mountd" -F -c "$work/node/node.conf" >"$work/node/mountd.log" 2>&1 &
 mountd_pid=$!
 wait_until 15 grep -q ' serving ' "$work/node/mountd.log" ||
 	{ cat "$work/node/mountd.log" >&2; die "our node did not start"; }
