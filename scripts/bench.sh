@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# scripts/bench.sh [--size SIZE] [--runs N] [--protection sign|off]: the job of
+# scripts/bench.sh [--size SIZE] [--runs N] [--warmup N] [--protection sign|off]: the job of
 # 'make bench'. Sequential write (smbclient put) and read (get) of one large
 # file against our node (ksmbd-mountd + ksmbd-engine from build/default) and
 # against Samba's smbd, both on the loopback of a network namespace created and
@@ -19,6 +19,7 @@ top=$PWD
 bin=${KC_BIN:-$top/build/default/bin}
 size=1G
 runs=3
+warmup=1
 protection=sign
 our_port=445
 smbd_port=1445
@@ -27,11 +28,13 @@ pass=Bench-pass-1
 
 usage() {
 	cat <<EOF
-usage: $PROG [--size SIZE] [--runs N] [--protection sign|off]
+usage: $PROG [--size SIZE] [--runs N] [--warmup N] [--protection sign|off]
 
 Compares ksmbd-engine with Samba's smbd: sequential write (put) and read (get)
 of one SIZE file (head -c syntax: 1G, 256M, ...; default $size) over SMB3_11,
-N runs per server and direction (default $runs), alternating servers. Signing
+N runs per server and direction (default $runs), alternating servers, after
+--warmup untimed rounds per server (default $warmup: the first write after the
+file is made is slow for whichever server goes first). Signing
 is on by default (--protection off turns it off for both). Prints MB/s
 (10^6 bytes per second) per run, the medians and the ratio ours/smbd, and
 writes the table to build/bench/result.md (the servers' logs to
@@ -50,6 +53,8 @@ while [ $# -gt 0 ]; do
 	--size=*) size=${1#*=}; shift ;;
 	--runs) [ $# -ge 2 ] || die "--runs needs a value"; runs=$2; shift 2 ;;
 	--runs=*) runs=${1#*=}; shift ;;
+	--warmup) [ $# -ge 2 ] || die "--warmup needs a value"; warmup=$2; shift 2 ;;
+	--warmup=*) warmup=${1#*=}; shift ;;
 	--protection) [ $# -ge 2 ] || die "--protection needs a value"; protection=$2; shift 2 ;;
 	--protection=*) protection=${1#*=}; shift ;;
 	--inner) inner=1; shift ;;
@@ -58,6 +63,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 case $runs in ''|*[!0-9]*|0) die "--runs wants a positive number, not '$runs'" ;; esac
+case $warmup in ''|*[!0-9]*) die "--warmup wants a number, not '$warmup'" ;; esac
 case $protection in sign|off) ;; *) die "--protection is sign or off, not '$protection'" ;; esac
 case $size in ''|*[!0-9KMGkmgBbi]*) die "--size wants a head -c size (1G, 256M, ...), not '$size'" ;; esac
 
@@ -73,7 +79,8 @@ if [ "$inner" = 0 ]; then
 	ip netns add "$ns" || die "cannot create network namespace $ns"
 	trap 'ip netns del "$ns" 2>/dev/null' EXIT
 	ip -n "$ns" link set lo up
-	ip netns exec "$ns" "$0" --inner --size "$size" --runs "$runs" --protection "$protection"
+	ip netns exec "$ns" "$0" --inner --size "$size" --runs "$runs" --warmup "$warmup" \
+		--protection "$protection"
 	exit $?
 fi
 
@@ -220,30 +227,35 @@ median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END {
 	if (NR % 2) printf "%.1f", v[(NR + 1) / 2]; else printf "%.1f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 declare -A res=([ours-write]= [ours-read]= [smbd-write]= [smbd-read]=)
+# run_server WHO PORT LABEL [warmup]: one put and one get; recorded unless "warmup".
 run_server() {
-	local who=$1 port=$2 run=$3 ms r
+	local who=$1 port=$2 label=$3 ms r
 	ms=$(xfer "$port" "put $work/src.bin bench.bin") || die "$who: put failed"
 	[ "$(stat -c %s "$share/bench.bin")" = "$bytes" ] || die "$who: the file in the share has the wrong size"
 	r=$(mbps "$ms")
-	res[$who-write]+=" $r"
-	printf '  run %d/%d  %-4s  write %8s MB/s  (%d ms)\n' "$run" "$runs" "$who" "$r" "$ms"
+	[ "${4:-}" = warmup ] || res[$who-write]+=" $r"
+	printf '  %-10s  %-4s  write %8s MB/s  (%d ms)\n' "$label" "$who" "$r" "$ms"
 	ms=$(xfer "$port" "get bench.bin /dev/null") || die "$who: get failed"
 	r=$(mbps "$ms")
-	res[$who-read]+=" $r"
-	printf '  run %d/%d  %-4s  read  %8s MB/s  (%d ms)\n' "$run" "$runs" "$who" "$r" "$ms"
+	[ "${4:-}" = warmup ] || res[$who-read]+=" $r"
+	printf '  %-10s  %-4s  read  %8s MB/s  (%d ms)\n' "$label" "$who" "$r" "$ms"
 	rm -f "$share/bench.bin"
 }
 
 signing=$([ "$protection" = sign ] && echo on || echo off)
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
-echo "$PROG: $runs runs per server, $bytes bytes, SMB3_11, signing $signing"
+echo "$PROG: $warmup warm-up and $runs measured runs per server, $bytes bytes, SMB3_11, signing $signing"
+for run in $(seq 1 "$warmup"); do
+	run_server ours "$our_port" "warm-up" warmup
+	run_server smbd "$smbd_port" "warm-up" warmup
+done
 for run in $(seq 1 "$runs"); do
 	if [ $((run % 2)) = 1 ]; then
-		run_server ours "$our_port" "$run"
-		run_server smbd "$smbd_port" "$run"
+		run_server ours "$our_port" "run $run/$runs"
+		run_server smbd "$smbd_port" "run $run/$runs"
 	else
-		run_server smbd "$smbd_port" "$run"
-		run_server ours "$our_port" "$run"
+		run_server smbd "$smbd_port" "run $run/$runs"
+		run_server ours "$our_port" "run $run/$runs"
 	fi
 done
 
@@ -255,7 +267,7 @@ mkdir -p "$top/build/bench"
 result=$top/build/bench/result.md
 {
 	echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -r); smbclient/smbd $smbd_version;"
-	echo "$mib file, SMB3_11, signing $signing, loopback in a network namespace, median of $runs runs, $caches;"
+	echo "$mib file, SMB3_11, signing $signing, loopback in a network namespace, median of $runs runs after $warmup warm-up round(s), $caches;"
 	echo "load average (1, 5, 15 min) $load_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end."
 	echo
 	echo "| MB/s (10^6 B/s) | ksmbd-engine | smbd | ours/smbd |"
