@@ -9,6 +9,8 @@
 #   make deps       install every Debian package the build, tests and demo need
 #   make test       deps + build + every test layer (what .ci/run runs)
 #   make demo       deps + build + start a node serving ./demo-share; make demo-down stops it
+#   make bench      ksmbd-engine against Samba's smbd, 1 GiB put/get (not part of make test;
+#                   BENCH_ARGS="--size 256M --runs 5" passes options to scripts/bench.sh)
 #
 # See README.md for the test layers (test-unit, test-pstore, test-engine, test-torture,
 # test-kernel, test-cluster, test-fuzz) and docs/architecture.md for the layout.
@@ -79,7 +81,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
 .PHONY: all user module module-clean sanitize deps test test-unit test-engine test-kernel \
-	test-cluster test-fuzz test-config test-pstore test-torture golden demo demo-down clean fuzz
+	test-cluster test-fuzz test-config test-pstore test-torture golden demo demo-down clean fuzz bench
 .DEFAULT_GOAL := all
 
 all: user module
@@ -231,6 +233,11 @@ demo: deps
 
 demo-down:
 	scripts/demo.sh down
+
+# Always the plain (non-sanitizer) build: that is what is measured.
+bench:
+	$(MAKE) SANITIZE=0 user
+	scripts/bench.sh $(BENCH_ARGS)
 
 clean: module-clean
 	rm -rf build
