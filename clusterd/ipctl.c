@@ -438,8 +438,10 @@ int kc_ip_reset_conns(const struct kc_ipaddr *ip, size_t *n_reset, struct kc_ipc
 		req.r.idiag_states = ~0u;
 		req.r.id = hits[i].id;
 		rc = nl_transact(fd, &req.h);
-		if (rc == -ENOENT)	/* closed meanwhile */
+		if (rc == -ENOENT) {	/* closed meanwhile (its peer may have been ours) */
+			rc = 0;
 			continue;
+		}
 		if (rc) {
 			rc = fail(err, rc, "aborting a TCP connection on %s (SOCK_DESTROY%s)",
 				  ipstr(ip, a, sizeof(a)),
@@ -452,7 +454,7 @@ int kc_ip_reset_conns(const struct kc_ipaddr *ip, size_t *n_reset, struct kc_ipc
 	free(hits);
 	if (n_reset)
 		*n_reset = done;
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 int kc_ip_release(const struct kc_ipaddr *ip, const char *ifname, size_t *n_reset,
