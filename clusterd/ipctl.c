@@ -9,12 +9,14 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/if_ether.h>
@@ -36,6 +38,7 @@ enum {
 
 static int fail(struct kc_ipctl_err *err, int rc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+static size_t killtcp(const struct kc_tcp_conn *c, size_t n, int idx, int timeout_ms);
 
 static int fail(struct kc_ipctl_err *err, int rc, const char *fmt, ...)
 {
@@ -457,6 +460,35 @@ int kc_ip_reset_conns(const struct kc_ipaddr *ip, size_t *n_reset, struct kc_ipc
 	return rc;
 }
 
+/* Whether ip is an address of this host (bind succeeds only for local addresses). */
+static int is_local(const struct kc_ipaddr *ip)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd, ok;
+
+	memset(&ss, 0, sizeof(ss));
+	if (ip->family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+		sin->sin_family = AF_INET;
+		memcpy(&sin->sin_addr, ip->addr, 4);
+		len = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+		sin6->sin6_family = AF_INET6;
+		memcpy(&sin6->sin6_addr, ip->addr, 16);
+		len = sizeof(*sin6);
+	}
+	fd = socket(ip->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return 1;	/* cannot tell: assume present */
+	ok = bind(fd, (struct sockaddr *)&ss, len) == 0;
+	close(fd);
+	return ok;
+}
+
 int kc_ip_release(const struct kc_ipaddr *ip, const char *ifname, size_t *n_reset,
 		  struct kc_ipctl_err *err)
 {
@@ -469,16 +501,37 @@ int kc_ip_release(const struct kc_ipaddr *ip, const char *ifname, size_t *n_rese
 	idx = ifindex_of(ifname, err);
 	if (idx < 0)
 		return idx;
-	rc = kc_ip_reset_conns(ip, &r1, err);
-	if (rc)
-		return rc;
+	/* while the address is here, the kernel's own resets carry the right numbers */
+	if (is_local(ip)) {
+		rc = kc_ip_reset_conns(ip, &r1, err);
+		if (rc)
+			return rc;
+	}
 	rc = addr_request(RTM_DELADDR, 0, ip, (unsigned int)idx);
 	if (rc == -EADDRNOTAVAIL)
 		absent = 1;
 	else if (rc)
 		return fail(err, rc, "deleting %s from %s", ipstr(ip, a, sizeof(a)), ifname);
-	/* connections accepted between the first pass and the deletion */
+	/*
+	 * Connections accepted between that pass and the deletion, or all of them
+	 * when the address was already gone: this kernel can no longer send from
+	 * the address, so reset their peers the way another node would (tickle,
+	 * learn the peer's sequence from its answer, which still comes here, RST),
+	 * then drop the sockets.
+	 */
+	if (ip->family == AF_INET) {
+		struct kc_tcp_conn *late;
+		size_t nl;
+
+		rc = kc_ip_conns(ip, &late, &nl, err);
+		if (rc)
+			return rc;
+		if (nl)
+			r1 += killtcp(late, nl, idx, 500);
+		free(late);
+	}
 	rc = kc_ip_reset_conns(ip, &r2, err);
+	r2 = 0;	/* their peers were reset above, or they were not established */
 	if (n_reset)
 		*n_reset = r1 + r2;
 	if (rc)
@@ -545,20 +598,25 @@ static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
 	return sum;
 }
 
-/* A 20-byte TCP header: ACK, seq 0, ack 0, checksum over the pseudo-header. */
-static void tickle_tcp(const struct kc_tcp_conn *c, uint8_t *tcp)
+/* A 20-byte TCP header from the server side of c, checksum over the pseudo-header. */
+static void build_tcp(const struct kc_tcp_conn *c, uint32_t seq, uint32_t ack, uint8_t flags,
+		      uint8_t *tcp)
 {
 	uint32_t sum = 0;
 	uint16_t ck;
-	size_t l = alen(c->family);
+	size_t l = alen(c->family), i;
 
 	memset(tcp, 0, 20);
 	tcp[0] = (uint8_t)(c->lport >> 8);
 	tcp[1] = (uint8_t)c->lport;
 	tcp[2] = (uint8_t)(c->rport >> 8);
 	tcp[3] = (uint8_t)c->rport;
+	for (i = 0; i < 4; i++) {
+		tcp[4 + i] = (uint8_t)(seq >> (24 - 8 * i));
+		tcp[8 + i] = (uint8_t)(ack >> (24 - 8 * i));
+	}
 	tcp[12] = 5 << 4;	/* data offset */
-	tcp[13] = 0x10;		/* ACK */
+	tcp[13] = flags;
 	tcp[14] = 0x04;		/* window 1024 */
 	sum = csum_add(sum, c->local, l);
 	sum = csum_add(sum, c->peer, l);
@@ -569,31 +627,44 @@ static void tickle_tcp(const struct kc_tcp_conn *c, uint8_t *tcp)
 	tcp[17] = (uint8_t)ck;
 }
 
+#define TCP_ACK 0x10
+#define TCP_RST 0x04
+
+/* IPv4 segment with our own IP header (IPPROTO_RAW: any source, the kernel fills id and checksum). */
+static int send_v4(int fd, const struct kc_tcp_conn *c, uint32_t seq, uint32_t ack, uint8_t flags)
+{
+	struct sockaddr_in dst = { .sin_family = AF_INET };
+	uint8_t pkt[40];
+
+	memset(pkt, 0, 20);
+	pkt[0] = 0x45;
+	pkt[3] = 40;
+	pkt[6] = 0x40;	/* don't fragment */
+	pkt[8] = 64;
+	pkt[9] = IPPROTO_TCP;
+	memcpy(pkt + 12, c->local, 4);
+	memcpy(pkt + 16, c->peer, 4);
+	build_tcp(c, seq, ack, flags, pkt + 20);
+	memcpy(&dst.sin_addr, c->peer, 4);
+	if (sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&dst, sizeof(dst)) < 0)
+		return -errno;
+	return 0;
+}
+
 static int tickle_one(const struct kc_tcp_conn *c, int count, struct kc_ipctl_err *err)
 {
-	uint8_t pkt[40];
+	uint8_t pkt[20];
 	int fd, i, rc = 0;
 
 	if (c->family == AF_INET) {
-		struct sockaddr_in dst = { .sin_family = AF_INET };
-
-		/* IPPROTO_RAW: our IP header; the kernel fills in the id and checksum */
 		fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
 		if (fd < 0)
 			return fail(err, -errno, "raw IPv4 socket");
-		memset(pkt, 0, 20);
-		pkt[0] = 0x45;
-		pkt[3] = 40;
-		pkt[6] = 0x40;	/* don't fragment */
-		pkt[8] = 64;
-		pkt[9] = IPPROTO_TCP;
-		memcpy(pkt + 12, c->local, 4);
-		memcpy(pkt + 16, c->peer, 4);
-		tickle_tcp(c, pkt + 20);
-		memcpy(&dst.sin_addr, c->peer, 4);
-		for (i = 0; i < count && !rc; i++)
-			if (sendto(fd, pkt, 40, 0, (struct sockaddr *)&dst, sizeof(dst)) < 0)
-				rc = fail(err, -errno, "sending a tickle ACK");
+		for (i = 0; i < count && !rc; i++) {
+			rc = send_v4(fd, c, 0, 0, TCP_ACK);
+			if (rc)
+				rc = fail(err, rc, "sending a tickle ACK");
+		}
 	} else {
 		struct sockaddr_in6 src = { .sin6_family = AF_INET6 };
 		struct sockaddr_in6 dst = { .sin6_family = AF_INET6 };
@@ -606,7 +677,7 @@ static int tickle_one(const struct kc_tcp_conn *c, int count, struct kc_ipctl_er
 		memcpy(&dst.sin6_addr, c->peer, 16);
 		if (bind(fd, (struct sockaddr *)&src, sizeof(src)) < 0)
 			rc = fail(err, -errno, "binding the tickle socket");
-		tickle_tcp(c, pkt);
+		build_tcp(c, 0, 0, TCP_ACK, pkt);
 		for (i = 0; i < count && !rc; i++)
 			if (sendto(fd, pkt, 20, 0, (struct sockaddr *)&dst, sizeof(dst)) < 0)
 				rc = fail(err, -errno, "sending a tickle ACK");
@@ -676,4 +747,88 @@ int kc_tcp_endpoint_parse(const char *s, struct kc_tcp_conn *c, int is_local)
 	else
 		c->rport = (uint16_t)p;
 	return 0;
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * IPv4 only: for each connection send a tickle ACK from the server side, watch
+ * the interface for the peer's answer (its acknowledgement number is the
+ * sequence number it expects from us) and answer it with an RST carrying
+ * exactly that number. Tickles are repeated every 100 ms until timeout_ms.
+ * Returns how many peers were reset.
+ */
+static size_t killtcp(const struct kc_tcp_conn *c, size_t n, int idx, int timeout_ms)
+{
+	struct sockaddr_ll ll;
+	unsigned char *done;
+	long long end = mono_ms() + timeout_ms, next = 0;
+	size_t killed = 0, i;
+	uint8_t buf[2048];
+	int ps, raw;
+
+	done = calloc(n, 1);
+	ps = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_IP));
+	raw = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+	if (!done || ps < 0 || raw < 0)
+		goto out;
+	memset(&ll, 0, sizeof(ll));
+	ll.sll_family = AF_PACKET;
+	ll.sll_protocol = htons(ETH_P_IP);
+	ll.sll_ifindex = idx;
+	if (bind(ps, (struct sockaddr *)&ll, sizeof(ll)) < 0)
+		goto out;
+	while (killed < n) {
+		struct pollfd pfd = { .fd = ps, .events = POLLIN };
+		long long now = mono_ms();
+		ssize_t len;
+		size_t hl;
+
+		if (now >= end)
+			break;
+		if (now >= next) {
+			for (i = 0; i < n; i++)
+				if (!done[i])
+					send_v4(raw, &c[i], 0, 0, TCP_ACK);
+			next = now + 100;
+		}
+		if (poll(&pfd, 1, (int)((next < end ? next : end) - now)) <= 0)
+			continue;
+		len = recv(ps, buf, sizeof(buf), MSG_DONTWAIT);
+		if (len < 20 || (buf[0] >> 4) != 4 || buf[9] != IPPROTO_TCP)
+			continue;
+		hl = (size_t)(buf[0] & 0xf) * 4;
+		if ((size_t)len < hl + 20)
+			continue;
+		for (i = 0; i < n; i++) {
+			const uint8_t *t = buf + hl;
+
+			if (done[i] || memcmp(buf + 12, c[i].peer, 4) || memcmp(buf + 16, c[i].local, 4) ||
+			    (t[0] << 8 | t[1]) != c[i].rport || (t[2] << 8 | t[3]) != c[i].lport ||
+			    !(t[13] & TCP_ACK) || (t[13] & TCP_RST))
+				continue;
+			if (send_v4(raw, &c[i], be32(t + 8), 0, TCP_RST) == 0) {
+				done[i] = 1;
+				killed++;
+			}
+		}
+	}
+out:
+	if (ps >= 0)
+		close(ps);
+	if (raw >= 0)
+		close(raw);
+	free(done);
+	return killed;
 }

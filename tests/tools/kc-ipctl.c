@@ -4,7 +4,9 @@
  * by hand or from tests, in the current network namespace.
  *
  *   kc-ipctl take ADDR/PREFIX IFACE      add + gratuitous ARP / unsolicited NA
- *   kc-ipctl announce ADDR IFACE         the announcement alone
+ *   kc-ipctl announce [-c N] [-i MS] ADDR IFACE
+ *                                        the announcement alone: N rounds (default
+ *                                        3), MS milliseconds apart (default 0)
  *   kc-ipctl release ADDR/PREFIX IFACE   reset its TCP connections, delete it
  *   kc-ipctl reset ADDR                  reset its TCP connections only
  *   kc-ipctl conns ADDR                  "SERVER:PORT CLIENT:PORT" per connection
@@ -24,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ipalloc.h"
 #include "ipctl.h"
@@ -34,7 +37,7 @@ static int usage(void)
 {
 	fprintf(stderr,
 		"usage: kc-ipctl take ADDR/PREFIX IFACE\n"
-		"       kc-ipctl announce ADDR IFACE\n"
+		"       kc-ipctl announce [-c N] [-i MS] ADDR IFACE\n"
 		"       kc-ipctl release ADDR/PREFIX IFACE\n"
 		"       kc-ipctl reset ADDR\n"
 		"       kc-ipctl conns ADDR\n"
@@ -190,15 +193,44 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		return usage();
 	cmd = argv[1];
-	if (!strcmp(cmd, "take") || !strcmp(cmd, "release") || !strcmp(cmd, "announce")) {
+	if (!strcmp(cmd, "announce")) {
+		int a = 2, count = KC_IP_ANNOUNCE_COUNT, ms = 0, r;
+
+		while (a + 1 < argc && argv[a][0] == '-') {
+			if (!strcmp(argv[a], "-c"))
+				count = atoi(argv[a + 1]);
+			else if (!strcmp(argv[a], "-i"))
+				ms = atoi(argv[a + 1]);
+			else
+				return usage();
+			a += 2;
+		}
+		if (argc - a != 2 || count < 1 || count > 100 || ms < 0 || ms > 10000)
+			return usage();
+		if (parse_addr(argv[a], &ip))
+			return 1;
+		for (r = 0; r < count; r++) {
+			struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+			/* paced like arping -U: a neighbour ignores updates within its locktime */
+			if (r)
+				nanosleep(&ts, NULL);
+			rc = kc_ip_announce(&ip, argv[a + 1], 1, &err);
+			if (rc < 0) {
+				fprintf(stderr, "kc-ipctl: %s\n", err.msg);
+				return 1;
+			}
+		}
+		printf("%s announced on %s (%d round(s))\n", argv[a], argv[a + 1], count);
+		return 0;
+	}
+	if (!strcmp(cmd, "take") || !strcmp(cmd, "release")) {
 		if (argc != 4)
 			return usage();
 		if (parse_addr(argv[2], &ip))
 			return 1;
 		if (!strcmp(cmd, "take"))
 			rc = kc_ip_take(&ip, argv[3], &err);
-		else if (!strcmp(cmd, "announce"))
-			rc = kc_ip_announce(&ip, argv[3], KC_IP_ANNOUNCE_COUNT, &err);
 		else
 			rc = kc_ip_release(&ip, argv[3], &n, &err);
 		if (rc < 0) {
@@ -207,11 +239,9 @@ int main(int argc, char **argv)
 		}
 		if (!strcmp(cmd, "take"))
 			printf("%s %s on %s\n", argv[2], rc ? "already present" : "added", argv[3]);
-		else if (!strcmp(cmd, "release"))
-			printf("%s %s from %s, %zu connection(s) reset\n", argv[2],
-			       rc ? "was not" : "deleted", argv[3], n);
 		else
-			printf("%s announced on %s\n", argv[2], argv[3]);
+			printf("%s %s %s, %zu connection(s) reset\n", argv[2],
+			       rc ? "was not on" : "deleted from", argv[3], n);
 		return 0;
 	}
 	if (!strcmp(cmd, "reset") || !strcmp(cmd, "conns")) {
