@@ -107,7 +107,7 @@ static int nl_transact(int fd, struct nlmsghdr *h)
 	ssize_t n;
 
 	h->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
-	h->nlmsg_seq = ++seq;
+	h->nlmsg_seq = __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED);
 	if (sendto(fd, h, h->nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		return -errno;
 	for (;;) {
@@ -170,7 +170,7 @@ static int ifindex_of(const char *ifname, struct kc_ipctl_err *err)
 	unsigned int i = if_nametoindex(ifname);
 
 	if (!i)
-		return fail(err, -errno, "interface %s", ifname);
+		return fail(err, errno ? -errno : -ENODEV, "interface %s", ifname);
 	return (int)i;
 }
 
@@ -344,7 +344,7 @@ static int diag_dump(int fd, int family, uint32_t states, const struct kc_ipaddr
 	req.h.nlmsg_len = sizeof(req);
 	req.h.nlmsg_type = SOCK_DIAG_BY_FAMILY;
 	req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	req.h.nlmsg_seq = ++seq;
+	req.h.nlmsg_seq = __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED);
 	req.r.sdiag_family = (uint8_t)family;
 	req.r.sdiag_protocol = IPPROTO_TCP;
 	req.r.idiag_states = states;
@@ -492,7 +492,7 @@ static int is_local(const struct kc_ipaddr *ip)
 int kc_ip_release(const struct kc_ipaddr *ip, const char *ifname, size_t *n_reset,
 		  struct kc_ipctl_err *err)
 {
-	size_t r1 = 0, r2 = 0;
+	size_t r1 = 0;
 	char a[64];
 	int idx, rc, absent = 0;
 
@@ -530,10 +530,10 @@ int kc_ip_release(const struct kc_ipaddr *ip, const char *ifname, size_t *n_rese
 			r1 += killtcp(late, nl, idx, 500);
 		free(late);
 	}
-	rc = kc_ip_reset_conns(ip, &r2, err);
-	r2 = 0;	/* their peers were reset above, or they were not established */
+	/* drop the sockets; their peers were reset above, or were not established */
+	rc = kc_ip_reset_conns(ip, NULL, err);
 	if (n_reset)
-		*n_reset = r1 + r2;
+		*n_reset = r1;
 	if (rc)
 		return rc;
 	return absent;
@@ -708,6 +708,7 @@ int kc_tcp_endpoint_parse(const char *s, struct kc_tcp_conn *c, int is_local)
 	size_t l;
 	int family;
 	uint8_t *dst = is_local ? c->local : c->peer;
+	uint8_t addr[16];
 
 	if (s[0] == '[') {
 		const char *e = strchr(s, ']');
@@ -727,11 +728,11 @@ int kc_tcp_endpoint_parse(const char *s, struct kc_tcp_conn *c, int is_local)
 		port = e + 1;
 		family = AF_INET;
 	}
-	if (l == 0 || l >= sizeof(buf))
+	if (l == 0 || l >= sizeof(buf) || (c->family && c->family != family))
 		return -EINVAL;
 	memcpy(buf, s, l);
 	buf[l] = '\0';
-	if (inet_pton(family, buf, dst) != 1)
+	if (inet_pton(family, buf, addr) != 1)
 		return -EINVAL;
 	if (*port < '0' || *port > '9')
 		return -EINVAL;
@@ -739,8 +740,7 @@ int kc_tcp_endpoint_parse(const char *s, struct kc_tcp_conn *c, int is_local)
 	p = strtoul(port, &end, 10);
 	if (errno || *end || p == 0 || p > 65535)
 		return -EINVAL;
-	if (c->family && c->family != family)
-		return -EINVAL;
+	memcpy(dst, addr, sizeof(addr));
 	c->family = family;
 	if (is_local)
 		c->lport = (uint16_t)p;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Unit tests of the public-IP assignment (clusterd/ipalloc.c): fixed cases for
+ * Unit tests of the public-IP assignment (clusterd/ipalloc.c) and of the
+ * connection endpoint parser of clusterd/ipctl.c: fixed cases for
  * each rule, then property tests over random memberships and random sequences
  * of joins, leaves, disables and health changes (fixed seeds, so a failure
  * reproduces; the seed and step are in the failure message).
@@ -18,6 +19,7 @@
 #include <cmocka.h>
 
 #include "ipalloc.h"
+#include "ipctl.h"
 
 #define MAX_IPS 40
 #define MAX_NODES 12
@@ -108,6 +110,36 @@ static void test_parse(void **state)
 	assert_int_equal(kc_ipaddr_parse("10.0.0/24", &a), -EINVAL);
 	assert_int_equal(kc_ipaddr_parse("", &a), -EINVAL);
 	assert_int_equal(kc_ipaddr_parse("eth0", &a), -EINVAL);
+}
+
+static void test_endpoint_parse(void **state)
+{
+	struct kc_tcp_conn c;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(kc_tcp_endpoint_parse("10.99.0.200:445", &c, 1), 0);
+	assert_int_equal(kc_tcp_endpoint_parse("10.99.0.100:50000", &c, 0), 0);
+	assert_int_equal(c.family, AF_INET);
+	assert_int_equal(c.lport, 445);
+	assert_int_equal(c.rport, 50000);
+	assert_memory_equal(c.local, "\x0a\x63\x00\xc8", 4);
+	assert_memory_equal(c.peer, "\x0a\x63\x00\x64", 4);
+	/* families must match */
+	assert_int_equal(kc_tcp_endpoint_parse("[fd00::1]:445", &c, 1), -EINVAL);
+	assert_memory_equal(c.local, "\x0a\x63\x00\xc8\x00", 5);	/* untouched */
+	assert_int_equal(c.lport, 445);
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(kc_tcp_endpoint_parse("[fd00::1]:445", &c, 1), 0);
+	assert_int_equal(c.family, AF_INET6);
+	assert_int_equal(c.local[15], 1);
+	assert_int_equal(kc_tcp_endpoint_parse("fd00::1:445", &c, 0), -EINVAL);
+	assert_int_equal(kc_tcp_endpoint_parse("[fd00::1]445", &c, 0), -EINVAL);
+	assert_int_equal(kc_tcp_endpoint_parse("10.0.0.1:0", &c, 0), -EINVAL);
+	assert_int_equal(kc_tcp_endpoint_parse("10.0.0.1:65536", &c, 0), -EINVAL);
+	assert_int_equal(kc_tcp_endpoint_parse("10.0.0.1:", &c, 0), -EINVAL);
+	assert_int_equal(kc_tcp_endpoint_parse("10.0.0.1", &c, 0), -EINVAL);
+	assert_int_equal(kc_tcp_endpoint_parse(":445", &c, 0), -EINVAL);
 }
 
 static void test_invalid_input(void **state)
@@ -515,6 +547,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_endpoint_parse),
 		cmocka_unit_test(test_invalid_input),
 		cmocka_unit_test(test_no_eligible_node),
 		cmocka_unit_test(test_from_scratch_is_round_robin),
