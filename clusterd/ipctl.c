@@ -708,7 +708,7 @@ int kc_tcp_endpoint_parse(const char *s, struct kc_tcp_conn *c, int is_local)
 	size_t l;
 	int family;
 	uint8_t *dst = is_local ? c->local : c->peer;
-	uint8_t addr[16];
+	uint8_t addr[16] = { 0 };
 
 	if (s[0] == '[') {
 		const char *e = strchr(s, ']');
