@@ -13,7 +13,11 @@
 #  - n2 dies without releasing (its link goes down): n3 takes the IP, the
 #    client's idle connection sees nothing until n3's tickle ACK, then it is
 #    reset at once and the client reconnects to n3; the client lists the share
-#    of n3's SMB node through the same IP.
+#    of n3's SMB node through the same IP;
+#  - IPv6: an address taken without DAD is usable at once, and the new owner's
+#    unsolicited neighbour advertisement moves the client's neighbour entry;
+#  - release of an address already deleted (what a connection accepted during
+#    release looks like) still resets the peer.
 # Times are reported as diagnostics. Everything runs in namespaces made here.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/node.sh"
@@ -204,11 +208,21 @@ tap_check "the client lists n3's shares through $PUB" \
 	sh -c "printf '%s\n' '$out' | grep -Eq '^[[:space:]]+share[[:space:]]+Disk'"
 tap_check "n3's SMB node served that listing" grep -q "$KC_NET.100" "$tmp/smb3/mountd.log"
 
-# ---- IPv6: take (no DAD wait), announce, release -------------------------------------------------
-tap_check "n3 takes fd99::200/64" in_ns n3 "$IPCTL" take fd99::200/64 eth0
+# ---- IPv6: take (no DAD wait), unsolicited neighbour advertisement, release ----------------------
+PUB6=fd99::200
+client6_mac_for_pub() { in_ns c ip -6 neigh show "$PUB6" | grep -qi "lladdr $1"; }
+ip -n "$(kc_ns c)" addr add fd99::100/64 dev eth0 nodad
+tap_check "n1 takes $PUB6/64" in_ns n1 "$IPCTL" take "$PUB6/64" eth0
 tap_check "the address is usable at once (no DAD)" \
-	sh -c "ip -n $(kc_ns n3) -o addr show dev eth0 | grep ' fd99::200/64 ' | grep -vq tentative"
-tap_check "n3 releases fd99::200/64" in_ns n3 "$IPCTL" release fd99::200/64 eth0
+	sh -c "ip -n $(kc_ns n1) -o addr show dev eth0 | grep ' $PUB6/64 ' | grep -vq tentative"
+tap_check "the client reaches n1 through $PUB6" in_ns c ping -6 -c1 -W2 "$PUB6"
+tap_check "the client's neighbour entry for $PUB6 is n1's" client6_mac_for_pub "$(mac_of 1)"
+tap_check "n1 releases $PUB6/64" in_ns n1 "$IPCTL" release "$PUB6/64" eth0
+tap_check "n3 takes $PUB6/64" in_ns n3 "$IPCTL" take "$PUB6/64" eth0
+ip netns exec "$(kc_ns n3)" "$IPCTL" announce -c 5 -i 300 "$PUB6" eth0 >/dev/null 2>&1 &
+tap_check "the client's neighbour entry for $PUB6 moves to n3 (it sent nothing)" \
+	wait_for 5 client6_mac_for_pub "$(mac_of 3)"
+tap_check "n3 releases $PUB6/64" in_ns n3 "$IPCTL" release "$PUB6/64" eth0
 
 # ---- release after the address is already gone ----------------------------------------------------
 # What a connection accepted between release's reset pass and the deletion looks like:
