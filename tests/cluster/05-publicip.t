@@ -57,6 +57,13 @@ moved=$(paste -d' ' <(printf '%s\n' "$out") <(printf '%s\n' "$out2") |
 	awk '$3 != $6 {print $3 "->" $6}')
 tap_check "assign: when node 2 leaves only its IP moves (moved: $moved)" \
 	sh -c "[ \$(printf '%s\n' '$moved' | grep -c .) -eq 1 ] && printf '%s\n' '$moved' | grep -Eq '^2->[13]$'"
+out=$(printf '%s\n' "ip $KC_NET.201/24 eth0 home=3" "ip $KC_NET.202/24 eth1" "ip $KC_NET.203/24 eth0" \
+	"node 1 disabled" "node 2 ifaces=eth0" "node 3" | "$IPCTL" assign 2>&1)
+tap_check "assign: home node, interface limits and a disabled node ($(echo $out))" \
+	test "$(echo $out)" = "$KC_NET.201/24 eth0 3 $KC_NET.202/24 eth1 3 $KC_NET.203/24 eth0 2"
+out=$(printf '%s\n' "ip $KC_NET.201/24 eth0" "node 1 unhealthy" | "$IPCTL" assign 2>&1)
+tap_check "assign: no eligible node leaves the IP unassigned" \
+	test "$out" = "$KC_NET.201/24 eth0 unassigned"
 tap_check_fail "assign: a bad line is refused" "bad line" \
 	sh -c "printf 'ip 10.1.1.1/40 eth0\n' | '$IPCTL' assign"
 
