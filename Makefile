@@ -68,6 +68,12 @@ PSTORE_SRCS := $(filter-out persistent-store/pstore-tool.c,$(wildcard persistent
 PSTORE_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(PSTORE_SRCS))
 LIBPSTORE := $(BUILD)/libpstore.a
 
+# libkcip: public-IP assignment and takeover (clusterd/ipalloc.h, clusterd/ipctl.h), for
+# ksmbd-clusterd, the unit tests and tests/tools/kc-ipctl.
+KCIP_SRCS := clusterd/ipalloc.c clusterd/ipctl.c
+KCIP_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KCIP_SRCS))
+LIBKCIP := $(BUILD)/libkcip.a
+
 # mountd's objects but main(), so unit tests can link them.
 MOUNTD_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(filter-out mountd/mountd.c,$(wildcard mountd/*.c)))
 LIBMOUNTD := $(BUILD)/libmountd.a
@@ -75,7 +81,8 @@ LIBMOUNTD := $(BUILD)/libmountd.a
 BINDIR := $(BUILD)/bin
 PROGS := $(BINDIR)/ksmbd-engine $(BINDIR)/ksmbd-mountd $(BINDIR)/ksmbd-clusterd \
 	$(BINDIR)/ksmbd-witnessd $(BINDIR)/ksmbd-cluster $(BINDIR)/pstore-tool
-TEST_TOOLS := $(BINDIR)/kc-ipc-probe $(BINDIR)/pstore-writer $(BINDIR)/kc-cipc-probe
+TEST_TOOLS := $(BINDIR)/kc-ipc-probe $(BINDIR)/pstore-writer $(BINDIR)/kc-cipc-probe \
+	$(BINDIR)/kc-ipctl
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
@@ -119,6 +126,10 @@ $(LIBMOUNTD): $(MOUNTD_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
+$(LIBKCIP): $(KCIP_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
 ENGINE_LIBS := $(SSL_LIBS) -lpthread
 
 $(BINDIR)/ksmbd-engine: $(BUILD)/kernel/port/user/main.o $(ENGINE_LIB) $(LIBKC)
@@ -129,7 +140,8 @@ $(BINDIR)/ksmbd-mountd: $(BUILD)/mountd/mountd.o $(LIBMOUNTD) $(LIBKC)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(NL_LIBS) $(QB_LIBS) $(SSL_LIBS)
 
-$(BINDIR)/ksmbd-clusterd: $(patsubst %.c,$(BUILD)/%.o,$(wildcard clusterd/*.c)) $(LIBKC)
+$(BINDIR)/ksmbd-clusterd: $(patsubst %.c,$(BUILD)/%.o,$(filter-out $(KCIP_SRCS),$(wildcard clusterd/*.c))) \
+		$(LIBKCIP) $(LIBKC)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(COROSYNC_LIBS) $(QB_LIBS) $(SSL_LIBS)
 
@@ -153,16 +165,22 @@ $(BINDIR)/kc-cipc-probe: $(BUILD)/tests/tools/kc-cipc-probe.o $(LIBKC)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(QB_LIBS) $(SSL_LIBS)
 
+$(BUILD)/tests/tools/kc-ipctl.o: ALL_CFLAGS += -Iclusterd
+
+$(BINDIR)/kc-ipctl: $(BUILD)/tests/tools/kc-ipctl.o $(LIBKCIP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^
+
 $(BINDIR)/kc-ipc-probe: $(BUILD)/tests/tools/kc-ipc-probe.o $(LIBKC)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(NL_LIBS) $(QB_LIBS)
 
 # Unit tests link the engine's objects through the user-space port, mountd's objects and the
 # shared library.
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(ENGINE_LIB) $(LIBMOUNTD) $(LIBPSTORE) $(LIBKC)
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(ENGINE_LIB) $(LIBMOUNTD) $(LIBPSTORE) $(LIBKCIP) $(LIBKC)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ENGINE_CFLAGS) $(NL_CFLAGS) -Imountd $(ALL_LDFLAGS) -o $@ $< \
-		$(ENGINE_LIB) $(LIBMOUNTD) $(LIBPSTORE) $(LIBKC) $(CMOCKA_LIBS) $(ENGINE_LIBS) \
+	$(CC) $(ALL_CFLAGS) $(ENGINE_CFLAGS) $(NL_CFLAGS) -Imountd -Iclusterd $(ALL_LDFLAGS) -o $@ $< \
+		$(ENGINE_LIB) $(LIBMOUNTD) $(LIBPSTORE) $(LIBKCIP) $(LIBKC) $(CMOCKA_LIBS) $(ENGINE_LIBS) \
 		$(NL_LIBS) $(QB_LIBS) $(TDB_LIBS)
 
 module:
