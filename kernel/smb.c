@@ -207,6 +207,9 @@ static __le32 ksmbd_smb2_check_session(struct ksmbd_work *w, u16 command,
 
 	if (command == SMB2_NEGOTIATE || command == SMB2_SESSION_SETUP)
 		return STATUS_SUCCESS;
+	/* Related to a request whose session was not found (smb2.compound.invalid2). */
+	if (related && !w->chain->sess_ok)
+		return STATUS_INVALID_PARAMETER;
 	if (!id)
 		return command == SMB2_ECHO ? STATUS_SUCCESS : STATUS_USER_SESSION_DELETED;
 	/* Only the session whose key encrypted the request may be named in it. */
@@ -386,6 +389,7 @@ static void ksmbd_chain_update(struct ksmbd_chain *chain, const struct ksmbd_wor
 	u16 command = le16_to_cpu(w->hdr->command);
 
 	chain->sess_id = w->sess ? w->sess->id : le64_to_cpu(w->hdr->session_id);
+	chain->sess_ok = w->sess;
 	chain->tree_id = w->tree ? w->tree->id : le32_to_cpu(w->hdr->tree_id);
 	if (command == SMB2_CREATE) {
 		/* The CREATE response's FileId is 64 bytes into its body. */
@@ -401,6 +405,10 @@ static void ksmbd_chain_update(struct ksmbd_chain *chain, const struct ksmbd_wor
 		chain->fid_status = STATUS_SUCCESS;
 		chain->fid_p = w->fp->persistent_id;
 		chain->fid_v = w->fp->volatile_id;
+	} else if (command < SMB2_NR_COMMANDS && ksmbd_smb2_cmds[command].fid_off) {
+		/* A FileId that named no open: a related request after it has none either. */
+		chain->have_fid = false;
+		chain->fid_status = rsp->status != STATUS_SUCCESS ? rsp->status : STATUS_FILE_CLOSED;
 	}
 }
 

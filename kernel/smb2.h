@@ -20,6 +20,7 @@ struct ksmbd_tree;
 /* What a compound's previous request leaves to a related one (MS-SMB2 3.3.5.2.7.2). */
 struct ksmbd_chain {
 	u64 sess_id;
+	bool sess_ok;		/* the previous request found its session */
 	u32 tree_id;
 	u64 fid_p, fid_v;
 	bool have_fid;

@@ -48,6 +48,12 @@ __le32 ksmbd_errno_status(int err)
 	case -ENAMETOOLONG:
 	case -ELOOP:
 		return STATUS_OBJECT_NAME_INVALID;
+	case -EFBIG:		/* past the largest file the filesystem holds */
+		return STATUS_DISK_FULL;
+	case -EINVAL:		/* e.g. an offset the filesystem refuses */
+		return STATUS_INVALID_PARAMETER;
+	case -ENOTEMPTY:
+		return STATUS_DIRECTORY_NOT_EMPTY;
 	case -ENOMEM:
 		return STATUS_INSUFFICIENT_RESOURCES;
 	default:
@@ -381,6 +387,12 @@ __le32 ksmbd_smb2_close(struct ksmbd_work *w)
 	return STATUS_SUCCESS;
 }
 
+/* MS-FSA 2.1.5.2, 2.1.5.3: byte offsets are signed 64-bit; [off, off + len) must fit. */
+static bool ksmbd_offset_ok(u64 off, u32 len)
+{
+	return off <= S64_MAX && len <= S64_MAX - off;
+}
+
 __le32 ksmbd_smb2_read(struct ksmbd_work *w)
 {
 	const struct smb2_read_req *req = (const void *)ksmbd_req_body(w);
@@ -391,7 +403,7 @@ __le32 ksmbd_smb2_read(struct ksmbd_work *w)
 
 	if (w->tree->flags & KSMBD_SHARE_IPC)
 		return ksmbd_pipe_read(w);
-	if (len > KSMBD_IO_MAX)
+	if (len > KSMBD_IO_MAX || !ksmbd_offset_ok(le64_to_cpu(req->offset), len))
 		return STATUS_INVALID_PARAMETER;
 	if (fp->is_dir)
 		return STATUS_INVALID_DEVICE_REQUEST;
@@ -425,7 +437,8 @@ __le32 ksmbd_smb2_write(struct ksmbd_work *w)
 
 	if (w->tree->flags & KSMBD_SHARE_IPC)
 		return ksmbd_pipe_write(w);
-	if (len > KSMBD_IO_MAX || !ksmbd_req_has(w, off, len))
+	if (len > KSMBD_IO_MAX || !ksmbd_req_has(w, off, len) ||
+	    !ksmbd_offset_ok(le64_to_cpu(req->offset), len))
 		return STATUS_INVALID_PARAMETER;
 	if (fp->is_dir || !fp->can_write)
 		return STATUS_ACCESS_DENIED;

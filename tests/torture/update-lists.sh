@@ -46,7 +46,7 @@ ran=$(cut -f1 "$tmp/timings")
 in_ran() {
 	local s
 	for s in $ran; do
-		case $1 in "$s".*) return 0 ;; esac
+		case $1 in "$s" | "$s".*) return 0 ;; esac
 	done
 	return 1
 }
