@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * CREATE, CLOSE, READ and WRITE (MS-SMB2 3.3.5.9, 3.3.5.10, 3.3.5.12,
- * 3.3.5.13) on disk shares; on IPC$ they go to smb2_pipe.c. Opens have no
- * oplocks, share modes or durability yet, create contexts are ignored (which
- * MS-SMB2 allows), and streams are not supported.
+ * 3.3.5.13) on disk shares; on IPC$ they go to smb2_pipe.c. Opens get
+ * oplocks (oplock.h) but no leases, share modes or durability yet, create
+ * contexts are ignored (which MS-SMB2 allows), and streams are not supported.
  */
 #define pr_fmt(fmt) "ksmbd_cluster: " fmt
 
@@ -14,6 +14,7 @@
 #include "conn.h"
 #include "file.h"
 #include "inode.h"
+#include "oplock.h"
 #include "port.h"
 #include "session.h"
 #include "smb2.h"
@@ -111,6 +112,10 @@ static bool ksmbd_wants_write(u32 access, bool readonly)
 	       ((access & MAXIMUM_ALLOWED) && !readonly);
 }
 
+/* Rights of a "stat open", which breaks no oplock (MS-FSA 2.1.5.1.2.1 simplified). */
+#define KSMBD_STAT_ACCESS	(FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES | \
+				 SYNCHRONIZE | READ_CONTROL)
+
 /* Open @path for @disp; *@action says what happened. 0 or -errno. */
 static int ksmbd_disk_open(struct ksmbd_vfs_root *root, const char *path, u32 disp,
 			   unsigned int mode, struct ksmbd_vfs_file **vfs, u32 *action)
@@ -199,6 +204,7 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 	unsigned int mode;
 	u32 action = 0;
 	__le32 status;
+	u8 oplock;
 	char *path;
 	int ret;
 
@@ -329,6 +335,20 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 		status = STATUS_FILE_IS_A_DIRECTORY;
 		goto discard;
 	}
+	/*
+	 * Oplocks: break what this open conflicts with (the CREATE may wait,
+	 * async, for the holders' acks), then take what can be granted.
+	 */
+	fp->conn = w->conn;
+	status = ksmbd_oplock_create(w, fp, req->requested_oplock_level,
+				     disp == FILE_OVERWRITE || disp == FILE_OVERWRITE_IF ||
+				     disp == FILE_SUPERSEDE,
+				     !(access & MAXIMUM_ALLOWED) &&
+				     !(ksmbd_map_generic(access) & ~KSMBD_STAT_ACCESS),
+				     &oplock);
+	if (status != STATUS_SUCCESS)
+		goto discard;
+	((struct smb2_create_rsp *)(w->rsp + sizeof(struct smb2_hdr)))->oplock_level = oplock;
 	fp->path = kstrdup(path, GFP_KERNEL);
 	status = STATUS_INSUFFICIENT_RESOURCES;
 	if (!fp->path)
@@ -424,6 +444,8 @@ __le32 ksmbd_smb2_write(struct ksmbd_work *w)
 		return STATUS_INVALID_PARAMETER;
 	if (fp->is_dir || !fp->can_write)
 		return STATUS_ACCESS_DENIED;
+	/* MS-FSA 2.1.5.3: a write breaks the other opens' level II oplocks. */
+	ksmbd_oplock_break_level2(fp);
 	n = ksmbd_vfs_write(fp->vfs, w->req + off, len, le64_to_cpu(req->offset));
 	if (n < 0)
 		return ksmbd_errno_status(n);

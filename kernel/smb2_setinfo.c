@@ -21,6 +21,7 @@
 #include <asm/unaligned.h>
 #include "file.h"
 #include "inode.h"
+#include "oplock.h"
 #include "ipc.h"
 #include "port.h"
 #include "smb2.h"
@@ -310,6 +311,8 @@ static __le32 ksmbd_set_size(struct ksmbd_work *w, const u8 *buf, u32 len, bool 
 		if (size >= st.size)
 			return STATUS_SUCCESS;
 	}
+	/* MS-FSA 2.1.5.14.4, 2.1.5.14.2: a size change breaks level II oplocks. */
+	ksmbd_oplock_break_level2(fp);
 	ret = ksmbd_vfs_truncate(fp->vfs, size);
 	if (ret == -EFBIG)
 		return STATUS_DISK_FULL;
