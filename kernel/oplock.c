@@ -298,7 +298,7 @@ void ksmbd_oplock_break_level2(struct ksmbd_file *fp)
 		bool wait;
 		u8 level;
 
-		if (h == fp || op->level != SMB2_OPLOCK_LEVEL_II)
+		if (op->level != SMB2_OPLOCK_LEVEL_II)
 			continue;
 		if (ksmbd_oplock_break(op, SMB2_OPLOCK_LEVEL_NONE, 0, &level, &wait)) {
 			list_del_init(&op->node);

@@ -11,8 +11,8 @@
  *  state     level        event                              next state, level  effect
  *  --------  -----------  ---------------------------------  -----------------  ----------------
  *  NONE      NONE         CREATE asks L, grant G = grant(L)  HELD, G (G != 0)   returned in CREATE
- *  HELD      II           write, truncate, overwrite by      NONE, NONE         notify NONE,
- *                         another open (break to NONE)                          no ack (2.2.24.1)
+ *  HELD      II           write, truncate, overwriting       NONE, NONE         notify NONE,
+ *                         CREATE (break to NONE)                                no ack (2.2.24.1)
  *  HELD      II           break to II                        HELD, II           nothing
  *  HELD      EXCL/BATCH   conflicting CREATE: break to T     BREAKING(T), kept  notify T, the
  *                         (T = II, or NONE for overwrite)                       CREATE waits
@@ -35,8 +35,8 @@
  * attributes, synchronisation and the security descriptor) breaks
  * EXCLUSIVE/BATCH holders to II, or to NONE when it overwrites or supersedes,
  * and waits for their acks; an overwrite also breaks LEVEL_II holders to
- * NONE. WRITE and SET_INFO end-of-file/allocation break the other opens'
- * LEVEL_II to NONE.
+ * NONE. WRITE and SET_INFO end-of-file/allocation break every LEVEL_II of
+ * the file to NONE, the writer's own included (as Windows does).
  *
  * Locking: every ksmbd_oplock and every file's holder list is under one
  * global mutex in oplock.c; notifications are sent after it is dropped.
@@ -109,7 +109,7 @@ extern unsigned int ksmbd_oplock_break_timeout_ms;
  */
 __le32 ksmbd_oplock_create(struct ksmbd_work *w, struct ksmbd_file *fp, u8 requested,
 			   bool overwrite, bool stat_open, u8 *granted);
-/* A write or size change through @fp: the other opens' LEVEL_II go to NONE. */
+/* A write or size change through @fp: the file's LEVEL_II oplocks go to NONE. */
 void ksmbd_oplock_break_level2(struct ksmbd_file *fp);
 /* The open goes away: drop its oplock, let waiting CREATEs go on. */
 void ksmbd_oplock_release(struct ksmbd_file *fp);

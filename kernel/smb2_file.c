@@ -204,6 +204,7 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 	unsigned int mode;
 	u32 action = 0;
 	__le32 status;
+	bool overwrite;
 	u8 oplock;
 	char *path;
 	int ret;
@@ -340,10 +341,9 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 	 * async, for the holders' acks), then take what can be granted.
 	 */
 	fp->conn = w->conn;
-	status = ksmbd_oplock_create(w, fp, req->requested_oplock_level,
-				     disp == FILE_OVERWRITE || disp == FILE_OVERWRITE_IF ||
-				     disp == FILE_SUPERSEDE,
-				     !(access & MAXIMUM_ALLOWED) &&
+	overwrite = action == FILE_OVERWRITTEN || action == FILE_SUPERSEDED;
+	status = ksmbd_oplock_create(w, fp, req->requested_oplock_level, overwrite,
+				     !overwrite && !(access & MAXIMUM_ALLOWED) &&
 				     !(ksmbd_map_generic(access) & ~KSMBD_STAT_ACCESS),
 				     &oplock);
 	if (status != STATUS_SUCCESS)
@@ -444,7 +444,7 @@ __le32 ksmbd_smb2_write(struct ksmbd_work *w)
 		return STATUS_INVALID_PARAMETER;
 	if (fp->is_dir || !fp->can_write)
 		return STATUS_ACCESS_DENIED;
-	/* MS-FSA 2.1.5.3: a write breaks the other opens' level II oplocks. */
+	/* MS-FSA 2.1.5.3: a write breaks the file's level II oplocks. */
 	ksmbd_oplock_break_level2(fp);
 	n = ksmbd_vfs_write(fp->vfs, w->req + off, len, le64_to_cpu(req->offset));
 	if (n < 0)
