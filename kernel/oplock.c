@@ -89,6 +89,14 @@ bool ksmbd_oplock_break(struct ksmbd_oplock *op, u8 to, unsigned long deadline,
 __le32 ksmbd_oplock_ack(struct ksmbd_oplock *op, u8 ack, u8 *granted)
 {
 	*granted = op->level;
+	/*
+	 * No break under way. An open that holds nothing (a level II broken
+	 * to none needs no ack) gets what Windows answers,
+	 * STATUS_INVALID_OPLOCK_PROTOCOL; one that holds its oplock the
+	 * 3.3.5.22.1 status.
+	 */
+	if (op->state == KSMBD_OPLOCK_NONE)
+		return STATUS_INVALID_OPLOCK_PROTOCOL;
 	if (op->state != KSMBD_OPLOCK_BREAKING)
 		return STATUS_INVALID_DEVICE_STATE;
 	if (ack == SMB2_OPLOCK_LEVEL_LEASE) {
@@ -346,8 +354,7 @@ __le32 ksmbd_smb2_oplock_break(struct ksmbd_work *w)
 	if (fp->oplock.state == KSMBD_OPLOCK_NONE)
 		list_del_init(&fp->oplock.node);
 	mutex_unlock(&ksmbd_oplock_lock);
-	if (status != STATUS_INVALID_DEVICE_STATE)
-		ksmbd_oplock_wake();
+	ksmbd_oplock_wake();
 	if (status != STATUS_SUCCESS)
 		return status;
 	rsp = ksmbd_rsp_body(w, 24);

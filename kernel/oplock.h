@@ -21,7 +21,8 @@
  *  BREAKING  EXCL/BATCH   ack A = LEASE                      NONE, NONE         INVALID_PARAMETER
  *  BREAKING  EXCL/BATCH   ack A = EXCL/BATCH                 NONE, NONE         INVALID_OPLOCK_PROTOCOL
  *  BREAKING  EXCL/BATCH   no ack within the break timeout    NONE, NONE         waiters go on
- *  NONE/HELD any          ack                                unchanged          INVALID_DEVICE_STATE
+ *  HELD      any          ack                                unchanged          INVALID_DEVICE_STATE
+ *  NONE      NONE         ack (e.g. of a level II break)     unchanged          INVALID_OPLOCK_PROTOCOL
  *  any       any          CLOSE (or the open goes away)      removed            waiters go on
  *
  * ("HELD, A / NONE": HELD with level II, or NONE when A is NONE.)
@@ -32,7 +33,7 @@
  * other holder of the file holds LEVEL_II or nothing; otherwise NONE.
  *
  * Who breaks what: a CREATE that is not a "stat open" (it asks for more than
- * attributes, synchronisation and the security descriptor) breaks
+ * attributes and synchronisation, or overwrites) breaks
  * EXCLUSIVE/BATCH holders to II, or to NONE when it overwrites or supersedes,
  * and waits for their acks; an overwrite also breaks LEVEL_II holders to
  * NONE. WRITE and SET_INFO end-of-file/allocation break every LEVEL_II of

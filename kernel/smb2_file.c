@@ -113,8 +113,7 @@ static bool ksmbd_wants_write(u32 access, bool readonly)
 }
 
 /* Rights of a "stat open", which breaks no oplock (MS-FSA 2.1.5.1.2.1 simplified). */
-#define KSMBD_STAT_ACCESS	(FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES | \
-				 SYNCHRONIZE | READ_CONTROL)
+#define KSMBD_STAT_ACCESS	(FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES | SYNCHRONIZE)
 
 /* Open @path for @disp; *@action says what happened. 0 or -errno. */
 static int ksmbd_disk_open(struct ksmbd_vfs_root *root, const char *path, u32 disp,

@@ -183,7 +183,7 @@ static void test_ack_strong(void **state)
 	assert_int_equal(op.level, SMB2_OPLOCK_LEVEL_NONE);
 }
 
-/* NONE or HELD, ack: STATUS_INVALID_DEVICE_STATE, unchanged. */
+/* HELD, ack: STATUS_INVALID_DEVICE_STATE; NONE: STATUS_INVALID_OPLOCK_PROTOCOL. */
 static void test_ack_not_breaking(void **state)
 {
 	struct ksmbd_oplock op = held(SMB2_OPLOCK_LEVEL_II);
@@ -196,7 +196,7 @@ static void test_ack_not_breaking(void **state)
 	assert_int_equal(op.state, KSMBD_OPLOCK_HELD);
 	assert_int_equal(op.level, SMB2_OPLOCK_LEVEL_II);
 	assert_int_equal(ksmbd_oplock_ack(&none, SMB2_OPLOCK_LEVEL_NONE, &granted),
-			 STATUS_INVALID_DEVICE_STATE);
+			 STATUS_INVALID_OPLOCK_PROTOCOL);
 	assert_int_equal(none.state, KSMBD_OPLOCK_NONE);
 }
 
@@ -215,7 +215,7 @@ static void test_timeout(void **state)
 	assert_int_equal(op.level, SMB2_OPLOCK_LEVEL_NONE);
 	/* a late ack finds no break */
 	assert_int_equal(ksmbd_oplock_ack(&op, SMB2_OPLOCK_LEVEL_II, &granted),
-			 STATUS_INVALID_DEVICE_STATE);
+			 STATUS_INVALID_OPLOCK_PROTOCOL);
 	/* a held oplock never times out */
 	assert_false(ksmbd_oplock_timeout(&h, 1000000));
 	assert_int_equal(h.state, KSMBD_OPLOCK_HELD);
