@@ -60,8 +60,7 @@ static void ksmbd_file_unpublish(struct ksmbd_file *fp)
 void ksmbd_file_discard(struct ksmbd_file *fp)
 {
 	ksmbd_file_unpublish(fp);
-	ksmbd_oplock_release(fp);
-	ksmbd_inode_close(&fp->ni, false);
+	ksmbd_oplock_release(fp, false);
 	if (fp->vfs)
 		ksmbd_vfs_close(fp->vfs);
 	ksmbd_file_free(fp);
@@ -155,9 +154,8 @@ int ksmbd_file_release(struct ksmbd_file *fp)
 	if (!fp->vfs)
 		return 0;
 	ksmbd_file_unpublish(fp);
-	/* Before the file's open goes: fp->ni must outlive the holder list walk. */
-	ksmbd_oplock_release(fp);
-	if (!ksmbd_inode_close(&fp->ni, fp->delete_on_close))
+	/* The oplock and the file's open go together (oplock.h). */
+	if (!ksmbd_oplock_release(fp, fp->delete_on_close))
 		return 0;
 	return ksmbd_file_delete(fp);
 }

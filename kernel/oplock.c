@@ -9,6 +9,7 @@
 #include <linux/atomic.h>
 #include <linux/jiffies.h>
 #include <linux/mutex.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/wait.h>
@@ -295,7 +296,7 @@ void ksmbd_oplock_break_level2(struct ksmbd_file *fp)
 	int nr = 0;
 
 	mutex_lock(&ksmbd_oplock_lock);
-	/* Released: fp->ni may be gone (release takes this lock first). */
+	/* Released: fp->ni is gone (release drops it under this lock). */
 	if (fp->oplock.gone || !fp->ni) {
 		mutex_unlock(&ksmbd_oplock_lock);
 		return;
@@ -317,9 +318,9 @@ void ksmbd_oplock_break_level2(struct ksmbd_file *fp)
 	ksmbd_oplock_send(n, nr);
 }
 
-void ksmbd_oplock_release(struct ksmbd_file *fp)
+bool ksmbd_oplock_release(struct ksmbd_file *fp, bool delete_on_close)
 {
-	bool was = false;
+	bool was = false, del;
 
 	mutex_lock(&ksmbd_oplock_lock);
 	if (!list_empty(&fp->oplock.node)) {
@@ -328,9 +329,15 @@ void ksmbd_oplock_release(struct ksmbd_file *fp)
 	}
 	ksmbd_oplock_set_none(&fp->oplock);
 	fp->oplock.gone = true;
+	/*
+	 * The open goes with its oplock, under the lock: a waiting CREATE
+	 * never sees the oplock gone but the open still there.
+	 */
+	del = ksmbd_inode_close(&fp->ni, delete_on_close);
 	mutex_unlock(&ksmbd_oplock_lock);
 	if (was)
 		ksmbd_oplock_wake();
+	return del;
 }
 
 /* MS-SMB2 2.2.24.1 request, 2.2.25.1 response: the same 24-byte layout. */

@@ -112,8 +112,11 @@ __le32 ksmbd_oplock_create(struct ksmbd_work *w, struct ksmbd_file *fp, u8 reque
 			   bool overwrite, bool stat_open, u8 *granted);
 /* A write or size change through @fp: the file's LEVEL_II oplocks go to NONE. */
 void ksmbd_oplock_break_level2(struct ksmbd_file *fp);
-/* The open goes away: drop its oplock, let waiting CREATEs go on. */
-void ksmbd_oplock_release(struct ksmbd_file *fp);
+/*
+ * The open goes away: drop its oplock and its open of the file (see
+ * ksmbd_inode_close(), whose result it returns), let waiting CREATEs go on.
+ */
+bool ksmbd_oplock_release(struct ksmbd_file *fp, bool delete_on_close);
 /* SMB2 OPLOCK_BREAK acknowledgment (3.3.5.22.1). */
 __le32 ksmbd_smb2_oplock_break(struct ksmbd_work *w);
 
