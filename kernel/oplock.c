@@ -216,7 +216,7 @@ __le32 ksmbd_oplock_create(struct ksmbd_work *w, struct ksmbd_file *fp, u8 reque
 	for (;;) {
 		unsigned long deadline = jiffies + timeout, wait_until = deadline;
 		unsigned int strong = 0;
-		bool must_wait = false;
+		bool must_wait = false, more = false;
 		struct ksmbd_oplock *op;
 		int nr = 0, snap;
 
@@ -237,16 +237,20 @@ __le32 ksmbd_oplock_create(struct ksmbd_work *w, struct ksmbd_file *fp, u8 reque
 					wait_until = op->deadline;
 				continue;
 			}
+			if (nr == ARRAY_SIZE(n)) {
+				more = true;	/* no break without its notification */
+				continue;
+			}
 			if (ksmbd_oplock_break(op, to, deadline, &level, &wait)) {
 				ksmbd_oplock_queue(n, &nr, ARRAY_SIZE(n), h, level);
 				must_wait |= wait;
 			}
 		}
-		/* Level II breaks to none leave the list at once. */
 		list_for_each_entry(op, holders, node)
 			if (ksmbd_oplock_strong(op->level))
 				strong++;
-		if (!must_wait) {
+		if (!must_wait && !more) {
+			/* Level II holders broken to none leave the list. */
 			struct ksmbd_oplock *tmp;
 
 			list_for_each_entry_safe(op, tmp, holders, node)
@@ -262,6 +266,8 @@ __le32 ksmbd_oplock_create(struct ksmbd_work *w, struct ksmbd_file *fp, u8 reque
 		}
 		mutex_unlock(&ksmbd_oplock_lock);
 		ksmbd_oplock_send(n, nr);
+		if (more)
+			continue;	/* the holders not told yet */
 		if (!must_wait)
 			break;
 
@@ -293,29 +299,38 @@ void ksmbd_oplock_break_level2(struct ksmbd_file *fp)
 	struct ksmbd_oplock_notify n[KSMBD_OPLOCK_NOTIFY_MAX];
 	struct ksmbd_oplock *op, *tmp;
 	struct list_head *holders;
-	int nr = 0;
+	bool more;
+	int nr;
 
-	mutex_lock(&ksmbd_oplock_lock);
-	/* Released: fp->ni is gone (release drops it under this lock). */
-	if (fp->oplock.gone || !fp->ni) {
-		mutex_unlock(&ksmbd_oplock_lock);
-		return;
-	}
-	holders = ksmbd_inode_oplocks(fp->ni);
-	list_for_each_entry_safe(op, tmp, holders, node) {
-		struct ksmbd_file *h = container_of(op, struct ksmbd_file, oplock);
-		bool wait;
-		u8 level;
-
-		if (op->level != SMB2_OPLOCK_LEVEL_II)
-			continue;
-		if (ksmbd_oplock_break(op, SMB2_OPLOCK_LEVEL_NONE, 0, &level, &wait)) {
-			list_del_init(&op->node);
-			ksmbd_oplock_queue(n, &nr, ARRAY_SIZE(n), h, level);
+	do {
+		more = false;
+		nr = 0;
+		mutex_lock(&ksmbd_oplock_lock);
+		/* Released: fp->ni is gone (release drops it under this lock). */
+		if (fp->oplock.gone || !fp->ni) {
+			mutex_unlock(&ksmbd_oplock_lock);
+			return;
 		}
-	}
-	mutex_unlock(&ksmbd_oplock_lock);
-	ksmbd_oplock_send(n, nr);
+		holders = ksmbd_inode_oplocks(fp->ni);
+		list_for_each_entry_safe(op, tmp, holders, node) {
+			struct ksmbd_file *h = container_of(op, struct ksmbd_file, oplock);
+			bool wait;
+			u8 level;
+
+			if (op->level != SMB2_OPLOCK_LEVEL_II)
+				continue;
+			if (nr == ARRAY_SIZE(n)) {
+				more = true;	/* no break without its notification */
+				break;
+			}
+			if (ksmbd_oplock_break(op, SMB2_OPLOCK_LEVEL_NONE, 0, &level, &wait)) {
+				list_del_init(&op->node);
+				ksmbd_oplock_queue(n, &nr, ARRAY_SIZE(n), h, level);
+			}
+		}
+		mutex_unlock(&ksmbd_oplock_lock);
+		ksmbd_oplock_send(n, nr);
+	} while (more);
 }
 
 bool ksmbd_oplock_release(struct ksmbd_file *fp, bool delete_on_close)

@@ -383,6 +383,45 @@ static void test_break_timeout(void **state)
 	assert_true(h->status == STATUS_INVALID_OPLOCK_PROTOCOL);
 }
 
+/* A write breaks every level II oplock of the file, more than fit one batch of notifications. */
+static void test_write_breaks_many_level2(void **state)
+{
+	u8 fid[20][16], buf[512];
+	const struct smb2_hdr *h;
+	size_t len;
+	int i, breaks = 0;
+
+	(void)state;
+	for (i = 0; i < 20; i++) {
+		len = put_create(buf, &a, "many.txt", SMB2_OPLOCK_LEVEL_II);
+		assert_int_equal(ksmbd_smb_process(a.conn, buf, len), 0);
+		h = pdu(&a, i);
+		assert_int_equal(le32_to_cpu(h->status), 0);
+		assert_int_equal(((const u8 *)h)[64 + 2], SMB2_OPLOCK_LEVEL_II);
+		memcpy(fid[i], (const u8 *)h + 64 + 64, 16);
+	}
+	/* WRITE of one byte at 0 through the last open */
+	len = put_req(buf, SMB2_WRITE, 49, 48 + 1, &a);
+	put_unaligned_le16(64 + 48, buf + 64 + 2);
+	put_unaligned_le32(1, buf + 64 + 4);
+	memcpy(buf + 64 + 16, fid[19], 16);
+	buf[64 + 48] = 'x';
+	assert_int_equal(ksmbd_smb_process(a.conn, buf, len), 0);
+	for (i = 20; (h = pdu(&a, i)); i++) {
+		if (le16_to_cpu(h->command) != SMB2_OPLOCK_BREAK)
+			continue;
+		assert_int_equal(((const u8 *)h)[64 + 2], SMB2_OPLOCK_LEVEL_NONE);
+		breaks++;
+	}
+	assert_int_equal(breaks, 20);
+	/* nothing is held any more: a new open gets level II without a break */
+	len = put_create(buf, &a, "many.txt", SMB2_OPLOCK_LEVEL_BATCH);
+	assert_int_equal(ksmbd_smb_process(a.conn, buf, len), 0);
+	h = pdu(&a, i);
+	assert_int_equal(le16_to_cpu(h->command), SMB2_CREATE);
+	assert_int_equal(((const u8 *)h)[64 + 2], SMB2_OPLOCK_LEVEL_II);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -391,6 +430,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cancel_other_id, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_teardown_cancels, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_break_timeout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_breaks_many_level2, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("async", tests, group_setup, group_teardown);
