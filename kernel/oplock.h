@@ -8,24 +8,25 @@
  * transition functions below implement every row; oplock.c only adds the
  * per-file holder list, the notifications and the waiting.
  *
- *  state     level        event                              next state, level  effect
- *  --------  -----------  ---------------------------------  -----------------  ----------------
- *  NONE      NONE         CREATE asks L, grant G = grant(L)  HELD, G (G != 0)   returned in CREATE
- *  HELD      II           write, truncate, overwriting       NONE, NONE         notify NONE,
- *                         CREATE (break to NONE)                                no ack (2.2.24.1)
- *  HELD      II           break to II                        HELD, II           nothing
- *  HELD      EXCL/BATCH   conflicting CREATE: break to T     BREAKING(T), kept  notify T, the
- *                         (T = II, or NONE for overwrite)                       CREATE waits
- *  BREAKING  EXCL/BATCH   ack A in {NONE, II}, A <= T        HELD, A / NONE     answered A
- *  BREAKING  EXCL/BATCH   ack A = II while T = NONE          NONE, NONE         answered NONE
- *  BREAKING  EXCL/BATCH   ack A = LEASE                      NONE, NONE         INVALID_PARAMETER
- *  BREAKING  EXCL/BATCH   ack A = EXCL/BATCH                 NONE, NONE         INVALID_OPLOCK_PROTOCOL
- *  BREAKING  EXCL/BATCH   no ack within the break timeout    NONE, NONE         waiters go on
- *  HELD      any          ack                                unchanged          INVALID_DEVICE_STATE
- *  NONE      NONE         ack (e.g. of a level II break)     unchanged          INVALID_OPLOCK_PROTOCOL
- *  any       any          CLOSE (or the open goes away)      removed            waiters go on
+ *  state     level      event                              next state, level  effect
+ *  --------  ---------  ---------------------------------  -----------------  ----------------
+ *  NONE      NONE       CREATE asks L, grant G = grant(L)  HELD, G (G != 0)   returned in CREATE
+ *  HELD      II         write, truncate, overwriting       NONE, NONE         notify NONE,
+ *                       CREATE (break to NONE)                                no ack (2.2.24.1)
+ *  HELD      II         break to II                        HELD, II           nothing
+ *  HELD      EXCL/BATCH conflicting CREATE: break to T     BREAKING(T), kept  notify T, the
+ *                       (T = II, or NONE for overwrite)                       CREATE waits
+ *  BREAKING  EXCL/BATCH ack A in {NONE, II}, A <= T        HELD, A / NONE     answered A
+ *  BREAKING  EXCL/BATCH ack A = II while T = NONE          NONE, NONE         answered NONE
+ *  BREAKING  EXCL/BATCH ack A = LEASE                      NONE, NONE         INVALID_PARAMETER
+ *  BREAKING  EXCL/BATCH ack A = EXCL/BATCH                 NONE, NONE         INVALID_OPLOCK_PROT.
+ *  BREAKING  EXCL/BATCH no ack within the break timeout    NONE, NONE         waiters go on
+ *  HELD      any        ack                                unchanged          INVALID_DEVICE_STATE
+ *  NONE      NONE       ack (e.g. of a level II break)     unchanged          INVALID_OPLOCK_PROT.
+ *  any       any        CLOSE (or the open goes away)      removed            waiters go on
  *
- * ("HELD, A / NONE": HELD with level II, or NONE when A is NONE.)
+ * ("HELD, A / NONE": HELD with level II, or NONE when A is NONE;
+ * INVALID_OPLOCK_PROT.: STATUS_INVALID_OPLOCK_PROTOCOL.)
  *
  * Granting (3.3.5.9, MS-FSA 2.1.5.17.2 simplified): directories and
  * LEASE requests get NONE; EXCLUSIVE and BATCH only when the file has no
