@@ -203,6 +203,7 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 	unsigned int mode;
 	u32 action = 0;
 	__le32 status;
+	struct smb2_create_rsp *rsp;
 	bool overwrite;
 	u8 oplock;
 	char *path;
@@ -347,7 +348,11 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 				     &oplock);
 	if (status != STATUS_SUCCESS)
 		goto discard;
-	((struct smb2_create_rsp *)(w->rsp + sizeof(struct smb2_hdr)))->oplock_level = oplock;
+	rsp = (struct smb2_create_rsp *)(w->rsp + sizeof(struct smb2_hdr));
+	rsp->oplock_level = oplock;
+	/* A holder may have written back its cached data while we waited. */
+	if (!ksmbd_vfs_getattr(fp->vfs, &st))
+		ksmbd_fill_attrs(&st, (u8 *)rsp + offsetof(struct smb2_create_rsp, creation_time));
 	fp->path = kstrdup(path, GFP_KERNEL);
 	status = STATUS_INSUFFICIENT_RESOURCES;
 	if (!fp->path)
