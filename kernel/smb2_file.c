@@ -115,7 +115,11 @@ static bool ksmbd_wants_write(u32 access, bool readonly)
 /* Rights of a "stat open", which breaks no oplock (MS-FSA 2.1.5.1.2.1 simplified). */
 #define KSMBD_STAT_ACCESS	(FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES | SYNCHRONIZE)
 
-/* Open @path for @disp; *@action says what happened. 0 or -errno. */
+/*
+ * Open @path for @disp; *@action says what happened. 0 or -errno. An
+ * overwrite (FILE_OVERWRITTEN, FILE_SUPERSEDED) does not truncate yet: the
+ * caller does once the file's oplocks are broken (ksmbd_overwrite()).
+ */
 static int ksmbd_disk_open(struct ksmbd_vfs_root *root, const char *path, u32 disp,
 			   unsigned int mode, struct ksmbd_vfs_file **vfs, u32 *action)
 {
@@ -131,13 +135,12 @@ static int ksmbd_disk_open(struct ksmbd_vfs_root *root, const char *path, u32 di
 		return ksmbd_vfs_open(root, name, mode | KSMBD_VFS_CREATE | KSMBD_VFS_EXCL, 0644, vfs);
 	case FILE_OVERWRITE:
 		*action = FILE_OVERWRITTEN;
-		return ksmbd_vfs_open(root, name, mode | KSMBD_VFS_TRUNC, 0, vfs);
+		return ksmbd_vfs_open(root, name, mode, 0, vfs);
 	case FILE_OPEN_IF:
 	case FILE_OVERWRITE_IF:
 	case FILE_SUPERSEDE:
 		/* Existing first, so the action can be told; then created. */
-		ret = ksmbd_vfs_open(root, name, mode | (disp == FILE_OPEN_IF ? 0 : KSMBD_VFS_TRUNC),
-				     0, vfs);
+		ret = ksmbd_vfs_open(root, name, mode, 0, vfs);
 		if (ret != -ENOENT) {
 			*action = disp == FILE_OPEN_IF ? FILE_OPENED :
 				  disp == FILE_SUPERSEDE ? FILE_SUPERSEDED : FILE_OVERWRITTEN;
@@ -148,6 +151,26 @@ static int ksmbd_disk_open(struct ksmbd_vfs_root *root, const char *path, u32 di
 	default:
 		return -EINVAL;
 	}
+}
+
+/*
+ * Truncate the file @fp overwrites (opened as @path with @mode), after its
+ * oplock holders had their say (MS-FSA 2.1.5.1.2.1). Without write access
+ * to the data, as for an attributes-only overwrite, it is truncated by name,
+ * as the open itself would have.
+ */
+static int ksmbd_overwrite(struct ksmbd_vfs_root *root, const char *path,
+			   struct ksmbd_file *fp, unsigned int mode)
+{
+	struct ksmbd_vfs_file *tmp;
+	int ret;
+
+	if (fp->can_write)
+		return ksmbd_vfs_truncate(fp->vfs, 0);
+	ret = ksmbd_vfs_open(root, *path ? path : ".", mode | KSMBD_VFS_TRUNC, 0, &tmp);
+	if (!ret)
+		ksmbd_vfs_close(tmp);
+	return ret;
 }
 
 /*
@@ -348,6 +371,13 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 				     &oplock);
 	if (status != STATUS_SUCCESS)
 		goto discard;
+	if (overwrite) {
+		ret = ksmbd_overwrite(w->tree->root, path, fp, mode);
+		if (ret) {
+			status = ksmbd_errno_status(ret);
+			goto discard;
+		}
+	}
 	rsp = (struct smb2_create_rsp *)(w->rsp + sizeof(struct smb2_hdr));
 	rsp->oplock_level = oplock;
 	/* A holder may have written back its cached data while we waited. */

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <pthread.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <cmocka.h>
 #include <asm/unaligned.h>
@@ -165,8 +166,8 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* A CREATE of @name (ASCII) asking for @oplock, open-if, all access. */
-static size_t put_create(u8 *buf, struct peer *p, const char *name, u8 oplock)
+/* A CREATE of @name (ASCII) asking for @oplock, with @disp, all access. */
+static size_t put_create_disp(u8 *buf, struct peer *p, const char *name, u8 oplock, u32 disp)
 {
 	size_t n = strlen(name), i, len = put_req(buf, SMB2_CREATE, 57, 56 + 2 * n, p);
 	u8 *body = buf + 64;
@@ -175,12 +176,17 @@ static size_t put_create(u8 *buf, struct peer *p, const char *name, u8 oplock)
 	put_unaligned_le32(2, body + 4);			/* impersonation */
 	put_unaligned_le32(0x001f01ff, body + 24);		/* DesiredAccess */
 	put_unaligned_le32(0x7, body + 32);			/* ShareAccess */
-	put_unaligned_le32(FILE_OPEN_IF, body + 36);
+	put_unaligned_le32(disp, body + 36);
 	put_unaligned_le16(64 + 56, body + 44);
 	put_unaligned_le16(2 * n, body + 46);
 	for (i = 0; i < n; i++)
 		put_unaligned_le16(name[i], body + 56 + 2 * i);
 	return len;
+}
+
+static size_t put_create(u8 *buf, struct peer *p, const char *name, u8 oplock)
+{
+	return put_create_disp(buf, p, name, oplock, FILE_OPEN_IF);
 }
 
 struct create_job {
@@ -422,6 +428,60 @@ static void test_write_breaks_many_level2(void **state)
 	assert_int_equal(((const u8 *)h)[64 + 2], SMB2_OPLOCK_LEVEL_II);
 }
 
+/* A WRITE of @len bytes of @c at 0 through @fid on A. */
+static size_t put_write(u8 *buf, const u8 fid[16], char c, u32 len)
+{
+	size_t n = put_req(buf, SMB2_WRITE, 49, 48 + len, &a);
+
+	put_unaligned_le16(64 + 48, buf + 64 + 2);
+	put_unaligned_le32(len, buf + 64 + 4);
+	memcpy(buf + 64 + 16, fid, 16);
+	memset(buf + 64 + 48, c, len);
+	return n;
+}
+
+/*
+ * An overwriting CREATE breaks the batch holder to none and truncates only
+ * once the holder answered: what the holder writes before its ack is not
+ * lost to the truncation, nor kept after it.
+ */
+static void test_overwrite_truncates_after_break(void **state)
+{
+	const struct smb2_hdr *h;
+	struct create_job *j;
+	u8 fid[16], buf[512];
+	char file[128];
+	struct stat st;
+	u64 id;
+
+	(void)state;
+	a_holds_batch("over.txt", fid);
+	assert_int_equal(ksmbd_smb_process(a.conn, buf, put_write(buf, fid, 'a', 100)), 0);
+	j = calloc(1, sizeof(*j));
+	assert_non_null(j);
+	j->p = &b;
+	j->len = put_create_disp(j->buf, &b, "over.txt", 0, FILE_OVERWRITE_IF);
+	assert_int_equal(pthread_create(&j->thread, NULL, create_thread, j), 0);
+	assert_true(wait_pdus(&a, 3));
+	h = pdu(&a, 2);
+	assert_int_equal(le16_to_cpu(h->command), SMB2_OPLOCK_BREAK);
+	assert_int_equal(((const u8 *)h)[64 + 2], SMB2_OPLOCK_LEVEL_NONE);
+	assert_true(wait_pdus(&b, 1));
+	id = get_unaligned_le64(&pdu(&b, 0)->process_id);
+	/* the holder flushes its cached data: nothing truncated it yet */
+	snprintf(file, sizeof(file), "%s/over.txt", dir);
+	assert_int_equal(stat(file, &st), 0);
+	assert_int_equal(st.st_size, 100);
+	assert_int_equal(ksmbd_smb_process(a.conn, buf, put_write(buf, fid, 'b', 200)), 0);
+	assert_int_equal(ksmbd_smb_process(a.conn, buf, put_ack(buf, fid, SMB2_OPLOCK_LEVEL_NONE)), 0);
+	h = b_final(j, id);
+	assert_int_equal(le32_to_cpu(h->status), 0);
+	assert_int_equal(get_unaligned_le32((const u8 *)h + 64 + 4), FILE_OVERWRITTEN);
+	assert_int_equal(get_unaligned_le64((const u8 *)h + 64 + 48), 0);	/* EndOfFile */
+	assert_int_equal(stat(file, &st), 0);
+	assert_int_equal(st.st_size, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -431,6 +491,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_teardown_cancels, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_break_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_breaks_many_level2, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_overwrite_truncates_after_break, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("async", tests, group_setup, group_teardown);
