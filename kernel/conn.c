@@ -7,6 +7,7 @@
 
 #include <linux/kernel.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/atomic.h>
 #include <linux/sched.h>
 #include <asm/unaligned.h>
@@ -197,6 +198,37 @@ static int ksmbd_conn_loop(void *arg)
 	mutex_unlock(&ksmbd_conn_lock);
 	wake_up(&ksmbd_conn_gone_wait);
 	return 0;
+}
+
+bool ksmbd_conn_logoff_previous(u64 id, const char *user)
+{
+	struct ksmbd_session *victim = NULL;
+	struct ksmbd_conn *conn, *owner = NULL;
+
+	mutex_lock(&ksmbd_conn_lock);
+	list_for_each_entry(conn, &ksmbd_conn_list, node) {
+		struct ksmbd_session *sess = ksmbd_session_get(conn, id);
+
+		if (!sess)
+			continue;
+		/* Session ids are unique node-wide: this is the only candidate. */
+		if (READ_ONCE(sess->state) == KSMBD_SESS_VALID && !sess->guest &&
+		    !sess->anonymous && !strcmp(sess->user, user) && ksmbd_conn_tryget(conn)) {
+			victim = sess;
+			owner = conn;
+		} else {
+			ksmbd_session_put(sess);
+		}
+		break;
+	}
+	mutex_unlock(&ksmbd_conn_lock);
+	if (!victim)
+		return false;
+	pr_debug("%s: session 0x%llx replaced by a reconnecting client\n", owner->t->peer, id);
+	ksmbd_session_unlink(owner, victim);
+	ksmbd_session_put(victim);
+	ksmbd_conn_put(owner);
+	return true;
 }
 
 void ksmbd_conn_accept(struct ksmbd_transport *t)

@@ -77,6 +77,12 @@ int ksmbd_conn_init(void);
 void ksmbd_conn_exit(void);
 /* Called by a transport backend for every accepted connection. Takes @t. */
 void ksmbd_conn_accept(struct ksmbd_transport *t);
+/*
+ * MS-SMB2 3.3.5.5.3 PreviousSessionId: log off session @id, on whichever
+ * connection it is, when it is a valid session of @user (not a guest or
+ * anonymous one). Its trees and opens close. Whether one was logged off.
+ */
+bool ksmbd_conn_logoff_previous(u64 id, const char *user);
 /* Shut down every connection and wait until all are gone. */
 void ksmbd_conn_stop_all(void);
 /*

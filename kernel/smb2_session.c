@@ -83,7 +83,7 @@ static __le32 ksmbd_session_encryption(struct ksmbd_conn *conn, struct ksmbd_ses
 
 /* The last leg succeeded: keys, flags, and whether responses must be signed. */
 static __le32 ksmbd_session_established(struct ksmbd_work *w, struct ksmbd_session *sess,
-					const struct ksmbd_login *login, u8 client_mode)
+					const struct ksmbd_login *login, u8 client_mode, u64 prev_id)
 {
 	struct ksmbd_conn *conn = w->conn;
 	bool client_requires;
@@ -113,6 +113,9 @@ static __le32 ksmbd_session_established(struct ksmbd_work *w, struct ksmbd_sessi
 	sess->signing_required = !sess->guest && !sess->anonymous &&
 		(client_requires || ksmbd_server_cfg()->signing == KSMBD_SIGNING_MANDATORY);
 	sess->state = KSMBD_SESS_VALID;
+	/* A reconnecting client names its previous session: it goes (3.3.5.5.3). */
+	if (prev_id && prev_id != sess->id && !sess->guest && !sess->anonymous)
+		ksmbd_conn_logoff_previous(prev_id, sess->user);
 	/* MS-SMB2 3.3.5.5.3: 3.1.1 signs the final response of a real user. */
 	w->sign = sess->signing_required ||
 		  (conn->dialect == SMB2_DIALECT_0311 && !sess->guest && !sess->anonymous);
@@ -145,7 +148,8 @@ static __le32 ksmbd_session_leg(struct ksmbd_work *w, struct ksmbd_session *sess
 		    ksmbd_preauth_add(sess->preauth_hash, w->rsp, w->rsp_len))
 			status = STATUS_INSUFFICIENT_RESOURCES;
 	} else if (login.status == STATUS_SUCCESS) {
-		status = ksmbd_session_established(w, sess, &login, req->security_mode);
+		status = ksmbd_session_established(w, sess, &login, req->security_mode,
+						   le64_to_cpu(req->previous_session_id));
 		if (status == STATUS_SUCCESS)
 			status = ksmbd_session_rsp(w, sess, &login, STATUS_SUCCESS);
 	} else {
