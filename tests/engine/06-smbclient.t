@@ -37,18 +37,6 @@ printf 'Secret-1\n' | "$KC_BIN/ksmbd-cluster" -c "$tmp/node.conf" user add alice
 printf 'Other-2\n' | "$KC_BIN/ksmbd-cluster" -c "$tmp/node.conf" user add bob >/dev/null
 kc_mountd_start "$tmp" || tap_fail "node starts"
 
-# smbclient_expect DESC REGEX ARGS...: run smbclient ARGS, ok when its output matches REGEX.
-smbclient_expect() {
-	local desc=$1 re=$2 out
-	shift 2
-	out=$(timeout 30 smbclient "$@" 2>&1)
-	if printf '%s\n' "$out" | grep -Eq -- "$re"; then
-		tap_ok "$desc"
-	else
-		tap_fail "$desc"
-		printf '%s\n' "$out" | head -8 | sed 's/^/#   /'
-	fi
-}
 
 for m in SMB2_02 SMB2_10 SMB3_00 SMB3_02 SMB3_11; do
 	smbclient_expect "$m: alice logs on (NTLMv2) and connects to [share]" \

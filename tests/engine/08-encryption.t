@@ -22,18 +22,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# smbclient_expect DESC REGEX ARGS...: run smbclient ARGS, ok when its output matches REGEX.
-smbclient_expect() {
-	local desc=$1 re=$2 out
-	shift 2
-	out=$(timeout 30 smbclient "$@" 2>&1)
-	if printf '%s\n' "$out" | grep -Eq -- "$re"; then
-		tap_ok "$desc"
-	else
-		tap_fail "$desc"
-		printf '%s\n' "$out" | head -8 | sed 's/^/#   /'
-	fi
-}
 
 # round_trip DESC ARGS...: put and get data.bin as NAME with smbclient ARGS;
 # ok when the share's copy and the one read back both match.

@@ -109,3 +109,17 @@ kc_check_sanitizers() {
 
 # The engine IPC protocol version this tree speaks.
 KC_PROTO=$(sed -n 's/^#define KSMBD_CLUSTER_PROTO_VERSION[[:space:]]*//p' "$KC_TOP/include/uapi/ksmbd_cluster.h")
+
+# smbclient_expect DESC REGEX ARGS...: run smbclient ARGS (30 s at most); ok when
+# its output matches REGEX, else not ok with the first lines of the output.
+smbclient_expect() {
+	local desc=$1 re=$2 out
+	shift 2
+	out=$(timeout 30 smbclient "$@" 2>&1)
+	if printf '%s\n' "$out" | grep -Eq -- "$re"; then
+		tap_ok "$desc"
+	else
+		tap_fail "$desc"
+		printf '%s\n' "$out" | head -8 | sed 's/^/#   /'
+	fi
+}
