@@ -13,6 +13,8 @@
 #include "file.h"
 #include "inode.h"
 #include "port.h"
+#include "server.h"
+#include "conn.h"
 #include "smb2.h"
 #include "tree.h"
 #include "unicode.h"
@@ -56,24 +58,28 @@ static size_t ksmbd_info_standard(const struct ksmbd_vfs_stat *st, struct ksmbd_
 
 /*
  * FILE_NAME_INFORMATION (MS-FSCC 2.4.30): the open's name as "\a\b" into
- * @out; its length, or -errno.
+ * @out; with @normalized (FileNormalizedNameInformation, 2.4.29) without the
+ * leading separator, so the share root is "". Its length, or -errno.
  */
-static int ksmbd_info_name(struct ksmbd_file *fp, u8 *out)
+static int ksmbd_info_name(struct ksmbd_file *fp, u8 *out, bool normalized)
 {
+	u8 *name = out + 4 + (normalized ? 0 : 2);
 	u8 *p;
 	int n;
 
-	put_unaligned_le16('\\', out + 4);
+	if (!normalized)
+		put_unaligned_le16('\\', out + 4);
 	mutex_lock(&fp->dir_lock);
-	n = ksmbd_utf8_to_utf16(fp->path, strlen(fp->path), out + 6, KSMBD_INFO_NAME_MAX - 2);
+	n = ksmbd_utf8_to_utf16(fp->path, strlen(fp->path), name, KSMBD_INFO_NAME_MAX - 2);
 	mutex_unlock(&fp->dir_lock);
 	if (n < 0)
 		return n;
-	for (p = out + 6; p < out + 6 + n; p += 2)
+	for (p = name; p < name + n; p += 2)
 		if (get_unaligned_le16(p) == '/')
 			put_unaligned_le16('\\', p);
-	put_unaligned_le32(n + 2, out);
-	return 4 + n + 2;
+	n += name - (out + 4);
+	put_unaligned_le32(n, out);
+	return 4 + n;
 }
 
 /*
@@ -110,7 +116,8 @@ static long ksmbd_info_file(u8 class, const struct ksmbd_vfs_stat *st,
 		put_unaligned_le64(READ_ONCE(fp->position), out);
 		return 8;
 	case FILE_NAME_INFORMATION:
-		ret = ksmbd_info_name(fp, out);
+	case FILE_NORMALIZED_NAME_INFORMATION:
+		ret = ksmbd_info_name(fp, out, class == FILE_NORMALIZED_NAME_INFORMATION);
 		if (ret < 0)
 			return ret;
 		return (long)ret | KSMBD_INFO_VARIABLE;
@@ -123,7 +130,7 @@ static long ksmbd_info_file(u8 class, const struct ksmbd_vfs_stat *st,
 		put_unaligned_le64(READ_ONCE(fp->position), out + n + 4);
 		put_unaligned_le32(READ_ONCE(fp->mode), out + n + 12);
 		n += 4 + 8 + 4 + 4;			/* access, position, mode, alignment */
-		ret = ksmbd_info_name(fp, out + n);
+		ret = ksmbd_info_name(fp, out + n, false);
 		if (ret < 0)
 			return ret;
 		return (long)(n + ret) | KSMBD_INFO_VARIABLE;
@@ -203,6 +210,7 @@ static size_t ksmbd_info_min(u8 type, u8 class)
 	}
 	switch (class) {
 	case FILE_NAME_INFORMATION:
+	case FILE_NORMALIZED_NAME_INFORMATION:
 		return 8;
 	case FILE_ALL_INFORMATION:
 		return 104;
@@ -244,6 +252,13 @@ static size_t ksmbd_info_fs(u8 class, const struct ksmbd_vfs_statfs *sf, u8 *out
 		put_unaligned_le64(~0ULL, out + 24);
 		put_unaligned_le64(~0ULL, out + 32);
 		return 48;
+	case FILE_FS_OBJECT_ID_INFORMATION:
+		/*
+		 * MS-FSCC 2.5.6: the volume's object id is the node's server
+		 * GUID (stable, 16 bytes); no extended information.
+		 */
+		memcpy(out, ksmbd_server_cfg()->server_guid, 16);
+		return 64;
 	case FILE_FS_SECTOR_SIZE_INFORMATION:
 		/* MS-FSCC 2.5.7: the 512-byte sectors the size classes report */
 		put_unaligned_le32(512, out);
@@ -301,6 +316,11 @@ __le32 ksmbd_smb2_query_info(struct ksmbd_work *w)
 			goto out;
 		}
 	} else {
+		/* MS-SMB2 3.3.5.20.1: the normalized name exists from 3.1.1 on. */
+		status = STATUS_NOT_SUPPORTED;
+		if (req->file_info_class == FILE_NORMALIZED_NAME_INFORMATION &&
+		    READ_ONCE(w->conn->dialect) < SMB2_DIALECT_0311)
+			goto out;
 		status = ksmbd_file_info_access(req->file_info_class, fp);
 		if (status != STATUS_SUCCESS)
 			goto out;
