@@ -377,7 +377,7 @@ static int psm_list(void *sm, const void *prefix, size_t plen, kc_sm_list_fn fn,
 		if (ret && ret != -ENOMEM)
 			log_warnx("state: %s", err.msg);
 	}
-	if (!ret)	/* the two databases' keys interleave ("ip:" < "node:" < "option:") */
+	if (!ret && l.n)	/* the two databases' keys interleave ("ip:" < "node:" < "option:") */
 		qsort(l.e, l.n, sizeof(*l.e), ent_cmp);
 	for (size_t i = 0; !ret && i < l.n; i++)
 		ret = fn((const uint8_t *)l.e[i].key, strlen(l.e[i].key), l.e[i].val.data,

@@ -91,8 +91,16 @@ lists_share() {	# I USER%PASSWORD SHARE: smbclient -L on node I shows SHARE as a
 }
 
 has() {	# I VERB NAME: "ksmbd-cluster VERB list" on node I names NAME
-	kc_cli "$1" "$2" list --json | jq -e --arg n "$3" \
+	local out
+	out=$(kc_cli "$1" "$2" list --json) && [ -n "$out" ] &&
+		printf '%s\n' "$out" | jq -e --arg n "$3" \
 		'(.shares // .users) | map(.name) | index($n) != null' >/dev/null
+}
+
+cli_jq() {	# I JQ-EXPR ARGS...: "ksmbd-cluster ARGS" on node I succeeds and satisfies JQ-EXPR
+	local i=$1 expr=$2 out
+	shift 2
+	out=$(kc_cli "$i" "$@") && [ -n "$out" ] && printf '%s\n' "$out" | jq -e "$expr" >/dev/null
 }
 
 not() {
@@ -154,10 +162,9 @@ for i in 2 3; do
 	tap_check "node $i lists the user within 1 s" wait_for 1 has "$i" user alice
 done
 tap_check "node 1's passdb file was not written" test ! -e "$KC_CLUSTER_DIR/n1/passdb"
-tap_check "share show --json gives the canonical parameters" \
-	sh -c "ip netns exec $(kc_ns n3) '$KC_BIN/ksmbd-cluster' -c '$KC_CLUSTER_DIR/n3/node.conf' \
-	share show DATA --json | jq -e '.parameters[\"read only\"] == \"no\" and
-	.parameters.comment == \"registry share\"'"
+tap_check "share show --json gives the canonical parameters" cli_jq 3 \
+	'.parameters["read only"] == "no" and .parameters.comment == "registry share"' \
+	share show DATA --json
 tap_check_fail "adding the share again (any case) fails" "already exists" \
 	kc_cli 2 share add DATA "path=$data"
 
@@ -192,16 +199,14 @@ tap_check_fail "node 1 refuses the old password" "NT_STATUS_LOGON_FAILURE" \
 
 # Global options and node state.
 tap_check "global set on node 3" kc_cli 3 global set "Server String" "registry cluster"
-tap_check "node 1 lists the global option" wait_for 1 sh -c \
-	"ip netns exec $(kc_ns n1) '$KC_BIN/ksmbd-cluster' -c '$KC_CLUSTER_DIR/n1/node.conf' \
-	global list --json | jq -e '.global[\"server string\"] == \"registry cluster\"'"
+tap_check "node 1 lists the global option" wait_for 1 cli_jq 1 \
+	'.global["server string"] == "registry cluster"' global list --json
 tap_check "node disable n3 on node 1" kc_cli 1 node disable n3
 tap_check "status --json on node 2 reports n3 disabled" wait_for 1 kc_status 2 \
 	'(.nodes[] | select(.name == "n3") | .state) == "disabled" and
 	 (.nodes[] | select(.name == "n1") | .state) == "enabled"'
-tap_check "node list --json on node 3 agrees" sh -c \
-	"ip netns exec $(kc_ns n3) '$KC_BIN/ksmbd-cluster' -c '$KC_CLUSTER_DIR/n3/node.conf' \
-	node list --json | jq -e '.nodes[2].state == \"disabled\"'"
+tap_check "node list --json on node 3 agrees" cli_jq 3 '.nodes[2].state == "disabled"' \
+	node list --json
 tap_check "node enable n3 on node 2" kc_cli 2 node enable n3
 tap_check "status --json on node 1 reports n3 enabled again" wait_for 1 kc_status 1 \
 	'(.nodes[] | select(.name == "n3") | .state) == "enabled"'
@@ -221,9 +226,11 @@ cluster_start
 tap_check "the restarted cluster forms again" wait_for 20 formed
 tap_check "the restarted cluster has the state it had (same hash)" \
 	test "$(kc_cli 3 status --json | jq -r .state_hash)" = "$before"
-tap_check "the registry survived the whole-cluster restart" \
-	sh -c "ip netns exec $(kc_ns n3) '$KC_BIN/ksmbd-cluster' -c '$KC_CLUSTER_DIR/n3/node.conf' \
-	share list --json | jq -e '[.shares[].name] == [\"data\", \"scratch\"]'"
+tap_check "the registry survived the whole-cluster restart" cli_jq 3 \
+	'[.shares[].name] == ["data", "scratch"]' share list --json
+tap_check "so did the global option" cli_jq 1 \
+	'.global["server string"] == "registry cluster"' global list --json
+tap_check "the user too" has 2 user alice
 tap_check "every node logged its registry from disk" \
 	grep -q "state: registry in .* (5 records" "$KC_CLUSTER_DIR/n2/clusterd.log"
 for i in 1 3; do
