@@ -71,16 +71,27 @@ static int fetch(struct kc_cli_conn *k, const char *key, enum pstore_type type,
 	return 0;
 }
 
-/* "PREFIX" + @name with ASCII letters lowered (libpstore's share/user keys). */
-static char *lower_key(const char *prefix, const char *name)
+/* The libpstore key of the share, user or option called @name (libpstore derives it). */
+static char *rec_key(enum pstore_type type, const char *name)
 {
-	char *key;
+	struct pstore_rec *rec = pstore_rec_new(type);
+	char *key = NULL, *copy = strdup(name);
 
-	if (asprintf(&key, "%s%s", prefix, name) < 0)
-		return NULL;
-	for (char *p = key + strlen(prefix); *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p += 'a' - 'A';
+	if (rec && copy) {
+		if (type == PSTORE_T_SHARE)
+			((struct pstore_share *)rec)->name = copy;
+		else if (type == PSTORE_T_USER)
+			((struct pstore_user *)rec)->name = copy;
+		else
+			((struct pstore_option *)rec)->key = copy;
+		copy = NULL;
+		if (pstore_rec_key(rec, &key, NULL))
+			key = NULL;
+	}
+	free(copy);
+	pstore_rec_free(rec);
+	if (!key)
+		fprintf(stderr, "%s: '%s': not a valid name\n", KC_CLI_NAME, name);
 	return key;
 }
 
@@ -205,7 +216,7 @@ int kc_cmd_share_add(struct kc_cli *cli)
 
 int kc_cmd_share_del(struct kc_cli *cli)
 {
-	char *key = lower_key("share:", cli->args[0]), what[300];
+	char *key = rec_key(PSTORE_T_SHARE, cli->args[0]), what[300];
 	int ret;
 
 	if (!key)
@@ -220,7 +231,7 @@ int kc_cmd_share_del(struct kc_cli *cli)
 
 int kc_cmd_share_set(struct kc_cli *cli)
 {
-	char *key = lower_key("share:", cli->args[0]), what[300];
+	char *key = rec_key(PSTORE_T_SHARE, cli->args[0]), what[300];
 	struct pstore_rec *rec = NULL;
 	struct kc_cli_conn k;
 	int ret;
@@ -322,7 +333,7 @@ int kc_cmd_share_list_json(struct kc_cli *cli)
 static int share_show(struct kc_cli *cli, bool json)
 {
 	struct share_out o = { .json = json, .first = true, .show = true };
-	char *key = lower_key("share:", cli->args[0]), what[300];
+	char *key = rec_key(PSTORE_T_SHARE, cli->args[0]), what[300];
 	struct pstore_rec *rec = NULL;
 	struct kc_cli_conn k;
 	int ret;
@@ -360,7 +371,7 @@ int kc_cmd_share_show_json(struct kc_cli *cli)
 int kc_cli_registry_user(enum kc_cli_user_op op, const char *name, const uint8_t hash[16])
 {
 	static const char *const done[] = { "added", "deleted", "password changed" };
-	char *key = lower_key("user:", name), what[300];
+	char *key = rec_key(PSTORE_T_USER, name), what[300];
 	struct pstore_rec *rec = NULL;
 	struct pstore_user *u;
 	struct kc_cli_conn k;
@@ -665,21 +676,6 @@ int kc_cmd_global_set(struct kc_cli *cli)
 	return kc_cli_finish_stdout(ret);
 }
 
-/* libpstore's option key: "option:" + the name lowered, whitespace removed. */
-static char *option_key(const char *name)
-{
-	char *key = malloc(strlen("option:") + strlen(name) + 1), *q;
-
-	if (!key)
-		return NULL;
-	q = key + strlen(strcpy(key, "option:"));
-	for (; *name; name++)
-		if (*name != ' ' && *name != '\t')
-			*q++ = *name >= 'A' && *name <= 'Z' ? *name + 'a' - 'A' : *name;
-	*q = '\0';
-	return key;
-}
-
 int kc_cmd_global_del(struct kc_cli *cli)
 {
 	const struct kc_conf_param *p = global_param(cli->args[0]);
@@ -688,7 +684,7 @@ int kc_cmd_global_del(struct kc_cli *cli)
 
 	if (!p)
 		return KC_EXIT_USAGE;
-	key = option_key(p->name);
+	key = rec_key(PSTORE_T_OPTION, p->name);
 	if (!key)
 		return KC_EXIT_FAILED;
 	snprintf(what, sizeof(what), "global %s", p->name);
