@@ -254,7 +254,7 @@ static int run(struct clusterd *cd, bool foreground)
 		close(ready_fd);
 	}
 	qb_loop_run(cd->loop);
-	ret = 0;
+	ret = cd->failed ? 1 : 0;
 	cd_repl_stop(cd);
 out:
 	cd_ipc_stop(cd);

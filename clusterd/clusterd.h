@@ -108,6 +108,7 @@ struct clusterd {
 	bool notify_queued;	/* a KC_CIPC_EVENT_CHANGED job is on the loop */
 	const char *state_dir;	/* "state directory": the persistent state machine's home */
 	bool memory_state;	/* --memory-state: the in-memory state machine instead */
+	bool failed;		/* the state machine failed locally: exit 1 */
 };
 
 /*

@@ -251,6 +251,13 @@ static void apply_one(struct clusterd *cd, uint32_t nodeid, uint32_t pid, uint64
 	cd->applied++;
 	if (!ret)
 		cd_ipc_notify(cd);
+	if (ret == -EIO) {	/* a local storage failure: this node's state is not trusted */
+		log_warnx("mutation %llu from node %u: the local state failed to apply it: "
+			  "stopping (a restart resyncs from the cluster)",
+			  (unsigned long long)reqid, nodeid);
+		cd->failed = true;
+		qb_loop_stop(cd->loop);
+	}
 	if (ret && ret != -ENOENT && ret != -EEXIST)
 		log_warnx("mutation %llu from node %u: %s", (unsigned long long)reqid, nodeid,
 			  strerror(-ret));

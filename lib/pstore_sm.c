@@ -185,6 +185,8 @@ fail_cancel:
 	pstore_cancel(db, NULL);
 fail:
 	log_warnx("state: %s: %s", key, err.msg);
+	if (ret != -ENOMEM)
+		ret = -EIO;	/* this node's storage failed: KC_SM_EIO_FATAL */
 	goto out;
 cancel:
 	pstore_cancel(db, NULL);
@@ -259,16 +261,20 @@ static int psm_restore(void *sm, const void *snap, size_t len)
 
 	if (ret)
 		return ret;
-	ret = pstore_snapshot(p->db[0], &old, &olen, &err);
-	if (ret)
-		goto fail;
+	if (pstore_snapshot(p->db[0], &old, &olen, &err)) {	/* e.g. a corrupt record */
+		log_warnx("state: restore: the old registry cannot be kept for a rollback: %s",
+			  err.msg);
+		old = NULL;
+		olen = 0;
+	}
 	ret = pstore_restore(p->db[0], part[0], plen[0], &err);
 	if (!ret) {
 		ret = pstore_restore(p->db[1], part[1], plen[1], &err);
-		if (ret && pstore_restore(p->db[0], old, olen, NULL))
+		if (ret && (!old || pstore_restore(p->db[0], old, olen, NULL)))
 			log_warnx("state: restore: cannot put the old registry back");
 	}
-	pstore_buf_free(old, olen);
+	if (old)
+		pstore_buf_free(old, olen);
 	if (ret)
 		goto fail;
 	return recount(p);

@@ -59,7 +59,9 @@ typedef int (*kc_sm_list_fn)(const uint8_t *key, size_t klen, const uint8_t *val
 
 struct kc_sm_ops {
 	/* Apply one mutation atomically (all or nothing). Returns 0 or -errno; a failed mutation
-	 * leaves the state unchanged, and fails the same way on every node. */
+	 * leaves the state unchanged, and fails the same way on every node, except -EIO: this
+	 * node's storage failed, its state may now differ from the others' (the daemon must
+	 * stop and resync). */
 	int (*apply)(void *sm, const void *mut, size_t len);
 	/* The canonical serialisation of the whole state, appended to @out. */
 	int (*snapshot)(void *sm, struct kc_bytes *out);
