@@ -211,9 +211,13 @@ inval:
 	return 0;
 }
 
-static void notify_job(void *data)
+/*
+ * Sent at once, one event per change: the subscriber drains every queued event before it
+ * re-reads, so a burst costs it one read. A full event queue (-EAGAIN) drops the event, which
+ * is harmless: the queued ones make the subscriber read a state that includes this change.
+ */
+void cd_ipc_notify(struct clusterd *cd)
 {
-	struct clusterd *cd = data;
 	struct qb_ipc_response_header h = {
 		.id = KC_CIPC_EVENT_CHANGED, .size = sizeof(h) + 9, .error = 0,
 	};
@@ -224,7 +228,6 @@ static void notify_job(void *data)
 	memcpy(ev, &h, sizeof(h));
 	memcpy(ev + sizeof(h), &applied, 8);
 	ev[sizeof(h) + 8] = cd_in_sync(cd);
-	cd->notify_queued = false;
 	if (!cd->ipcs)
 		return;
 	for (c = qb_ipcs_connection_first_get(cd->ipcs); c; c = next) {
@@ -237,14 +240,6 @@ static void notify_job(void *data)
 		next = qb_ipcs_connection_next_get(cd->ipcs, c);
 		qb_ipcs_connection_unref(c);
 	}
-}
-
-void cd_ipc_notify(struct clusterd *cd)
-{
-	if (cd->notify_queued || !cd->loop)
-		return;
-	if (qb_loop_job_add(cd->loop, QB_LOOP_LOW, cd, notify_job) == 0)
-		cd->notify_queued = true;
 }
 
 static int32_t on_closed(qb_ipcs_connection_t *c)

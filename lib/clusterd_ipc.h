@@ -38,8 +38,9 @@ enum kc_cipc_id {
 	KC_CIPC_LIST = 5,
 	/* nothing -> nothing; from then on the daemon pushes KC_CIPC_EVENT_CHANGED on this
 	 * connection's event channel (qb_ipcc_event_recv) whenever its state may have changed:
-	 * a mutation applied, a snapshot restored, the sync state changed. Events coalesce:
-	 * one event may stand for many changes, so a subscriber re-reads what it needs. */
+	 * a mutation applied, a snapshot restored, a sync round completed. An event may stand
+	 * for several changes (a full event queue drops the newest), so a subscriber drains
+	 * the queued events and then re-reads what it needs. */
 	KC_CIPC_SUBSCRIBE = 6,
 };
 

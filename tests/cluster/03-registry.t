@@ -263,6 +263,20 @@ for i in 1 2 3; do
 	tap_check "clusterd of node $i stops cleanly on SIGTERM" \
 		wait_for 10 grep -q "info: stopped" "$KC_CLUSTER_DIR/n$i/clusterd.log"
 done
+for i in 1 2 3; do
+	tap_check "node $i's registry and node table pass pstore-tool check" \
+		"$KC_BIN/pstore-tool" check "$KC_CLUSTER_DIR/n$i/state" registry nodes
+	for db in registry nodes; do
+		"$KC_BIN/pstore-tool" snapshot "$KC_CLUSTER_DIR/n$i/state" "$db" \
+			"$KC_CLUSTER_DIR/$db-n$i.snap" 2>/dev/null
+	done
+done
+tap_check "the three nodes' databases are byte-identical on disk (snapshots)" sh -c \
+	"cmp '$KC_CLUSTER_DIR/registry-n1.snap' '$KC_CLUSTER_DIR/registry-n2.snap' &&
+	 cmp '$KC_CLUSTER_DIR/registry-n1.snap' '$KC_CLUSTER_DIR/registry-n3.snap' &&
+	 cmp '$KC_CLUSTER_DIR/nodes-n1.snap' '$KC_CLUSTER_DIR/nodes-n3.snap'"
+tap_check "the stored share is the one the CLI wrote" sh -c \
+	"'$KC_BIN/pstore-tool' dump '$KC_CLUSTER_DIR/n2/state' registry | grep -q 'share:scratch'"
 kc_check_sanitizers "clean clusterd and mountd logs" "$KC_CLUSTER_DIR"/n*/clusterd.log \
 	"$KC_CLUSTER_DIR"/n*/mountd.log
 kc_clusterd_down
