@@ -9,9 +9,11 @@
 #   make deps       install every Debian package the build, tests and demo need
 #   make test       deps + build + every test layer (what .ci/run runs)
 #   make demo       deps + build + start a node serving ./demo-share; make demo-down stops it
+#   make bench      ksmbd-engine against Samba's smbd, 1 GiB put/get (not part of make test;
+#                   BENCH_ARGS="--size 256M --runs 5" passes options to scripts/bench.sh)
 #
-# See README.md for the test layers (test-unit, test-pstore, test-engine, test-kernel, test-cluster,
-# test-fuzz) and docs/architecture.md for the layout.
+# See README.md for the test layers (test-unit, test-pstore, test-engine, test-torture,
+# test-kernel, test-cluster, test-fuzz) and docs/architecture.md for the layout.
 
 VERSION := 0.1.0
 PROTO_CHECK := include/uapi/ksmbd_cluster.h
@@ -66,6 +68,12 @@ PSTORE_SRCS := $(filter-out persistent-store/pstore-tool.c,$(wildcard persistent
 PSTORE_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(PSTORE_SRCS))
 LIBPSTORE := $(BUILD)/libpstore.a
 
+# libkcip: public-IP assignment and takeover (clusterd/ipalloc.h, clusterd/ipctl.h), for
+# ksmbd-clusterd, the unit tests and tests/tools/kc-ipctl.
+KCIP_SRCS := clusterd/ipalloc.c clusterd/ipctl.c
+KCIP_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KCIP_SRCS))
+LIBKCIP := $(BUILD)/libkcip.a
+
 # mountd's objects but main(), so unit tests can link them.
 MOUNTD_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(filter-out mountd/mountd.c,$(wildcard mountd/*.c)))
 LIBMOUNTD := $(BUILD)/libmountd.a
@@ -73,13 +81,14 @@ LIBMOUNTD := $(BUILD)/libmountd.a
 BINDIR := $(BUILD)/bin
 PROGS := $(BINDIR)/ksmbd-engine $(BINDIR)/ksmbd-mountd $(BINDIR)/ksmbd-clusterd \
 	$(BINDIR)/ksmbd-witnessd $(BINDIR)/ksmbd-cluster $(BINDIR)/pstore-tool
-TEST_TOOLS := $(BINDIR)/kc-ipc-probe $(BINDIR)/pstore-writer $(BINDIR)/kc-cipc-probe
+TEST_TOOLS := $(BINDIR)/kc-ipc-probe $(BINDIR)/pstore-writer $(BINDIR)/kc-cipc-probe \
+	$(BINDIR)/kc-ipctl
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
 .PHONY: all user module module-clean sanitize deps test test-unit test-engine test-kernel \
-	test-cluster test-fuzz test-config test-pstore golden demo demo-down clean fuzz
+	test-cluster test-fuzz test-config test-pstore test-torture golden demo demo-down clean fuzz bench
 .DEFAULT_GOAL := all
 
 all: user module
@@ -117,6 +126,10 @@ $(LIBMOUNTD): $(MOUNTD_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
+$(LIBKCIP): $(KCIP_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
 ENGINE_LIBS := $(SSL_LIBS) -lpthread
 
 $(BINDIR)/ksmbd-engine: $(BUILD)/kernel/port/user/main.o $(ENGINE_LIB) $(LIBKC)
@@ -127,8 +140,8 @@ $(BINDIR)/ksmbd-mountd: $(BUILD)/mountd/mountd.o $(LIBMOUNTD) $(LIBKC) $(LIBPSTO
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBKC) $(NL_LIBS) $(QB_LIBS) $(SSL_LIBS) $(TDB_LIBS)
 
-$(BINDIR)/ksmbd-clusterd: $(patsubst %.c,$(BUILD)/%.o,$(wildcard clusterd/*.c)) $(LIBKC) \
-		$(LIBPSTORE)
+$(BINDIR)/ksmbd-clusterd: $(patsubst %.c,$(BUILD)/%.o,$(filter-out $(KCIP_SRCS),$(wildcard clusterd/*.c))) \
+		$(LIBKCIP) $(LIBKC) $(LIBPSTORE)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBKC) $(COROSYNC_LIBS) $(QB_LIBS) $(SSL_LIBS) $(TDB_LIBS)
 
@@ -152,16 +165,23 @@ $(BINDIR)/kc-cipc-probe: $(BUILD)/tests/tools/kc-cipc-probe.o $(LIBKC)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(QB_LIBS) $(SSL_LIBS)
 
+$(BUILD)/tests/tools/kc-ipctl.o: ALL_CFLAGS += -Iclusterd
+
+$(BINDIR)/kc-ipctl: $(BUILD)/tests/tools/kc-ipctl.o $(LIBKCIP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^
+
 $(BINDIR)/kc-ipc-probe: $(BUILD)/tests/tools/kc-ipc-probe.o $(LIBKC)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(NL_LIBS) $(QB_LIBS)
 
 # Unit tests link the engine's objects through the user-space port, mountd's objects and the
 # shared library.
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(ENGINE_LIB) $(LIBMOUNTD) $(LIBPSTORE) $(LIBKC)
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(ENGINE_LIB) $(LIBMOUNTD) $(LIBPSTORE) $(LIBKCIP) $(LIBKC)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ENGINE_CFLAGS) $(NL_CFLAGS) -Imountd $(ALL_LDFLAGS) -o $@ $< \
-		$(ENGINE_LIB) $(LIBMOUNTD) $(LIBPSTORE) $(LIBKC) $(LIBPSTORE) $(CMOCKA_LIBS) $(ENGINE_LIBS) \
+	$(CC) $(ALL_CFLAGS) $(ENGINE_CFLAGS) $(NL_CFLAGS) -Imountd -Iclusterd $(ALL_LDFLAGS) -o $@ $< \
+		$(ENGINE_LIB) $(LIBMOUNTD) $(LIBPSTORE) $(LIBKCIP) $(LIBKC) $(LIBPSTORE) $(CMOCKA_LIBS) \
+		$(ENGINE_LIBS) \
 		$(NL_LIBS) $(QB_LIBS) $(TDB_LIBS)
 
 module:
@@ -189,14 +209,14 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(ENGINE_SRCS) $(ENGINE_PORT_SRCS) $(L
 deps:
 	scripts/deps.sh
 
-# The unit, config, pstore and engine layers run the ASan/UBSan build (pstore's valgrind test
-# takes the plain build's binaries); the kernel and cluster layers the plain one (the guest is
-# slow enough already).
+# The unit, config, pstore, engine and torture layers run the ASan/UBSan build (pstore's
+# valgrind test takes the plain build's binaries); the kernel and cluster layers the plain one
+# (the guest is slow enough already).
 test: deps
 	$(MAKE) all
 	$(MAKE) SANITIZE=1 user
 	$(MAKE) fuzz
-	tests/run-layer.sh --build build/asan unit config pstore engine \
+	tests/run-layer.sh --build build/asan unit config pstore engine torture \
 		--build build/default kernel cluster fuzz
 
 test-unit: user
@@ -210,6 +230,9 @@ test-pstore: user sanitize
 
 test-engine: user sanitize
 	tests/run-layer.sh --build build/asan engine
+
+test-torture: user sanitize
+	tests/run-layer.sh --build build/asan torture
 
 test-kernel: user module
 	tests/run-layer.sh kernel
@@ -229,6 +252,11 @@ demo: deps
 
 demo-down:
 	scripts/demo.sh down
+
+# Always the plain (non-sanitizer) build: that is what is measured.
+bench:
+	$(MAKE) SANITIZE=0 user
+	scripts/bench.sh $(BENCH_ARGS)
 
 clean: module-clean
 	rm -rf build

@@ -73,7 +73,6 @@ int ksmbd_smb2_check_chain(const u8 *buf, size_t len)
 			return -EPROTO;
 		if (hdr->protocol_id != SMB2_PROTO_ID ||
 		    le16_to_cpu(hdr->structure_size) != SMB2_HEADER_STRUCTURE_SIZE ||
-		    le16_to_cpu(hdr->command) >= SMB2_NR_COMMANDS ||
 		    (hdr->flags & SMB2_FLAGS_SERVER_TO_REDIR))
 			return -EPROTO;
 		if (++n > KSMBD_MAX_COMPOUND)
@@ -208,6 +207,9 @@ static __le32 ksmbd_smb2_check_session(struct ksmbd_work *w, u16 command,
 
 	if (command == SMB2_NEGOTIATE || command == SMB2_SESSION_SETUP)
 		return STATUS_SUCCESS;
+	/* Related to a request whose session was not found (smb2.compound.invalid2). */
+	if (related && !w->chain->sess_ok)
+		return STATUS_INVALID_PARAMETER;
 	if (!id)
 		return command == SMB2_ECHO ? STATUS_SUCCESS : STATUS_USER_SESSION_DELETED;
 	/* Only the session whose key encrypted the request may be named in it. */
@@ -287,7 +289,8 @@ static int ksmbd_smb2_credit(struct ksmbd_work *w, u16 command, u16 dialect, u16
 static int ksmbd_smb2_run(struct ksmbd_work *w)
 {
 	u16 command = le16_to_cpu(w->hdr->command);
-	const struct ksmbd_smb2_cmd *cmd = &ksmbd_smb2_cmds[command];
+	const struct ksmbd_smb2_cmd *cmd = command < SMB2_NR_COMMANDS ?
+					   &ksmbd_smb2_cmds[command] : NULL;
 	u16 size = get_unaligned_le16(w->req + sizeof(struct smb2_hdr));
 	u16 dialect = READ_ONCE(w->conn->dialect);
 	__le32 status;
@@ -298,8 +301,12 @@ static int ksmbd_smb2_run(struct ksmbd_work *w)
 		return -EPROTO;
 	if (ksmbd_smb2_credit(w, command, dialect, &charge))
 		return -EPROTO;
-	if ((size != cmd->struct_size && (!cmd->alt_struct_size || size != cmd->alt_struct_size)) ||
-	    !ksmbd_req_has(w, sizeof(struct smb2_hdr), size & ~1u)) {
+	if (!cmd) {
+		/* An unknown command is answered, as Windows does, not dropped. */
+		status = STATUS_INVALID_PARAMETER;
+	} else if ((size != cmd->struct_size &&
+		    (!cmd->alt_struct_size || size != cmd->alt_struct_size)) ||
+		   !ksmbd_req_has(w, sizeof(struct smb2_hdr), size & ~1u)) {
 		status = STATUS_INVALID_PARAMETER;
 	} else if (ksmbd_smb2_payload(w, command) > (u32)charge * SMB2_CREDIT_PAYLOAD) {
 		/* Without multi-credit support the charge is 1: 64 KiB at most. */
@@ -382,6 +389,7 @@ static void ksmbd_chain_update(struct ksmbd_chain *chain, const struct ksmbd_wor
 	u16 command = le16_to_cpu(w->hdr->command);
 
 	chain->sess_id = w->sess ? w->sess->id : le64_to_cpu(w->hdr->session_id);
+	chain->sess_ok = w->sess;
 	chain->tree_id = w->tree ? w->tree->id : le32_to_cpu(w->hdr->tree_id);
 	if (command == SMB2_CREATE) {
 		/* The CREATE response's FileId is 64 bytes into its body. */
@@ -397,6 +405,10 @@ static void ksmbd_chain_update(struct ksmbd_chain *chain, const struct ksmbd_wor
 		chain->fid_status = STATUS_SUCCESS;
 		chain->fid_p = w->fp->persistent_id;
 		chain->fid_v = w->fp->volatile_id;
+	} else if (command < SMB2_NR_COMMANDS && ksmbd_smb2_cmds[command].fid_off) {
+		/* A FileId that named no open: a related request after it has none either. */
+		chain->have_fid = false;
+		chain->fid_status = rsp->status != STATUS_SUCCESS ? rsp->status : STATUS_FILE_CLOSED;
 	}
 }
 

@@ -20,6 +20,7 @@ struct ksmbd_tree;
 /* What a compound's previous request leaves to a related one (MS-SMB2 3.3.5.2.7.2). */
 struct ksmbd_chain {
 	u64 sess_id;
+	bool sess_ok;		/* the previous request found its session */
 	u32 tree_id;
 	u64 fid_p, fid_v;
 	bool have_fid;
@@ -118,6 +119,9 @@ bool ksmbd_smb2_verify(struct ksmbd_conn *conn, struct ksmbd_session *sess,
 		       const u8 *pdu, size_t len);
 /* FSCTL_VALIDATE_NEGOTIATE_INFO (smb2_negotiate.c). */
 __le32 ksmbd_validate_negotiate(struct ksmbd_work *w, const struct smb2_ioctl *req);
+__le32 ksmbd_pipe_transceive(struct ksmbd_work *w, const struct smb2_ioctl *req);
+/* Allocate an IOCTL response with @out_len output bytes; returns the output buffer or NULL. */
+void *ksmbd_ioctl_rsp(struct ksmbd_work *w, const struct smb2_ioctl *req, u32 out_len);
 
 /*
  * The SMB2 TRANSFORM_HEADER (smb2_crypt.c). ksmbd_transform_check() checks

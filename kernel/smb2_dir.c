@@ -126,6 +126,12 @@ static int ksmbd_dir_emit(void *arg, const char *name, size_t len, u64 ino, unsi
 
 	if (!ksmbd_match(c->fp->pattern, name, len))
 		return 0;
+	/*
+	 * SMB2_RETURN_SINGLE_ENTRY: stop at the second match, which is not
+	 * consumed; the one returned is (stopping on it would return it again).
+	 */
+	if (c->single && c->count)
+		return 1;
 	n16 = ksmbd_utf8_to_utf16(name, len, name16, sizeof(name16));
 	if (n16 < 0)
 		return 0;		/* not representable: skip it */
@@ -147,7 +153,7 @@ static int ksmbd_dir_emit(void *arg, const char *name, size_t len, u64 ino, unsi
 	c->last = c->out + start;
 	c->len = need;
 	c->count++;
-	return c->single ? 1 : 0;
+	return 0;
 }
 
 __le32 ksmbd_smb2_query_directory(struct ksmbd_work *w)

@@ -48,6 +48,12 @@ __le32 ksmbd_errno_status(int err)
 	case -ENAMETOOLONG:
 	case -ELOOP:
 		return STATUS_OBJECT_NAME_INVALID;
+	case -EFBIG:		/* past the largest file the filesystem holds */
+		return STATUS_DISK_FULL;
+	case -EINVAL:		/* e.g. an offset the filesystem refuses */
+		return STATUS_INVALID_PARAMETER;
+	case -ENOTEMPTY:
+		return STATUS_DIRECTORY_NOT_EMPTY;
 	case -ENOMEM:
 		return STATUS_INSUFFICIENT_RESOURCES;
 	default:
@@ -254,12 +260,13 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 		goto out;
 	/* MAXIMUM_ALLOWED: no data writes to a read-only file (MS-FSA 2.1.5.1.2.1) */
 	fp->can_write = ksmbd_wants_write(access, readonly || file_rdonly);
-	fp->can_read = true;
 	fp->access = access & MAXIMUM_ALLOWED ?
 		     (readonly ? FILE_GENERIC_READ_EXECUTE :
 		      file_rdonly ? FILE_ALL_ACCESS & ~(FILE_WRITE_DATA | FILE_APPEND_DATA) :
 		      FILE_ALL_ACCESS) :
 		     ksmbd_map_generic(access);
+	/* Reads need FILE_READ_DATA, or FILE_EXECUTE as for paging I/O (MS-FSA 2.1.5.2). */
+	fp->can_read = fp->access & (FILE_READ_DATA | FILE_EXECUTE);
 	fp->root = w->tree->root;
 	fp->delete_on_close = opts & FILE_DELETE_ON_CLOSE;
 	fp->mode = opts & (FILE_WRITE_THROUGH | FILE_SEQUENTIAL_ONLY |
@@ -380,6 +387,12 @@ __le32 ksmbd_smb2_close(struct ksmbd_work *w)
 	return STATUS_SUCCESS;
 }
 
+/* MS-FSA 2.1.5.2, 2.1.5.3: byte offsets are signed 64-bit; [off, off + len) must fit. */
+static bool ksmbd_offset_ok(u64 off, u32 len)
+{
+	return off <= S64_MAX && len <= S64_MAX - off;
+}
+
 __le32 ksmbd_smb2_read(struct ksmbd_work *w)
 {
 	const struct smb2_read_req *req = (const void *)ksmbd_req_body(w);
@@ -390,9 +403,11 @@ __le32 ksmbd_smb2_read(struct ksmbd_work *w)
 
 	if (w->tree->flags & KSMBD_SHARE_IPC)
 		return ksmbd_pipe_read(w);
-	if (len > KSMBD_IO_MAX)
+	if (len > KSMBD_IO_MAX || !ksmbd_offset_ok(le64_to_cpu(req->offset), len))
 		return STATUS_INVALID_PARAMETER;
-	if (fp->is_dir || !fp->can_read)
+	if (fp->is_dir)
+		return STATUS_INVALID_DEVICE_REQUEST;
+	if (!fp->can_read)
 		return STATUS_ACCESS_DENIED;
 	rsp = ksmbd_rsp_body(w, sizeof(*rsp) + len);
 	if (!rsp)
@@ -402,6 +417,8 @@ __le32 ksmbd_smb2_read(struct ksmbd_work *w)
 		return ksmbd_errno_status(n);
 	if ((!n && len) || n < le32_to_cpu(req->minimum_count))
 		return STATUS_END_OF_FILE;
+	/* The position follows reads, as Windows and Samba keep it (FilePositionInformation). */
+	WRITE_ONCE(fp->position, le64_to_cpu(req->offset) + n);
 	rsp->structure_size = cpu_to_le16(17);
 	rsp->data_offset = sizeof(struct smb2_hdr) + sizeof(*rsp);
 	rsp->data_length = cpu_to_le32(n);
@@ -420,7 +437,8 @@ __le32 ksmbd_smb2_write(struct ksmbd_work *w)
 
 	if (w->tree->flags & KSMBD_SHARE_IPC)
 		return ksmbd_pipe_write(w);
-	if (len > KSMBD_IO_MAX || !ksmbd_req_has(w, off, len))
+	if (len > KSMBD_IO_MAX || !ksmbd_req_has(w, off, len) ||
+	    !ksmbd_offset_ok(le64_to_cpu(req->offset), len))
 		return STATUS_INVALID_PARAMETER;
 	if (fp->is_dir || !fp->can_write)
 		return STATUS_ACCESS_DENIED;

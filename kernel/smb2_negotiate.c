@@ -452,7 +452,6 @@ __le32 ksmbd_validate_negotiate(struct ksmbd_work *w, const struct smb2_ioctl *r
 	const struct validate_negotiate_info_req *in;
 	struct validate_negotiate_info_rsp *out;
 	struct ksmbd_conn *conn = w->conn;
-	struct smb2_ioctl *rsp;
 	u16 count, dialect;
 
 	if (conn->dialect == SMB2_DIALECT_0311)
@@ -475,18 +474,9 @@ __le32 ksmbd_validate_negotiate(struct ksmbd_work *w, const struct smb2_ioctl *r
 		return KSMBD_STATUS_DISCONNECT;
 	}
 
-	rsp = ksmbd_rsp_body(w, sizeof(*rsp) + sizeof(*out));
-	if (!rsp)
+	out = ksmbd_ioctl_rsp(w, req, sizeof(*out));
+	if (!out)
 		return STATUS_INSUFFICIENT_RESOURCES;
-	rsp->structure_size = cpu_to_le16(49);
-	rsp->ctl_code = req->ctl_code;
-	rsp->persistent_id = req->persistent_id;
-	rsp->volatile_id = req->volatile_id;
-	/* Response fields: InputOffset, InputCount, OutputOffset, OutputCount. */
-	rsp->input_offset = cpu_to_le32(sizeof(struct smb2_hdr) + sizeof(*rsp));
-	rsp->max_input_response = rsp->input_offset;
-	rsp->output_offset = cpu_to_le32(sizeof(*out));
-	out = (void *)rsp->buffer;
 	out->capabilities = cpu_to_le32(ksmbd_server_caps(conn->dialect, conn->client_caps));
 	memcpy(out->guid, ksmbd_server_cfg()->server_guid, sizeof(out->guid));
 	out->security_mode = cpu_to_le16(ksmbd_server_security_mode());

@@ -136,14 +136,14 @@ __le32 ksmbd_pipe_read(struct ksmbd_work *w)
 	return status;
 }
 
-static __le32 ksmbd_pipe_transceive(struct ksmbd_work *w, const struct smb2_ioctl *req)
+__le32 ksmbd_pipe_transceive(struct ksmbd_work *w, const struct smb2_ioctl *req)
 {
 	u32 in_off = le32_to_cpu(req->input_offset), in_len = le32_to_cpu(req->input_count);
 	u32 max = min_t(u32, le32_to_cpu(req->max_output_response), KSMBD_PIPE_IO_MAX);
 	struct ksmbd_pipe_result res;
-	struct smb2_ioctl *rsp;
 	struct ksmbd_file *fp;
 	__le32 status;
+	u8 *out;
 	int ret;
 
 	if (!ksmbd_is_pipe_tree(w))
@@ -160,37 +160,12 @@ static __le32 ksmbd_pipe_transceive(struct ksmbd_work *w, const struct smb2_ioct
 		return ksmbd_pipe_ipc_failed(w, ret);
 	status = res.status;
 	if (status == STATUS_SUCCESS || status == STATUS_BUFFER_OVERFLOW) {
-		rsp = ksmbd_rsp_body(w, sizeof(*rsp) + res.len);
-		if (!rsp) {
+		out = ksmbd_ioctl_rsp(w, req, res.len);
+		if (out)
+			memcpy(out, res.data, res.len);
+		else
 			status = STATUS_INSUFFICIENT_RESOURCES;
-		} else {
-			rsp->structure_size = cpu_to_le16(49);
-			rsp->ctl_code = req->ctl_code;
-			rsp->persistent_id = req->persistent_id;
-			rsp->volatile_id = req->volatile_id;
-			/* Response fields: InputOffset, InputCount, OutputOffset, OutputCount. */
-			rsp->input_offset = cpu_to_le32(sizeof(struct smb2_hdr) + sizeof(*rsp));
-			rsp->max_input_response = rsp->input_offset;
-			rsp->output_offset = cpu_to_le32(res.len);
-			memcpy(rsp->buffer, res.data, res.len);
-		}
 	}
 	kfree(res.data);
 	return status;
-}
-
-__le32 ksmbd_smb2_ioctl(struct ksmbd_work *w)
-{
-	const struct smb2_ioctl *req = (const void *)ksmbd_req_body(w);
-
-	if (!(le32_to_cpu(req->flags) & SMB2_0_IOCTL_IS_FSCTL))
-		return STATUS_NOT_SUPPORTED;
-	switch (le32_to_cpu(req->ctl_code)) {
-	case FSCTL_PIPE_TRANSCEIVE:
-		return ksmbd_pipe_transceive(w, req);
-	case FSCTL_VALIDATE_NEGOTIATE_INFO:
-		return ksmbd_validate_negotiate(w, req);
-	default:
-		return STATUS_NOT_SUPPORTED;
-	}
 }

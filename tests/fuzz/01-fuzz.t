@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # Runs each libFuzzer target (build/fuzz/fuzz_*, built by 'make fuzz') for a
-# bounded time, KC_FUZZ_SECONDS each (default 45), from seeds made here plus
+# bounded time, KC_FUZZ_SECONDS each (default 34), from seeds made here plus
 # the corpus kept by earlier runs in build/fuzz/corpus-NAME. A crash, leak,
 # sanitizer report or timeout fails the test; the reproducer is kept in
 # build/test-logs/fuzz/. Inputs that once crashed stay in tests/fuzz/regress/NAME and
@@ -11,7 +11,7 @@
 top=$(cd "$(dirname "$0")/../.." && pwd)
 fuzz=$top/build/fuzz
 out=$top/build/test-logs/fuzz
-secs=${KC_FUZZ_SECONDS:-45}
+secs=${KC_FUZZ_SECONDS:-34}
 mkdir -p "$out"
 
 seed_smb() {
@@ -42,6 +42,92 @@ put("smb1", b"\xffSMB\x72" + b"\0" * 28 + b"\0" + struct.pack("<H", 22) + b"\x02
 echo = struct.pack("<HH", 4, 0)
 put("compound", negotiate([0x210], False) + b"FUZZ" + hdr(13, 1, 72) + echo + b"\0" * 4 + hdr(13, 2) + echo)
 put("setup", negotiate([0x311]) + b"FUZZ" + hdr(1, 1) + struct.pack("<HBBIIHHQ", 25, 0, 1, 0, 0, 88, 8, 0) + b"NTLMSSP\0")
+PY
+}
+
+# fuzz_smb_tree: byte 0 picks the dialect (0-4) and a read-only share (bit 3); PDUs are split
+# at "FUZZ"; the harness patches session and tree ids in, and a FileId of (k, 0) with k < 4
+# means the k-th most recent FileId a CREATE returned.
+seed_smb_tree() {
+	local d=$1
+	python3 - "$d" <<'PY'
+import struct, sys, os
+d = sys.argv[1]
+RELATED = 4
+def hdr(cmd, mid, nxt=0, flags=0):
+    return b"\xfeSMB" + struct.pack("<HHIHHIIQIIQ", 64, 1, 0, cmd, 8, flags, nxt, mid, 0, 0, 0) + b"\0" * 16
+def u16(s):
+    return s.encode("utf-16-le")
+def fid(k=0):
+    return struct.pack("<QQ", k, 0)
+LAST, RELFID = fid(0), b"\xff" * 16
+def ctx(name, data=b"", last=True):
+    # Next, NameOffset, NameLength, Reserved, DataOffset, DataLength; name padded to 8.
+    npad = name + b"\0" * ((-len(name)) % 8)
+    doff = 16 + len(npad) if data else 0
+    body = struct.pack("<IHHHHI", 0, 16, len(name), 0, doff, len(data)) + npad + data
+    body += b"\0" * ((-len(body)) % 8) if not last else b""
+    if not last:
+        body = struct.pack("<I", len(body)) + body[4:]
+    return body
+def create(name, access=0x0012019f, disp=1, opts=0x40, attrs=0x80, ctxs=b"", mid=1, nxt=0, flags=0):
+    n = u16(name)
+    base = 64 + 56
+    noff = base if n else 0
+    blob = n + b"\0" * ((-len(n)) % 8) if ctxs else n
+    coff = base + len(blob) if ctxs else 0
+    body = struct.pack("<HBBIQQIIIIIHHII", 57, 0, 0, 2, 0, 0, access, attrs, 7, disp, opts,
+                       base, len(n), coff, len(ctxs))
+    return hdr(5, mid, nxt, flags) + body + (blob + ctxs if ctxs else (n or b"\0"))
+def close(f=LAST, mid=2, flags=0, postquery=1):
+    return hdr(6, mid, 0, flags) + struct.pack("<HHI", 24, postquery, 0) + f
+def read(length, off, f=LAST, mid=3, flags=0, nxt=0):
+    return hdr(8, mid, nxt, flags) + struct.pack("<HBBIQ", 49, 80, 0, length, off) + f + struct.pack("<IIIHH", 0, 0, 0, 0, 0) + b"\0"
+def write(data, off, f=LAST, mid=4):
+    return hdr(9, mid) + struct.pack("<HHIQ", 49, 112, len(data), off) + f + struct.pack("<IIHHI", 0, 0, 0, 0, 0) + data
+def qinfo(itype, cls, outlen=4096, f=LAST, mid=5, flags=0, nxt=0, addl=0):
+    return hdr(16, mid, nxt, flags) + struct.pack("<HBBIHHIII", 41, itype, cls, outlen, 0, 0, 0, addl, 0) + f + b"\0"
+def qdir(cls, pattern="*", fl=0, outlen=65536, f=LAST, mid=6, index=0):
+    p = u16(pattern)
+    return hdr(14, mid) + struct.pack("<HBBI", 33, cls, fl, index) + f + struct.pack("<HHI", 96 if p else 0, len(p), outlen) + (p or b"\0")
+def ioctl(code, inp=b"", f=RELFID, mid=7, maxout=4096):
+    return hdr(11, mid) + struct.pack("<HHI", 57, 0, code) + f + struct.pack("<IIIIIIII", 120 if inp else 0, len(inp), 0, 120, 0, maxout, 1, 0) + (inp or b"")
+def chain(*pdus):
+    out = b""
+    for i, p in enumerate(pdus):
+        if i + 1 < len(pdus):
+            p += b"\0" * ((-len(p)) % 8)
+            p = p[:20] + struct.pack("<I", len(p)) + p[24:]
+        out += p
+    return out
+def put(name, sel, *pdus):
+    open(os.path.join(d, name), "wb").write(bytes([sel]) + b"FUZZ".join(pdus))
+D311, D202, D300 = 4, 0, 2
+put("create-read-close", D311, create("a.txt"), read(65536, 0), close())
+put("create-dir-qdir", D311, create("dir", access=0x00100081, opts=0x01), qdir(37), qdir(3, "*.bin", fl=2), qdir(12, "?i?", fl=1), close())
+put("create-root-qdir-all", D202, create("", access=0x00100081, opts=0x01),
+    qdir(1), qdir(2, fl=0x10), qdir(38), qdir(12, "<.txt"), close())
+put("mkdir-nested", D311, create("new", access=0x001f01ff, disp=2, opts=0x01),
+    create("new\\inner.txt", disp=5, opts=0x40), write(b"x" * 100, 0), read(100, 0), close(), close(fid(1)))
+put("create-write-read", D300, create("w.bin", disp=3, access=0x0012019f),
+    write(b"data" * 64, 0), write(b"tail", 4096), read(8192, 0), qinfo(1, 5), close())
+put("overwrite", D311, create("a.txt", disp=4), write(b"new", 0), qinfo(1, 22), close())
+put("readonly-share", D311 | 8, create("a.txt", disp=3), create("a.txt", access=0x00120089), write(b"no", 0), read(5, 0), close())
+put("ctx", D311, create("ctx.txt", disp=2, ctxs=ctx(b"MxAc", last=False) + ctx(b"QFid", last=False) +
+    ctx(b"DHnQ", b"\0" * 16, last=False) + ctx(b"RqLs", b"L" * 16 + struct.pack("<IIQ", 7, 0, 0))), close())
+put("ctx-bad", D311, create("ctx2.txt", disp=2, ctxs=ctx(b"ExtA", struct.pack("<IBBH", 0, 0, 4, 1) + b"user\0" + b"v")), close())
+put("qinfo-file", D311, create("dir\\big.bin"),
+    *[qinfo(1, c) for c in (4, 5, 6, 7, 8, 9, 14, 16, 17, 18, 34, 35)], close())
+put("qinfo-fs", D311, create("", access=0x00100081, opts=0x01),
+    *[qinfo(2, c) for c in (1, 3, 4, 5, 7)], qinfo(3, 0, addl=7), qinfo(1, 18, outlen=8), close())
+put("compound-related", D311, chain(create("a.txt"), qinfo(1, 18, f=RELFID, mid=2, flags=RELATED), close(RELFID, mid=3, flags=RELATED)))
+put("compound-unrelated", D311, create("empty"), chain(qinfo(1, 5), read(10, 0, mid=6), close(mid=7)))
+put("ioctl", D311, ioctl(0x00140204, struct.pack("<IHHH", 0x7f, 1, 1, 0x311)), create("a.txt"),
+    ioctl(0x0011c017, b"abcd", f=LAST), ioctl(0x001401fc), ioctl(0x00090078, f=LAST), close())
+put("symlink-escape", D311, create("escape\\secret"), create("escape\\new.txt", disp=2), write(b"x", 0),
+    create("abs\\secret", disp=5), create("escape", access=0x00100081, opts=0x01), qdir(37), close())
+put("utf8-name", D311, create("\u00fc\u20ac.txt"), read(100, 0), create("dir\\sub\\..\\x", disp=2), close(fid(1)))
+put("read-past-eof", D202, create("dir\\big.bin"), read(1 << 20, 1 << 40), read(8 << 20, 0), read((8 << 20) + 1, 0), close())
 PY
 }
 
@@ -92,6 +178,11 @@ seed_config() {
 	cp "$top"/tests/config/*.in "$1"/
 }
 
+# Scratch space for targets that need files (fuzz_smb_tree's share): tmpfs when there is one,
+# which is about three times faster than a disk; removed at the end.
+scratch=$(mktemp -d /dev/shm/kc-fuzz.XXXXXX 2>/dev/null || mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+
 for bin in "$fuzz"/fuzz_*; do
 	[ -x "$bin" ] || continue
 	name=${bin##*/fuzz_}
@@ -99,7 +190,7 @@ for bin in "$fuzz"/fuzz_*; do
 	mkdir -p "$corpus"
 	"seed_$name" "$corpus" 2>/dev/null
 	log=$out/$name.log
-	if (cd "$out" && "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+	if (cd "$out" && TMPDIR=$scratch "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
 		-print_final_stats=1 -artifact_prefix="$out/$name-" "$corpus" \
 		$(ls -d "$top/tests/fuzz/regress/$name" 2>/dev/null) >"$log" 2>&1); then
 		execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")

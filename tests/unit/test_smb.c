@@ -303,8 +303,6 @@ static void test_malformed_chains_drop(void **state)
 	len = put_req(buf, 0, SMB2_ECHO, 4, 4, 1);
 	((struct smb2_hdr *)buf)->structure_size = cpu_to_le16(65);
 	assert_int_equal(ksmbd_smb2_check_chain(buf, len), -EPROTO);
-	len = put_req(buf, 0, 0x13, 4, 4, 1);				/* no such command */
-	assert_int_equal(ksmbd_smb2_check_chain(buf, len), -EPROTO);
 	len = put_req(buf, 0, SMB2_ECHO, 4, 4, 1);
 	((struct smb2_hdr *)buf)->flags = SMB2_FLAGS_SERVER_TO_REDIR;	/* a response */
 	assert_int_equal(ksmbd_smb2_check_chain(buf, len), -EPROTO);
@@ -449,6 +447,27 @@ static void test_credit_charge_covers_payload(void **state)
 	assert_int_equal(rsp_at(0)->status, STATUS_USER_SESSION_DELETED);
 }
 
+static void test_unknown_command_is_answered(void **state)
+{
+	u8 buf[256];
+	size_t len;
+
+	(void)state;
+	negotiate21();
+	/* Inside a compound, as smb2.compound.invalid4 sends it, and alone. */
+	put_req(buf, 0, SMB2_ECHO, 4, 4, 1);
+	chain(buf, 0, 72);
+	len = 72 + put_req(buf, 72, 0xff, 4, 4, 2);
+	assert_int_equal(ksmbd_smb2_check_chain(buf, len), 2);
+	assert_int_equal(ksmbd_smb_process(conn, buf, len), 0);
+	assert_int_equal(rsp_at(0)->status, STATUS_SUCCESS);
+	assert_int_equal(rsp_at(72)->status, STATUS_INVALID_PARAMETER);
+	mt->len = 0;
+	len = put_req(buf, 0, 0x13, 0, 0, 3);
+	assert_int_equal(ksmbd_smb_process(conn, buf, len + 2), 0);
+	assert_int_equal(rsp_at(0)->status, STATUS_INVALID_PARAMETER);
+}
+
 static void test_related_first_request_invalid(void **state)
 {
 	u8 buf[128];
@@ -480,6 +499,7 @@ int main(void)
 		T(test_credit_skipped_mid),
 		T(test_credit_charge_covers_payload),
 		T(test_related_first_request_invalid),
+		T(test_unknown_command_is_answered),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

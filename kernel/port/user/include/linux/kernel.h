@@ -44,6 +44,7 @@
 #define U16_MAX		0xffff
 #define U32_MAX		0xffffffffU
 #define U64_MAX		0xffffffffffffffffULL
+#define S64_MAX		((s64)(U64_MAX >> 1))
 
 #define cpu_to_le16(x)	((__force __le16)htole16(x))
 #define cpu_to_le32(x)	((__force __le32)htole32(x))
