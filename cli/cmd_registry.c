@@ -186,6 +186,38 @@ static bool share_name_ok(const char *name)
 
 /* ---- share -------------------------------------------------------------------------------- */
 
+/* Whether mountd can serve @s: it goes through the same check (registry.c). 0, or the exit
+ * code after reporting why. */
+static int share_servable(const struct pstore_share *s)
+{
+	static const char empty[] = "[global]\n";
+	struct pstore_share *const one[1] = { (struct pstore_share *)s };
+	struct kc_conf *node = NULL, *conf = NULL;
+	char *diag = NULL;
+	size_t dlen, n = 0;
+	FILE *f = open_memstream(&diag, &dlen);
+
+	if (!f || kc_conf_parse("empty", empty, sizeof(empty) - 1, &node, NULL)) {
+		if (f)
+			fclose(f);
+		free(diag);
+		return KC_EXIT_FAILED;
+	}
+	conf = kc_registry_conf(node, one, 1, NULL, 0, f);
+	fclose(f);
+	if (conf)
+		n = kc_conf_share_count(conf);
+	kc_conf_free(conf);
+	kc_conf_free(node);
+	if (n != 1) {
+		fprintf(stderr, "%s", diag ? diag : "");
+		free(diag);
+		return kc_cli_usage_error("share %s: the node file's parser refuses it", s->name);
+	}
+	free(diag);
+	return 0;
+}
+
 int kc_cmd_share_add(struct kc_cli *cli)
 {
 	const char *name = cli->args[0];
@@ -204,6 +236,8 @@ int kc_cmd_share_add(struct kc_cli *cli)
 		ret = share_apply_args(s, cli, 1);
 	if (!ret && !s->path)
 		ret = kc_cli_usage_error("share %s: path=DIRECTORY is required", name);
+	if (!ret)
+		ret = share_servable(s);
 	snprintf(what, sizeof(what), "share %s", name);
 	if (!ret) {
 		ret = change(KC_SM_OP_CREATE, &s->rec, NULL, what);
@@ -246,6 +280,8 @@ int kc_cmd_share_set(struct kc_cli *cli)
 	}
 	if (!ret)
 		ret = share_apply_args((struct pstore_share *)rec, cli, 1);
+	if (!ret)
+		ret = share_servable((struct pstore_share *)rec);
 	if (!ret)
 		ret = change(KC_SM_OP_SET, rec, NULL, what);
 	if (!ret)
