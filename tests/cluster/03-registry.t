@@ -145,6 +145,8 @@ tap_check_fail "a share key the schema does not know is refused" "not a share pa
 tap_check_fail "a global-only key is refused for a share" "is a \[global\] parameter" \
 	kc_cli 1 share add data "path=$data" "server signing=mandatory"
 tap_check_fail "a relative path is refused" "absolute" kc_cli 1 share add data path=rel
+tap_check_fail "a share name the node file's parser refuses is refused" "parser refuses it" \
+	kc_cli 1 share add "$(printf 'x%.0s' $(seq 81))" "path=$data"
 tap_check_fail "share show of a missing share exits 3" "no such key" kc_cli 2 share show nope
 tap_check_fail "node disable of an unknown node exits 3" "no node 'n9'" \
 	kc_cli 1 node disable n9
