@@ -79,7 +79,10 @@ static const struct kc_cli_token t_user[] = {
 	"Keys and values of the cluster's replicated key/value store, kept by ksmbd-clusterd.\n" \
 	"Changes are ordered through corosync; the command returns once this node applied\n" \
 	"the change, and every node applies it in the same order. A node without quorum\n" \
-	"refuses them (exit 5). Keys are 1 to 1024 bytes, values at most 256 KiB."
+	"refuses them (exit 5). Keys are 1 to 1024 bytes, values at most 256 KiB.\n" \
+	"Generic keys need ksmbd-clusterd --memory-state; with the registry (the default),\n" \
+	"keys are libpstore record keys and values encoded records: use share, user, node\n" \
+	"and global instead."
 
 static const struct kc_cli_token t_status[] = {
 	{ KC_TOK_KEYWORD, "--json", NULL, kc_cmd_status_json, "the cluster status as JSON",
