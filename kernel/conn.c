@@ -13,6 +13,7 @@
 #include "conn.h"
 #include "session.h"
 #include "smb.h"
+#include "smb2.h"
 
 /* Protects ksmbd_conn_list and ksmbd_conn_accepting. */
 static DEFINE_MUTEX(ksmbd_conn_lock);
@@ -48,6 +49,8 @@ struct ksmbd_conn *ksmbd_conn_alloc(struct ksmbd_transport *t)
 	init_waitqueue_head(&conn->inflight_wait);
 	mutex_init(&conn->neg_lock);
 	ksmbd_credits_init(&conn->credits);
+	mutex_init(&conn->async_lock);
+	INIT_LIST_HEAD(&conn->async_list);
 	mutex_init(&conn->sess_lock);
 	INIT_LIST_HEAD(&conn->sessions);
 	return conn;
@@ -60,10 +63,16 @@ void ksmbd_conn_free(struct ksmbd_conn *conn)
 	mutex_destroy(&conn->write_lock);
 	mutex_destroy(&conn->neg_lock);
 	mutex_destroy(&conn->sess_lock);
+	mutex_destroy(&conn->async_lock);
 	kfree(conn);
 }
 
-static void ksmbd_conn_put(struct ksmbd_conn *conn)
+bool ksmbd_conn_tryget(struct ksmbd_conn *conn)
+{
+	return refcount_inc_not_zero(&conn->refs);
+}
+
+void ksmbd_conn_put(struct ksmbd_conn *conn)
 {
 	if (refcount_dec_and_test(&conn->refs))
 		ksmbd_conn_free(conn);
@@ -175,6 +184,8 @@ static int ksmbd_conn_loop(void *arg)
 	}
 	WRITE_ONCE(conn->state, KSMBD_CONN_EXITING);
 	conn->t->ops->shutdown(conn->t);
+	/* Requests waiting async end now instead of at their timeouts. */
+	ksmbd_async_cancel_all(conn, 0, NULL, true);
 	wait_event(conn->inflight_wait, atomic_read(&conn->inflight) == 0);
 	pr_debug("%s: disconnected\n", conn->t->peer);
 
@@ -246,7 +257,12 @@ void ksmbd_conn_stop_all(void)
 int ksmbd_conn_init(void)
 {
 	init_waitqueue_head(&ksmbd_conn_gone_wait);
-	ksmbd_req_wq = alloc_workqueue("ksmbd-req", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
+	/*
+	 * A CREATE waiting for an oplock break ack keeps its worker: enough
+	 * workers that the acks (and everything else) still run meanwhile.
+	 */
+	ksmbd_req_wq = alloc_workqueue("ksmbd-req", WQ_UNBOUND | WQ_MEM_RECLAIM,
+				       KSMBD_MAX_INFLIGHT);
 	if (!ksmbd_req_wq)
 		return -ENOMEM;
 	ksmbd_reap_wq = alloc_workqueue("ksmbd-reap", WQ_UNBOUND, 1);

@@ -8,7 +8,16 @@
  * owned by the receive thread. Each queued request holds one more. When the
  * receive loop ends it waits for its requests, unlinks the connection from the
  * server list and queues the reaper, which joins the thread, drops the last
- * reference and frees connection and transport. Nobody else holds references.
+ * reference and frees connection and transport. Oplock break notifications
+ * take short references with ksmbd_conn_tryget() while they send.
+ *
+ * Async requests (MS-SMB2 3.3.4.2): a request that waits (an oplock break)
+ * stays on its worker, which keeps its references to connection, session,
+ * tree and open; its struct ksmbd_async (in its struct ksmbd_work) is on
+ * async_list while it waits. Only its worker links and unlinks it; CANCEL,
+ * LOGOFF, TREE_DISCONNECT and teardown only mark it cancelled and call its
+ * cancel callback, under async_lock. Teardown sets async_closed first, so no
+ * request starts waiting after it, and then waits for the workers as usual.
  */
 #ifndef KSMBD_CONN_H
 #define KSMBD_CONN_H
@@ -55,6 +64,11 @@ struct ksmbd_conn {
 
 	struct ksmbd_credits credits;	/* the command sequence window */
 
+	struct mutex async_lock;	/* protects the three below */
+	struct list_head async_list;	/* struct ksmbd_async, see smb2.h */
+	bool async_closed;		/* torn down: nothing may go async */
+	u64 next_async_id;
+
 	struct mutex sess_lock;		/* protects sessions */
 	struct list_head sessions;	/* struct ksmbd_session, see session.h */
 };
@@ -70,6 +84,9 @@ void ksmbd_conn_stop_all(void);
  * Returns 0 or -errno; on error the connection is being torn down.
  */
 int ksmbd_conn_write(struct ksmbd_conn *conn, const struct kvec *iov, int nr);
+/* A reference to @conn unless it is already being freed; false then. */
+bool ksmbd_conn_tryget(struct ksmbd_conn *conn);
+void ksmbd_conn_put(struct ksmbd_conn *conn);
 /* A connection with no thread and no server list entry, for tests and fuzzing. */
 struct ksmbd_conn *ksmbd_conn_alloc(struct ksmbd_transport *t);
 void ksmbd_conn_free(struct ksmbd_conn *conn);

@@ -29,6 +29,7 @@ struct ksmbd_file *ksmbd_file_alloc(u64 sess_id)
 	fp->sess_id = sess_id;
 	INIT_LIST_HEAD(&fp->node);
 	INIT_LIST_HEAD(&fp->open_node);
+	INIT_LIST_HEAD(&fp->oplock.node);
 	mutex_init(&fp->dir_lock);
 	refcount_set(&fp->refs, 2);	/* the list's and the caller's */
 	return fp;
@@ -59,7 +60,7 @@ static void ksmbd_file_unpublish(struct ksmbd_file *fp)
 void ksmbd_file_discard(struct ksmbd_file *fp)
 {
 	ksmbd_file_unpublish(fp);
-	ksmbd_inode_close(&fp->ni, false);
+	ksmbd_oplock_release(fp, false);
 	if (fp->vfs)
 		ksmbd_vfs_close(fp->vfs);
 	ksmbd_file_free(fp);
@@ -153,7 +154,8 @@ int ksmbd_file_release(struct ksmbd_file *fp)
 	if (!fp->vfs)
 		return 0;
 	ksmbd_file_unpublish(fp);
-	if (!ksmbd_inode_close(&fp->ni, fp->delete_on_close))
+	/* The oplock and the file's open go together (oplock.h). */
+	if (!ksmbd_oplock_release(fp, fp->delete_on_close))
 		return 0;
 	return ksmbd_file_delete(fp);
 }

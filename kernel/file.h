@@ -17,7 +17,9 @@
 #include <linux/mutex.h>
 #include <linux/refcount.h>
 #include <linux/types.h>
+#include "oplock.h"
 
+struct ksmbd_conn;
 struct ksmbd_inode;
 struct ksmbd_tree;
 struct ksmbd_vfs_file;
@@ -40,6 +42,13 @@ struct ksmbd_file {
 	struct list_head open_node;	/* all disk opens, see ksmbd_file_publish() */
 	bool delete_on_close;		/* created with FILE_DELETE_ON_CLOSE */
 	struct ksmbd_inode *ni;		/* disk opens: see inode.h; NULL once released */
+	/*
+	 * Disk opens: where oplock breaks go (no reference: the connection
+	 * outlives its sessions' opens; see ksmbd_conn_tryget()), and the
+	 * open's oplock, under oplock.c's lock.
+	 */
+	struct ksmbd_conn *conn;
+	struct ksmbd_oplock oplock;
 
 	u32 mode;			/* FileModeInformation flags */
 	u64 position;			/* FilePositionInformation */

@@ -11,6 +11,7 @@ struct ksmbd_inode {
 	u64 dev, ino;
 	unsigned int opens;
 	bool delete_pending;
+	struct list_head oplocks;	/* see oplock.h; empty when the last open goes */
 };
 
 /* Open files hashed by inode number; the lists start empty at first use. */
@@ -48,6 +49,7 @@ struct ksmbd_inode *ksmbd_inode_open(u64 dev, u64 ino)
 		fresh = NULL;
 		ni->dev = dev;
 		ni->ino = ino;
+		INIT_LIST_HEAD(&ni->oplocks);
 		list_add(&ni->node, ksmbd_inode_bucket(dev, ino));
 	}
 	if (ni)
@@ -123,4 +125,19 @@ unsigned int ksmbd_inode_open_count(u64 dev, u64 ino)
 	n = ni ? ni->opens : 0;
 	mutex_unlock(&ksmbd_inode_lock);
 	return n;
+}
+
+unsigned int ksmbd_inode_opens(struct ksmbd_inode *ni)
+{
+	unsigned int n;
+
+	mutex_lock(&ksmbd_inode_lock);
+	n = ni->opens;
+	mutex_unlock(&ksmbd_inode_lock);
+	return n;
+}
+
+struct list_head *ksmbd_inode_oplocks(struct ksmbd_inode *ni)
+{
+	return &ni->oplocks;
 }

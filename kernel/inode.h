@@ -3,7 +3,7 @@
  * Open files by identity (MS-FSA 2.1.1.4 "File"): state that belongs to a
  * file rather than to one open of it. Every disk open of a file holds one
  * "open" on the file's ksmbd_inode, found by (dev, ino) whichever share, tree
- * or session opened it. Today that state is the delete disposition
+ * or session opened it. Besides the oplock holders (oplock.h), that state is the delete disposition
  * (MS-FSA 2.1.5.14.3): set by SET_INFO FileDispositionInformation or by the
  * close of an open created with FILE_DELETE_ON_CLOSE, it makes new opens fail
  * with STATUS_DELETE_PENDING and the file go away at the last close.
@@ -38,5 +38,12 @@ int ksmbd_inode_set_delete_pending(struct ksmbd_inode **nip, bool pending);
 bool ksmbd_inode_delete_pending_of(u64 dev, u64 ino);
 /* Opens of (@dev, @ino) right now. */
 unsigned int ksmbd_inode_open_count(u64 dev, u64 ino);
+/* Opens of the file @ni (held open by the caller). */
+unsigned int ksmbd_inode_opens(struct ksmbd_inode *ni);
+/*
+ * The file's oplock holders (struct ksmbd_oplock, see oplock.h), under
+ * oplock.c's lock; valid while the caller holds an open of @ni.
+ */
+struct list_head *ksmbd_inode_oplocks(struct ksmbd_inode *ni);
 
 #endif

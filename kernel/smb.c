@@ -13,6 +13,7 @@
 #include <asm/unaligned.h>
 #include "conn.h"
 #include "file.h"
+#include "oplock.h"
 #include "session.h"
 #include "tree.h"
 #include "smb.h"
@@ -102,6 +103,7 @@ static const ksmbd_smb2_handler ksmbd_smb2_handlers[SMB2_NR_COMMANDS] = {
 	[SMB2_QUERY_DIRECTORY]	= ksmbd_smb2_query_directory,
 	[SMB2_SET_INFO]		= ksmbd_smb2_set_info,
 	[SMB2_FLUSH]		= ksmbd_smb2_flush,
+	[SMB2_OPLOCK_BREAK]	= ksmbd_smb2_oplock_break,
 };
 
 void *ksmbd_rsp_body(struct ksmbd_work *w, size_t body_len)
@@ -328,9 +330,20 @@ static int ksmbd_smb2_run(struct ksmbd_work *w)
 	}
 	if (status == KSMBD_STATUS_DISCONNECT)
 		return -ECONNABORTED;
-	if (!w->rsp || !ksmbd_status_has_body(status))
-		return ksmbd_smb2_error(w, status);
-	((struct smb2_hdr *)w->rsp)->status = status;
+	if (!w->rsp || !ksmbd_status_has_body(status)) {
+		if (ksmbd_smb2_error(w, status))
+			return -ENOMEM;
+	} else {
+		((struct smb2_hdr *)w->rsp)->status = status;
+	}
+	if (w->async.async_id) {
+		/* MS-SMB2 3.3.4.2: the final answer of an async request. */
+		struct smb2_hdr *rsp = (struct smb2_hdr *)w->rsp;
+
+		rsp->flags |= SMB2_FLAGS_ASYNC_COMMAND;
+		put_unaligned_le64(w->async.async_id, &rsp->process_id);
+		rsp->credit_request = 0;
+	}
 	return 0;
 }
 
@@ -380,6 +393,111 @@ static int ksmbd_smb2_reply(struct ksmbd_conn *conn, struct ksmbd_work *works, i
 		ret = ksmbd_conn_write(conn, &iov, 1);
 	kvfree(out);
 	return ret;
+}
+
+int ksmbd_async_begin(struct ksmbd_work *w, void (*cancel)(struct ksmbd_async *a))
+{
+	struct ksmbd_conn *conn = w->conn;
+	struct ksmbd_async *a = &w->async;
+	int ret = 0;
+
+	a->mid = le64_to_cpu(w->hdr->message_id);
+	a->sess_id = w->sess ? w->sess->id : 0;
+	a->tree = w->tree;
+	a->cancel = cancel;
+	a->cancelled = false;
+	mutex_lock(&conn->async_lock);
+	if (conn->async_closed || READ_ONCE(conn->state) != KSMBD_CONN_RUNNING)
+		ret = -ECANCELED;
+	else
+		list_add_tail(&a->node, &conn->async_list);
+	mutex_unlock(&conn->async_lock);
+	return ret;
+}
+
+void ksmbd_async_end(struct ksmbd_work *w)
+{
+	mutex_lock(&w->conn->async_lock);
+	list_del_init(&w->async.node);
+	mutex_unlock(&w->conn->async_lock);
+}
+
+/* Mark @a cancelled and wake its worker; conn->async_lock held. */
+static void ksmbd_async_cancel_one(struct ksmbd_async *a)
+{
+	if (a->cancelled)
+		return;
+	WRITE_ONCE(a->cancelled, true);
+	a->cancel(a);
+}
+
+void ksmbd_async_cancel_all(struct ksmbd_conn *conn, u64 sess_id, struct ksmbd_tree *tree,
+			    bool close)
+{
+	struct ksmbd_async *a;
+
+	mutex_lock(&conn->async_lock);
+	if (close)
+		conn->async_closed = true;
+	list_for_each_entry(a, &conn->async_list, node)
+		if ((!sess_id || a->sess_id == sess_id) && (!tree || a->tree == tree))
+			ksmbd_async_cancel_one(a);
+	mutex_unlock(&conn->async_lock);
+}
+
+/*
+ * MS-SMB2 3.3.5.16: CANCEL names an async request by AsyncId, or one not
+ * yet async by MessageId. It gets no response itself; the
+ * cancelled request answers STATUS_CANCELLED.
+ */
+static void ksmbd_smb2_cancel(struct ksmbd_conn *conn, const struct smb2_hdr *hdr)
+{
+	bool by_async = hdr->flags & SMB2_FLAGS_ASYNC_COMMAND;
+	u64 id = by_async ? get_unaligned_le64(&hdr->process_id) : le64_to_cpu(hdr->message_id);
+	struct ksmbd_async *a;
+
+	mutex_lock(&conn->async_lock);
+	list_for_each_entry(a, &conn->async_list, node) {
+		if (by_async ? a->async_id == id : a->mid == id) {
+			ksmbd_async_cancel_one(a);
+			break;
+		}
+	}
+	mutex_unlock(&conn->async_lock);
+}
+
+void ksmbd_async_interim(struct ksmbd_work *w)
+{
+	struct ksmbd_conn *conn = w->conn;
+	struct ksmbd_work iw = {};
+	struct smb2_hdr *rsp;
+	u64 id;
+
+	if (!w->async_ok || w->async.async_id)
+		return;
+	iw.conn = conn;
+	iw.hdr = w->hdr;
+	iw.credits = w->credits;
+	if (ksmbd_smb2_error(&iw, STATUS_PENDING))
+		return;	/* no interim response: the request still answers at the end */
+	/* Findable by its AsyncId before the client can know it. */
+	mutex_lock(&conn->async_lock);
+	id = ++conn->next_async_id;
+	w->async.async_id = id;
+	mutex_unlock(&conn->async_lock);
+	/* The credits go out in the interim response (3.3.1.2). */
+	w->credits = 0;
+	rsp = (struct smb2_hdr *)iw.rsp;
+	rsp->flags = SMB2_FLAGS_SERVER_TO_REDIR | SMB2_FLAGS_ASYNC_COMMAND;
+	put_unaligned_le64(id, &rsp->process_id);
+	/*
+	 * Interim responses are not signed (clients do not check them); an
+	 * encrypted request's interim response is encrypted like any answer.
+	 */
+	iw.sess = w->sess;
+	if (ksmbd_smb2_reply(conn, &iw, 1, iw.rsp_len, w->transform_sess_id ? w->sess : NULL))
+		pr_debug("%s: interim response not sent\n", conn->t->peer);
+	kfree(iw.rsp);
 }
 
 /* Record what request @w leaves to a related request after it. */
@@ -440,9 +558,13 @@ static int ksmbd_smb2_process(struct ksmbd_conn *conn, const u8 *buf, size_t len
 		w->chain = i ? &chain : NULL;
 		w->transform_sess_id = enc ? enc->id : 0;
 		off += w->req_len;
+		w->async_ok = n == 1;
+		INIT_LIST_HEAD(&w->async.node);
 		/* MS-SMB2 3.3.5.16: a CANCEL gets no response. */
-		if (le16_to_cpu(hdr->command) == SMB2_CANCEL)
+		if (le16_to_cpu(hdr->command) == SMB2_CANCEL) {
+			ksmbd_smb2_cancel(conn, hdr);
 			continue;
+		}
 		ret = ksmbd_smb2_run(w);
 		if (!ret) {
 			ksmbd_chain_update(&chain, w);

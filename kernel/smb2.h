@@ -10,6 +10,7 @@
 #ifndef KSMBD_SMB2_H
 #define KSMBD_SMB2_H
 
+#include <linux/list.h>
 #include <linux/types.h>
 #include "smb_wire.h"
 
@@ -27,6 +28,21 @@ struct ksmbd_chain {
 	__le32 fid_status;	/* why there is no FileId (a failed CREATE), or SUCCESS */
 };
 
+/*
+ * A request that waits (MS-SMB2 3.3.4.2): see conn.h for who owns it. While
+ * linked, @cancelled is written under conn->async_lock and read with READ_ONCE.
+ */
+struct ksmbd_async {
+	struct list_head node;		/* conn->async_list */
+	u64 async_id;			/* 0 until an interim response went out */
+	u64 mid;			/* the request's MessageId */
+	u64 sess_id;
+	struct ksmbd_tree *tree;	/* compared only, never dereferenced */
+	bool cancelled;
+	/* Called under conn->async_lock once cancelled is set: wake the worker. */
+	void (*cancel)(struct ksmbd_async *a);
+};
+
 struct ksmbd_work {
 	struct ksmbd_conn *conn;
 	const struct smb2_hdr *hdr;	/* the request PDU */
@@ -41,7 +57,35 @@ struct ksmbd_work {
 	bool sign;			/* sign the response with sess's key */
 	const struct ksmbd_chain *chain; /* NULL for the first request of a chain */
 	u64 transform_sess_id;		/* the request came encrypted for it; 0: not */
+	/*
+	 * May go async with an interim response: only a request that is not
+	 * part of a compound (3.3.4.2 lets the server answer compounded
+	 * requests synchronously; we do, waiting on the worker unannounced).
+	 */
+	bool async_ok;
+	struct ksmbd_async async;	/* see ksmbd_async_begin() */
 };
+
+/*
+ * Start waiting: link w->async into the connection's pending requests, so
+ * CANCEL, LOGOFF, TREE_DISCONNECT and teardown find it and call @cancel.
+ * 0, or -ECANCELED when the connection is being torn down.
+ */
+int ksmbd_async_begin(struct ksmbd_work *w, void (*cancel)(struct ksmbd_async *a));
+/*
+ * Send the interim response (STATUS_PENDING, a fresh AsyncId, the credits
+ * granted for the request) if the request may go async and has not yet;
+ * the final response then carries the AsyncId and grants no credits.
+ */
+void ksmbd_async_interim(struct ksmbd_work *w);
+/* Stop waiting: unlink w->async (its worker answers the request as usual). */
+void ksmbd_async_end(struct ksmbd_work *w);
+/*
+ * Cancel what waits on @conn: for session @sess_id (0: any) and tree @tree
+ * (NULL: any); @close: the connection goes away, nothing may wait after.
+ */
+void ksmbd_async_cancel_all(struct ksmbd_conn *conn, u64 sess_id, struct ksmbd_tree *tree,
+			    bool close);
 
 /*
  * The open that the 16-byte FileId at @fid names (a related compound's

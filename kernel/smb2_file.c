@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * CREATE, CLOSE, READ and WRITE (MS-SMB2 3.3.5.9, 3.3.5.10, 3.3.5.12,
- * 3.3.5.13) on disk shares; on IPC$ they go to smb2_pipe.c. Opens have no
- * oplocks, share modes or durability yet, create contexts are ignored (which
- * MS-SMB2 allows), and streams are not supported.
+ * 3.3.5.13) on disk shares; on IPC$ they go to smb2_pipe.c. Opens get
+ * oplocks (oplock.h) but no leases, share modes or durability yet, create
+ * contexts are ignored (which MS-SMB2 allows), and streams are not supported.
  */
 #define pr_fmt(fmt) "ksmbd_cluster: " fmt
 
@@ -14,6 +14,7 @@
 #include "conn.h"
 #include "file.h"
 #include "inode.h"
+#include "oplock.h"
 #include "port.h"
 #include "session.h"
 #include "smb2.h"
@@ -117,7 +118,14 @@ static bool ksmbd_wants_write(u32 access, bool readonly)
 	       ((access & MAXIMUM_ALLOWED) && !readonly);
 }
 
-/* Open @path for @disp; *@action says what happened. 0 or -errno. */
+/* Rights of a "stat open", which breaks no oplock (MS-FSA 2.1.5.1.2.1 simplified). */
+#define KSMBD_STAT_ACCESS	(FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES | SYNCHRONIZE)
+
+/*
+ * Open @path for @disp; *@action says what happened. 0 or -errno. An
+ * overwrite (FILE_OVERWRITTEN, FILE_SUPERSEDED) does not truncate yet: the
+ * caller does once the file's oplocks are broken (ksmbd_overwrite()).
+ */
 static int ksmbd_disk_open(struct ksmbd_vfs_root *root, const char *path, u32 disp,
 			   unsigned int mode, struct ksmbd_vfs_file **vfs, u32 *action)
 {
@@ -133,13 +141,12 @@ static int ksmbd_disk_open(struct ksmbd_vfs_root *root, const char *path, u32 di
 		return ksmbd_vfs_open(root, name, mode | KSMBD_VFS_CREATE | KSMBD_VFS_EXCL, 0644, vfs);
 	case FILE_OVERWRITE:
 		*action = FILE_OVERWRITTEN;
-		return ksmbd_vfs_open(root, name, mode | KSMBD_VFS_TRUNC, 0, vfs);
+		return ksmbd_vfs_open(root, name, mode, 0, vfs);
 	case FILE_OPEN_IF:
 	case FILE_OVERWRITE_IF:
 	case FILE_SUPERSEDE:
 		/* Existing first, so the action can be told; then created. */
-		ret = ksmbd_vfs_open(root, name, mode | (disp == FILE_OPEN_IF ? 0 : KSMBD_VFS_TRUNC),
-				     0, vfs);
+		ret = ksmbd_vfs_open(root, name, mode, 0, vfs);
 		if (ret != -ENOENT) {
 			*action = disp == FILE_OPEN_IF ? FILE_OPENED :
 				  disp == FILE_SUPERSEDE ? FILE_SUPERSEDED : FILE_OVERWRITTEN;
@@ -150,6 +157,26 @@ static int ksmbd_disk_open(struct ksmbd_vfs_root *root, const char *path, u32 di
 	default:
 		return -EINVAL;
 	}
+}
+
+/*
+ * Truncate the file @fp overwrites (opened as @path with @mode), after its
+ * oplock holders had their say (MS-FSA 2.1.5.1.2.1). Without write access
+ * to the data, as for an attributes-only overwrite, it is truncated by name,
+ * as the open itself would have.
+ */
+static int ksmbd_overwrite(struct ksmbd_vfs_root *root, const char *path,
+			   struct ksmbd_file *fp, unsigned int mode)
+{
+	struct ksmbd_vfs_file *tmp;
+	int ret;
+
+	if (fp->can_write)
+		return ksmbd_vfs_truncate(fp->vfs, 0);
+	ret = ksmbd_vfs_open(root, *path ? path : ".", mode | KSMBD_VFS_TRUNC, 0, &tmp);
+	if (!ret)
+		ksmbd_vfs_close(tmp);
+	return ret;
 }
 
 /*
@@ -205,6 +232,9 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 	unsigned int mode;
 	u32 action = 0;
 	__le32 status;
+	struct smb2_create_rsp *rsp;
+	bool overwrite;
+	u8 oplock;
 	char *path;
 	int ret;
 
@@ -336,6 +366,30 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 		status = STATUS_FILE_IS_A_DIRECTORY;
 		goto discard;
 	}
+	/*
+	 * Oplocks: break what this open conflicts with (the CREATE may wait,
+	 * async, for the holders' acks), then take what can be granted.
+	 */
+	fp->conn = w->conn;
+	overwrite = action == FILE_OVERWRITTEN || action == FILE_SUPERSEDED;
+	status = ksmbd_oplock_create(w, fp, req->requested_oplock_level, overwrite,
+				     !overwrite && !(access & MAXIMUM_ALLOWED) &&
+				     !(ksmbd_map_generic(access) & ~KSMBD_STAT_ACCESS),
+				     &oplock);
+	if (status != STATUS_SUCCESS)
+		goto discard;
+	if (overwrite) {
+		ret = ksmbd_overwrite(w->tree->root, path, fp, mode);
+		if (ret) {
+			status = ksmbd_errno_status(ret);
+			goto discard;
+		}
+	}
+	rsp = (struct smb2_create_rsp *)(w->rsp + sizeof(struct smb2_hdr));
+	rsp->oplock_level = oplock;
+	/* A holder may have written back its cached data while we waited. */
+	if (!ksmbd_vfs_getattr(fp->vfs, &st))
+		ksmbd_fill_attrs(&st, (u8 *)rsp + offsetof(struct smb2_create_rsp, creation_time));
 	fp->path = kstrdup(path, GFP_KERNEL);
 	status = STATUS_INSUFFICIENT_RESOURCES;
 	if (!fp->path)
@@ -442,6 +496,8 @@ __le32 ksmbd_smb2_write(struct ksmbd_work *w)
 		return STATUS_INVALID_PARAMETER;
 	if (fp->is_dir || !fp->can_write)
 		return STATUS_ACCESS_DENIED;
+	/* MS-FSA 2.1.5.3: a write breaks the file's level II oplocks. */
+	ksmbd_oplock_break_level2(fp);
 	n = ksmbd_vfs_write(fp->vfs, w->req + off, len, le64_to_cpu(req->offset));
 	if (n < 0)
 		return ksmbd_errno_status(n);

@@ -226,5 +226,7 @@ __le32 ksmbd_smb2_logoff(struct ksmbd_work *w)
 	rsp->structure_size = cpu_to_le16(4);
 	/* w->sess keeps it alive until the response is signed. */
 	ksmbd_session_unlink(w->conn, w->sess);
+	/* What waits on the session ends now (MS-SMB2 3.3.5.6). */
+	ksmbd_async_cancel_all(w->conn, w->sess->id, NULL, false);
 	return STATUS_SUCCESS;
 }

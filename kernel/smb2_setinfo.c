@@ -21,6 +21,7 @@
 #include <asm/unaligned.h>
 #include "file.h"
 #include "inode.h"
+#include "oplock.h"
 #include "ipc.h"
 #include "port.h"
 #include "smb2.h"
@@ -302,6 +303,8 @@ static __le32 ksmbd_set_size(struct ksmbd_work *w, const u8 *buf, u32 len, bool 
 	size = get_unaligned_le64(buf);
 	if (size > KSMBD_OFF_MAX)
 		return STATUS_INVALID_PARAMETER;
+	/* MS-FSA 2.1.5.14.4, 2.1.5.14.2: setting a size breaks level II oplocks. */
+	ksmbd_oplock_break_level2(fp);
 	if (alloc) {
 		/* Space is allocated as it is written: only shrinking changes the file. */
 		ret = ksmbd_vfs_getattr(fp->vfs, &st);

@@ -128,5 +128,7 @@ __le32 ksmbd_smb2_tree_disconnect(struct ksmbd_work *w)
 		return STATUS_INSUFFICIENT_RESOURCES;
 	rsp->structure_size = cpu_to_le16(4);
 	ksmbd_tree_unlink(w->sess, w->tree);
+	/* What waits on the tree ends now (MS-SMB2 3.3.5.8). */
+	ksmbd_async_cancel_all(w->conn, 0, w->tree, false);
 	return STATUS_SUCCESS;
 }

@@ -607,6 +607,10 @@ struct smb1_hdr {
 
 /* NTSTATUS values (MS-ERREF 2.3.1). */
 #define STATUS_SUCCESS			cpu_to_le32(0x00000000)
+#define STATUS_PENDING			cpu_to_le32(0x00000103)
+#define STATUS_CANCELLED		cpu_to_le32(0xc0000120)
+#define STATUS_INVALID_DEVICE_STATE	cpu_to_le32(0xc0000184)
+#define STATUS_INVALID_OPLOCK_PROTOCOL	cpu_to_le32(0xc00000e3)
 #define STATUS_INVALID_PARAMETER	cpu_to_le32(0xc000000d)
 #define STATUS_INSUFFICIENT_RESOURCES	cpu_to_le32(0xc000009a)
 #define STATUS_NOT_SUPPORTED		cpu_to_le32(0xc00000bb)

@@ -1,0 +1,498 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Unit tests of async requests and oplock breaks through the request path:
+ * two in-memory connections, each with a session and a tree on a temporary
+ * directory. A batch oplock held on connection A is broken by a CREATE on
+ * connection B, which goes async (interim response) until A acknowledges,
+ * B cancels, B's connection is torn down, or the break times out.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <pthread.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <cmocka.h>
+#include <asm/unaligned.h>
+#include "oplock.h"
+#include "server.h"
+#include "session.h"
+#include "smb.h"
+#include "smb2.h"
+#include "conn.h"
+#include "tree.h"
+#include "smb_wire.h"
+#include "../lib/mem_transport.h"
+
+struct peer {
+	struct ksmbd_conn *conn;
+	struct mem_transport *mt;
+	struct ksmbd_session *sess;
+	struct ksmbd_tree *tree;
+	u64 mid;
+};
+
+static struct peer a, b;
+static char dir[] = "/tmp/kc-async-XXXXXX";
+
+static int group_setup(void **state)
+{
+	static struct ksmbd_server_config cfg = {
+		.min_dialect = SMB2_DIALECT_0202,
+		.max_dialect = SMB2_DIALECT_0311,
+		.spnego_token = { 0x60, 0x02, 0x05, 0x00 },
+		.spnego_len = 4,
+	};
+
+	(void)state;
+	if (!mkdtemp(dir))
+		return -1;
+	return ksmbd_conn_init() || ksmbd_server_start(&cfg);
+}
+
+static int group_teardown(void **state)
+{
+	char cmd[64];
+
+	(void)state;
+	ksmbd_server_stop();
+	ksmbd_conn_exit();
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd);
+}
+
+static size_t put_req(u8 *buf, u16 command, u16 struct_size, size_t body_len, struct peer *p)
+{
+	struct smb2_hdr *h = (struct smb2_hdr *)buf;
+
+	memset(h, 0, sizeof(*h) + body_len);
+	h->protocol_id = SMB2_PROTO_ID;
+	h->structure_size = cpu_to_le16(64);
+	h->command = cpu_to_le16(command);
+	h->credit_request = cpu_to_le16(5);
+	h->message_id = cpu_to_le64(p->mid++);
+	h->session_id = cpu_to_le64(p->sess ? p->sess->id : 0);
+	h->tree_id = cpu_to_le32(p->tree ? p->tree->id : 0);
+	put_unaligned_le16(struct_size, buf + sizeof(*h));
+	return sizeof(*h) + body_len;
+}
+
+/* The @n-th PDU the peer was sent, or NULL; under the write lock. */
+static const struct smb2_hdr *pdu(struct peer *p, int n)
+{
+	const struct smb2_hdr *h = NULL;
+	size_t off = 0;
+
+	mutex_lock(&p->conn->write_lock);
+	while (off + 4 <= p->mt->len) {
+		u32 len = get_unaligned_be32(p->mt->out + off);
+
+		if (!n--) {
+			h = (const struct smb2_hdr *)(p->mt->out + off + 4);
+			break;
+		}
+		off += 4 + len;
+	}
+	mutex_unlock(&p->conn->write_lock);
+	return h;
+}
+
+/* Wait (5 s at most) until the peer was sent @n PDUs. */
+static bool wait_pdus(struct peer *p, int n)
+{
+	struct timespec ts = { .tv_nsec = 1000000 };
+	int i;
+
+	for (i = 0; i < 5000; i++) {
+		int w;
+
+		mutex_lock(&p->conn->write_lock);
+		w = p->mt->writes;
+		mutex_unlock(&p->conn->write_lock);
+		if (w >= n)
+			return true;
+		nanosleep(&ts, NULL);
+	}
+	return false;
+}
+
+static void peer_up(struct peer *p)
+{
+	static const u16 d[] = { SMB2_DIALECT_0202, SMB2_DIALECT_0210 };
+	u8 buf[256];
+	size_t len;
+
+	memset(p, 0, sizeof(*p));
+	p->conn = mem_conn_new(&p->mt);
+	assert_non_null(p->conn);
+	len = put_req(buf, SMB2_NEGOTIATE, 36, 36 + 4, p);
+	put_unaligned_le16(2, buf + 64 + 2);
+	put_unaligned_le16(d[0], buf + 64 + 36);
+	put_unaligned_le16(d[1], buf + 64 + 38);
+	assert_int_equal(ksmbd_smb_process(p->conn, buf, len), 0);
+	assert_int_equal(p->conn->dialect, SMB2_DIALECT_0210);
+	p->sess = ksmbd_session_new(p->conn);
+	assert_non_null(p->sess);
+	p->sess->state = KSMBD_SESS_VALID;
+	assert_int_equal(ksmbd_tree_new(p->sess, "share", 0, dir, &p->tree), 0);
+	p->mt->len = 0;
+	p->mt->writes = 0;
+}
+
+static void peer_down(struct peer *p)
+{
+	ksmbd_tree_put(p->tree);
+	ksmbd_session_put(p->sess);
+	ksmbd_conn_free(p->conn);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	peer_up(&a);
+	peer_up(&b);
+	ksmbd_oplock_break_timeout_ms = 35000;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	peer_down(&a);
+	peer_down(&b);
+	return 0;
+}
+
+/* A CREATE of @name (ASCII) asking for @oplock, with @disp, all access. */
+static size_t put_create_disp(u8 *buf, struct peer *p, const char *name, u8 oplock, u32 disp)
+{
+	size_t n = strlen(name), i, len = put_req(buf, SMB2_CREATE, 57, 56 + 2 * n, p);
+	u8 *body = buf + 64;
+
+	body[3] = oplock;
+	put_unaligned_le32(2, body + 4);			/* impersonation */
+	put_unaligned_le32(0x001f01ff, body + 24);		/* DesiredAccess */
+	put_unaligned_le32(0x7, body + 32);			/* ShareAccess */
+	put_unaligned_le32(disp, body + 36);
+	put_unaligned_le16(64 + 56, body + 44);
+	put_unaligned_le16(2 * n, body + 46);
+	for (i = 0; i < n; i++)
+		put_unaligned_le16(name[i], body + 56 + 2 * i);
+	return len;
+}
+
+static size_t put_create(u8 *buf, struct peer *p, const char *name, u8 oplock)
+{
+	return put_create_disp(buf, p, name, oplock, FILE_OPEN_IF);
+}
+
+struct create_job {
+	struct peer *p;
+	u8 buf[512];
+	size_t len;
+	int ret;
+	pthread_t thread;
+};
+
+static void *create_thread(void *arg)
+{
+	struct create_job *j = arg;
+
+	j->ret = ksmbd_smb_process(j->p->conn, j->buf, j->len);
+	return NULL;
+}
+
+/* Open @name with a batch oplock on A; its FileId in @fid. */
+static void a_holds_batch(const char *name, u8 fid[16])
+{
+	u8 buf[512];
+	size_t len = put_create(buf, &a, name, SMB2_OPLOCK_LEVEL_BATCH);
+	const struct smb2_hdr *h;
+
+	assert_int_equal(ksmbd_smb_process(a.conn, buf, len), 0);
+	h = pdu(&a, 0);
+	assert_non_null(h);
+	assert_int_equal(le32_to_cpu(h->status), 0);
+	assert_int_equal(((const u8 *)h)[64 + 2], SMB2_OPLOCK_LEVEL_BATCH);
+	memcpy(fid, (const u8 *)h + 64 + 64, 16);
+}
+
+/* Start B's conflicting CREATE of @name; wait for A's break and B's interim response. */
+static struct create_job *b_creates(const char *name, const u8 fid[16], u64 *async_id)
+{
+	struct create_job *j = calloc(1, sizeof(*j));
+	const struct smb2_hdr *h;
+
+	assert_non_null(j);
+	j->p = &b;
+	j->len = put_create(j->buf, &b, name, SMB2_OPLOCK_LEVEL_BATCH);
+	assert_int_equal(pthread_create(&j->thread, NULL, create_thread, j), 0);
+	/* A is told: MessageId all ones, level II, its FileId */
+	assert_true(wait_pdus(&a, 2));
+	h = pdu(&a, 1);
+	assert_int_equal(le16_to_cpu(h->command), SMB2_OPLOCK_BREAK);
+	assert_int_equal(le64_to_cpu(h->message_id), U64_MAX);
+	assert_true(h->flags & SMB2_FLAGS_SERVER_TO_REDIR);
+	assert_int_equal(get_unaligned_le16((const u8 *)h + 64), 24);
+	assert_int_equal(((const u8 *)h)[64 + 2], SMB2_OPLOCK_LEVEL_II);
+	assert_memory_equal((const u8 *)h + 64 + 8, fid, 16);
+	/* B gets STATUS_PENDING with an AsyncId and its credits */
+	assert_true(wait_pdus(&b, 1));
+	h = pdu(&b, 0);
+	assert_int_equal(le16_to_cpu(h->command), SMB2_CREATE);
+	assert_true(h->status == STATUS_PENDING);
+	assert_true(h->flags & SMB2_FLAGS_ASYNC_COMMAND);
+	assert_int_equal(le16_to_cpu(h->credit_request), 5);
+	*async_id = get_unaligned_le64(&h->process_id);
+	assert_true(*async_id != 0);
+	return j;
+}
+
+/* Join B's CREATE; its final response, with the AsyncId and no credits. */
+static const struct smb2_hdr *b_final(struct create_job *j, u64 async_id)
+{
+	const struct smb2_hdr *h;
+
+	assert_int_equal(pthread_join(j->thread, NULL), 0);
+	assert_int_equal(j->ret, 0);
+	free(j);
+	h = pdu(&b, 1);
+	assert_non_null(h);
+	assert_int_equal(le16_to_cpu(h->command), SMB2_CREATE);
+	assert_true(h->flags & SMB2_FLAGS_ASYNC_COMMAND);
+	assert_int_equal(get_unaligned_le64(&h->process_id), async_id);
+	assert_int_equal(le16_to_cpu(h->credit_request), 0);
+	return h;
+}
+
+static size_t put_ack(u8 *buf, const u8 fid[16], u8 level)
+{
+	size_t len = put_req(buf, SMB2_OPLOCK_BREAK, 24, 24, &a);
+
+	buf[64 + 2] = level;
+	memcpy(buf + 64 + 8, fid, 16);
+	return len;
+}
+
+/* The holder acknowledges to level II: the waiting CREATE gets level II. */
+static void test_break_ack(void **state)
+{
+	const struct smb2_hdr *h;
+	struct create_job *j;
+	u8 fid[16], buf[128];
+	u64 id;
+
+	(void)state;
+	a_holds_batch("ack.txt", fid);
+	j = b_creates("ack.txt", fid, &id);
+	assert_int_equal(ksmbd_smb_process(a.conn, buf, put_ack(buf, fid, SMB2_OPLOCK_LEVEL_II)), 0);
+	h = pdu(&a, 2);
+	assert_non_null(h);
+	assert_int_equal(le32_to_cpu(h->status), 0);
+	assert_int_equal(((const u8 *)h)[64 + 2], SMB2_OPLOCK_LEVEL_II);
+	h = b_final(j, id);
+	assert_int_equal(le32_to_cpu(h->status), 0);
+	assert_int_equal(((const u8 *)h)[64 + 2], SMB2_OPLOCK_LEVEL_II);
+	/* a second ack finds no break under way */
+	assert_int_equal(ksmbd_smb_process(a.conn, buf, put_ack(buf, fid, SMB2_OPLOCK_LEVEL_NONE)), 0);
+	h = pdu(&a, 3);
+	assert_true(h->status == STATUS_INVALID_DEVICE_STATE);
+}
+
+/* CANCEL by AsyncId: the waiting CREATE ends with STATUS_CANCELLED. */
+static void test_cancel_async(void **state)
+{
+	const struct smb2_hdr *h;
+	struct create_job *j;
+	u8 fid[16], buf[128];
+	size_t len;
+	u64 id;
+
+	(void)state;
+	a_holds_batch("cancel.txt", fid);
+	j = b_creates("cancel.txt", fid, &id);
+	len = put_req(buf, SMB2_CANCEL, 4, 4, &b);
+	((struct smb2_hdr *)buf)->flags = SMB2_FLAGS_ASYNC_COMMAND;
+	put_unaligned_le64(id, buf + 32);
+	assert_int_equal(ksmbd_smb_process(b.conn, buf, len), 0);
+	h = b_final(j, id);
+	assert_true(h->status == STATUS_CANCELLED);
+	/* the cancelled open is gone; the holder's break still completes */
+	assert_int_equal(ksmbd_smb_process(a.conn, buf, put_ack(buf, fid, SMB2_OPLOCK_LEVEL_NONE)), 0);
+	h = pdu(&a, 2);
+	assert_int_equal(le32_to_cpu(h->status), 0);
+	assert_int_equal(((const u8 *)h)[64 + 2], SMB2_OPLOCK_LEVEL_NONE);
+}
+
+/* A CANCEL naming another AsyncId cancels nothing: the break still decides. */
+static void test_cancel_other_id(void **state)
+{
+	const struct smb2_hdr *h;
+	struct create_job *j;
+	u8 fid[16], buf[128];
+	size_t len;
+	u64 id;
+
+	(void)state;
+	a_holds_batch("other.txt", fid);
+	j = b_creates("other.txt", fid, &id);
+	len = put_req(buf, SMB2_CANCEL, 4, 4, &b);
+	((struct smb2_hdr *)buf)->flags = SMB2_FLAGS_ASYNC_COMMAND;
+	put_unaligned_le64(id + 1000, buf + 32);
+	assert_int_equal(ksmbd_smb_process(b.conn, buf, len), 0);
+	assert_int_equal(ksmbd_smb_process(a.conn, buf, put_ack(buf, fid, SMB2_OPLOCK_LEVEL_NONE)), 0);
+	h = b_final(j, id);
+	assert_int_equal(le32_to_cpu(h->status), 0);
+	assert_int_equal(((const u8 *)h)[64 + 2], SMB2_OPLOCK_LEVEL_II);
+}
+
+/* Teardown of B's connection cancels its waiting CREATE; nothing waits after. */
+static void test_teardown_cancels(void **state)
+{
+	const struct smb2_hdr *h;
+	struct create_job *j;
+	u8 fid[16], buf[512];
+	u64 id;
+
+	(void)state;
+	a_holds_batch("down.txt", fid);
+	j = b_creates("down.txt", fid, &id);
+	ksmbd_async_cancel_all(b.conn, 0, NULL, true);
+	h = b_final(j, id);
+	assert_true(h->status == STATUS_CANCELLED);
+	/* still breaking: a new conflicting CREATE on B cannot wait any more */
+	assert_int_equal(ksmbd_smb_process(b.conn, buf, put_create(buf, &b, "down.txt", 0)), 0);
+	h = pdu(&b, 2);
+	assert_true(h->status == STATUS_CANCELLED);
+}
+
+/* No ack: the CREATE goes on when the break times out; the holder has nothing. */
+static void test_break_timeout(void **state)
+{
+	const struct smb2_hdr *h;
+	struct create_job *j;
+	u8 fid[16], buf[128];
+	u64 id;
+
+	(void)state;
+	ksmbd_oplock_break_timeout_ms = 300;
+	a_holds_batch("late.txt", fid);
+	j = b_creates("late.txt", fid, &id);
+	h = b_final(j, id);
+	assert_int_equal(le32_to_cpu(h->status), 0);
+	assert_int_equal(((const u8 *)h)[64 + 2], SMB2_OPLOCK_LEVEL_II);
+	assert_int_equal(ksmbd_smb_process(a.conn, buf, put_ack(buf, fid, SMB2_OPLOCK_LEVEL_II)), 0);
+	h = pdu(&a, 2);
+	assert_true(h->status == STATUS_INVALID_OPLOCK_PROTOCOL);
+}
+
+/* A write breaks every level II oplock of the file, more than fit one batch of notifications. */
+static void test_write_breaks_many_level2(void **state)
+{
+	u8 fid[20][16], buf[512];
+	const struct smb2_hdr *h;
+	size_t len;
+	int i, breaks = 0;
+
+	(void)state;
+	for (i = 0; i < 20; i++) {
+		len = put_create(buf, &a, "many.txt", SMB2_OPLOCK_LEVEL_II);
+		assert_int_equal(ksmbd_smb_process(a.conn, buf, len), 0);
+		h = pdu(&a, i);
+		assert_int_equal(le32_to_cpu(h->status), 0);
+		assert_int_equal(((const u8 *)h)[64 + 2], SMB2_OPLOCK_LEVEL_II);
+		memcpy(fid[i], (const u8 *)h + 64 + 64, 16);
+	}
+	/* WRITE of one byte at 0 through the last open */
+	len = put_req(buf, SMB2_WRITE, 49, 48 + 1, &a);
+	put_unaligned_le16(64 + 48, buf + 64 + 2);
+	put_unaligned_le32(1, buf + 64 + 4);
+	memcpy(buf + 64 + 16, fid[19], 16);
+	buf[64 + 48] = 'x';
+	assert_int_equal(ksmbd_smb_process(a.conn, buf, len), 0);
+	for (i = 20; (h = pdu(&a, i)); i++) {
+		if (le16_to_cpu(h->command) != SMB2_OPLOCK_BREAK)
+			continue;
+		assert_int_equal(((const u8 *)h)[64 + 2], SMB2_OPLOCK_LEVEL_NONE);
+		breaks++;
+	}
+	assert_int_equal(breaks, 20);
+	/* nothing is held any more: a new open gets level II without a break */
+	len = put_create(buf, &a, "many.txt", SMB2_OPLOCK_LEVEL_BATCH);
+	assert_int_equal(ksmbd_smb_process(a.conn, buf, len), 0);
+	h = pdu(&a, i);
+	assert_int_equal(le16_to_cpu(h->command), SMB2_CREATE);
+	assert_int_equal(((const u8 *)h)[64 + 2], SMB2_OPLOCK_LEVEL_II);
+}
+
+/* A WRITE of @len bytes of @c at 0 through @fid on A. */
+static size_t put_write(u8 *buf, const u8 fid[16], char c, u32 len)
+{
+	size_t n = put_req(buf, SMB2_WRITE, 49, 48 + len, &a);
+
+	put_unaligned_le16(64 + 48, buf + 64 + 2);
+	put_unaligned_le32(len, buf + 64 + 4);
+	memcpy(buf + 64 + 16, fid, 16);
+	memset(buf + 64 + 48, c, len);
+	return n;
+}
+
+/*
+ * An overwriting CREATE breaks the batch holder to none and truncates only
+ * once the holder answered: what the holder writes before its ack is not
+ * lost to the truncation, nor kept after it.
+ */
+static void test_overwrite_truncates_after_break(void **state)
+{
+	const struct smb2_hdr *h;
+	struct create_job *j;
+	u8 fid[16], buf[512];
+	char file[128];
+	struct stat st;
+	u64 id;
+
+	(void)state;
+	a_holds_batch("over.txt", fid);
+	assert_int_equal(ksmbd_smb_process(a.conn, buf, put_write(buf, fid, 'a', 100)), 0);
+	j = calloc(1, sizeof(*j));
+	assert_non_null(j);
+	j->p = &b;
+	j->len = put_create_disp(j->buf, &b, "over.txt", 0, FILE_OVERWRITE_IF);
+	assert_int_equal(pthread_create(&j->thread, NULL, create_thread, j), 0);
+	assert_true(wait_pdus(&a, 3));
+	h = pdu(&a, 2);
+	assert_int_equal(le16_to_cpu(h->command), SMB2_OPLOCK_BREAK);
+	assert_int_equal(((const u8 *)h)[64 + 2], SMB2_OPLOCK_LEVEL_NONE);
+	assert_true(wait_pdus(&b, 1));
+	id = get_unaligned_le64(&pdu(&b, 0)->process_id);
+	/* the holder flushes its cached data: nothing truncated it yet */
+	snprintf(file, sizeof(file), "%s/over.txt", dir);
+	assert_int_equal(stat(file, &st), 0);
+	assert_int_equal(st.st_size, 100);
+	assert_int_equal(ksmbd_smb_process(a.conn, buf, put_write(buf, fid, 'b', 200)), 0);
+	assert_int_equal(ksmbd_smb_process(a.conn, buf, put_ack(buf, fid, SMB2_OPLOCK_LEVEL_NONE)), 0);
+	h = b_final(j, id);
+	assert_int_equal(le32_to_cpu(h->status), 0);
+	assert_int_equal(get_unaligned_le32((const u8 *)h + 64 + 4), FILE_OVERWRITTEN);
+	assert_int_equal(get_unaligned_le64((const u8 *)h + 64 + 48), 0);	/* EndOfFile */
+	assert_int_equal(stat(file, &st), 0);
+	assert_int_equal(st.st_size, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_break_ack, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cancel_async, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cancel_other_id, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_teardown_cancels, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_break_timeout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_breaks_many_level2, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_overwrite_truncates_after_break, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("async", tests, group_setup, group_teardown);
+}

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Unit tests of the oplock state machine (kernel/oplock.h): one test per
+ * row of the transition table, and the granting rules.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <linux/kernel.h>
+#include <linux/list.h>
+#include "oplock.h"
+#include "smb_wire.h"
+
+static struct ksmbd_oplock held(u8 level)
+{
+	struct ksmbd_oplock op = { .state = KSMBD_OPLOCK_HELD, .level = level };
+
+	INIT_LIST_HEAD(&op.node);
+	return op;
+}
+
+static void test_grant(void **state)
+{
+	(void)state;
+	/* alone: whatever is asked */
+	assert_int_equal(ksmbd_oplock_grant_level(SMB2_OPLOCK_LEVEL_BATCH, false, 0, 0),
+			 SMB2_OPLOCK_LEVEL_BATCH);
+	assert_int_equal(ksmbd_oplock_grant_level(SMB2_OPLOCK_LEVEL_EXCLUSIVE, false, 0, 0),
+			 SMB2_OPLOCK_LEVEL_EXCLUSIVE);
+	assert_int_equal(ksmbd_oplock_grant_level(SMB2_OPLOCK_LEVEL_II, false, 0, 0),
+			 SMB2_OPLOCK_LEVEL_II);
+	assert_int_equal(ksmbd_oplock_grant_level(SMB2_OPLOCK_LEVEL_NONE, false, 0, 0),
+			 SMB2_OPLOCK_LEVEL_NONE);
+	/* other opens, none strong: level II at most */
+	assert_int_equal(ksmbd_oplock_grant_level(SMB2_OPLOCK_LEVEL_BATCH, false, 2, 0),
+			 SMB2_OPLOCK_LEVEL_II);
+	assert_int_equal(ksmbd_oplock_grant_level(SMB2_OPLOCK_LEVEL_II, false, 1, 0),
+			 SMB2_OPLOCK_LEVEL_II);
+	/* a strong holder left: nothing */
+	assert_int_equal(ksmbd_oplock_grant_level(SMB2_OPLOCK_LEVEL_II, false, 1, 1),
+			 SMB2_OPLOCK_LEVEL_NONE);
+	assert_int_equal(ksmbd_oplock_grant_level(SMB2_OPLOCK_LEVEL_BATCH, false, 1, 1),
+			 SMB2_OPLOCK_LEVEL_NONE);
+	/* directories, leases (not granted) and garbage: nothing */
+	assert_int_equal(ksmbd_oplock_grant_level(SMB2_OPLOCK_LEVEL_BATCH, true, 0, 0),
+			 SMB2_OPLOCK_LEVEL_NONE);
+	assert_int_equal(ksmbd_oplock_grant_level(SMB2_OPLOCK_LEVEL_LEASE, false, 0, 0),
+			 SMB2_OPLOCK_LEVEL_NONE);
+	assert_int_equal(ksmbd_oplock_grant_level(0x05, false, 0, 0), SMB2_OPLOCK_LEVEL_NONE);
+}
+
+/* HELD II, break to NONE: NONE at once, notified, no ack awaited. */
+static void test_level2_break_to_none(void **state)
+{
+	struct ksmbd_oplock op = held(SMB2_OPLOCK_LEVEL_II);
+	u8 notify = 0xaa;
+	bool wait = true;
+
+	(void)state;
+	assert_true(ksmbd_oplock_break(&op, SMB2_OPLOCK_LEVEL_NONE, 100, &notify, &wait));
+	assert_int_equal(notify, SMB2_OPLOCK_LEVEL_NONE);
+	assert_false(wait);
+	assert_int_equal(op.state, KSMBD_OPLOCK_NONE);
+	assert_int_equal(op.level, SMB2_OPLOCK_LEVEL_NONE);
+	/* nothing left to break */
+	assert_false(ksmbd_oplock_break(&op, SMB2_OPLOCK_LEVEL_NONE, 100, &notify, &wait));
+}
+
+/* HELD II, break to II: nothing happens. */
+static void test_level2_break_to_level2(void **state)
+{
+	struct ksmbd_oplock op = held(SMB2_OPLOCK_LEVEL_II);
+	u8 notify = 0xaa;
+	bool wait = true;
+
+	(void)state;
+	assert_false(ksmbd_oplock_break(&op, SMB2_OPLOCK_LEVEL_II, 100, &notify, &wait));
+	assert_false(wait);
+	assert_int_equal(op.state, KSMBD_OPLOCK_HELD);
+	assert_int_equal(op.level, SMB2_OPLOCK_LEVEL_II);
+}
+
+/* HELD BATCH/EXCLUSIVE, break: BREAKING with the level kept, ack awaited. */
+static void test_strong_break(void **state)
+{
+	struct ksmbd_oplock op = held(SMB2_OPLOCK_LEVEL_BATCH);
+	struct ksmbd_oplock ex = held(SMB2_OPLOCK_LEVEL_EXCLUSIVE);
+	u8 notify = 0xaa;
+	bool wait = false;
+
+	(void)state;
+	assert_true(ksmbd_oplock_break(&op, SMB2_OPLOCK_LEVEL_II, 100, &notify, &wait));
+	assert_true(wait);
+	assert_int_equal(notify, SMB2_OPLOCK_LEVEL_II);
+	assert_int_equal(op.state, KSMBD_OPLOCK_BREAKING);
+	assert_int_equal(op.level, SMB2_OPLOCK_LEVEL_BATCH);
+	assert_int_equal(op.break_to, SMB2_OPLOCK_LEVEL_II);
+	assert_int_equal(op.deadline, 100);
+	/* a second break while one is under way starts nothing */
+	assert_false(ksmbd_oplock_break(&op, SMB2_OPLOCK_LEVEL_NONE, 200, &notify, &wait));
+	assert_int_equal(op.break_to, SMB2_OPLOCK_LEVEL_II);
+	assert_int_equal(op.deadline, 100);
+
+	assert_true(ksmbd_oplock_break(&ex, SMB2_OPLOCK_LEVEL_NONE, 5, &notify, &wait));
+	assert_true(wait);
+	assert_int_equal(notify, SMB2_OPLOCK_LEVEL_NONE);
+	assert_int_equal(ex.state, KSMBD_OPLOCK_BREAKING);
+}
+
+static struct ksmbd_oplock breaking(u8 level, u8 to)
+{
+	struct ksmbd_oplock op = held(level);
+	bool wait;
+	u8 n;
+
+	assert_true(ksmbd_oplock_break(&op, to, 1000, &n, &wait));
+	return op;
+}
+
+/* BREAKING, ack II (offered II): HELD II. */
+static void test_ack_level2(void **state)
+{
+	struct ksmbd_oplock op = breaking(SMB2_OPLOCK_LEVEL_BATCH, SMB2_OPLOCK_LEVEL_II);
+	u8 granted;
+
+	(void)state;
+	assert_int_equal(ksmbd_oplock_ack(&op, SMB2_OPLOCK_LEVEL_II, &granted), STATUS_SUCCESS);
+	assert_int_equal(granted, SMB2_OPLOCK_LEVEL_II);
+	assert_int_equal(op.state, KSMBD_OPLOCK_HELD);
+	assert_int_equal(op.level, SMB2_OPLOCK_LEVEL_II);
+}
+
+/* BREAKING, ack NONE: NONE. */
+static void test_ack_none(void **state)
+{
+	struct ksmbd_oplock op = breaking(SMB2_OPLOCK_LEVEL_EXCLUSIVE, SMB2_OPLOCK_LEVEL_II);
+	u8 granted;
+
+	(void)state;
+	assert_int_equal(ksmbd_oplock_ack(&op, SMB2_OPLOCK_LEVEL_NONE, &granted), STATUS_SUCCESS);
+	assert_int_equal(granted, SMB2_OPLOCK_LEVEL_NONE);
+	assert_int_equal(op.state, KSMBD_OPLOCK_NONE);
+}
+
+/* BREAKING to NONE, ack II: never more than offered, NONE. */
+static void test_ack_more_than_offered(void **state)
+{
+	struct ksmbd_oplock op = breaking(SMB2_OPLOCK_LEVEL_BATCH, SMB2_OPLOCK_LEVEL_NONE);
+	u8 granted;
+
+	(void)state;
+	assert_int_equal(ksmbd_oplock_ack(&op, SMB2_OPLOCK_LEVEL_II, &granted), STATUS_SUCCESS);
+	assert_int_equal(granted, SMB2_OPLOCK_LEVEL_NONE);
+	assert_int_equal(op.state, KSMBD_OPLOCK_NONE);
+}
+
+/* BREAKING, ack LEASE: NONE and STATUS_INVALID_PARAMETER. */
+static void test_ack_lease(void **state)
+{
+	struct ksmbd_oplock op = breaking(SMB2_OPLOCK_LEVEL_BATCH, SMB2_OPLOCK_LEVEL_II);
+	u8 granted;
+
+	(void)state;
+	assert_int_equal(ksmbd_oplock_ack(&op, SMB2_OPLOCK_LEVEL_LEASE, &granted),
+			 STATUS_INVALID_PARAMETER);
+	assert_int_equal(granted, SMB2_OPLOCK_LEVEL_NONE);
+	assert_int_equal(op.state, KSMBD_OPLOCK_NONE);
+}
+
+/* BREAKING, ack EXCLUSIVE/BATCH: NONE and STATUS_INVALID_OPLOCK_PROTOCOL. */
+static void test_ack_strong(void **state)
+{
+	struct ksmbd_oplock op = breaking(SMB2_OPLOCK_LEVEL_BATCH, SMB2_OPLOCK_LEVEL_II);
+	u8 granted;
+
+	(void)state;
+	assert_int_equal(ksmbd_oplock_ack(&op, SMB2_OPLOCK_LEVEL_BATCH, &granted),
+			 STATUS_INVALID_OPLOCK_PROTOCOL);
+	assert_int_equal(granted, SMB2_OPLOCK_LEVEL_NONE);
+	assert_int_equal(op.state, KSMBD_OPLOCK_NONE);
+	assert_int_equal(op.level, SMB2_OPLOCK_LEVEL_NONE);
+}
+
+/* HELD, ack: STATUS_INVALID_DEVICE_STATE; NONE: STATUS_INVALID_OPLOCK_PROTOCOL. */
+static void test_ack_not_breaking(void **state)
+{
+	struct ksmbd_oplock op = held(SMB2_OPLOCK_LEVEL_II);
+	struct ksmbd_oplock none = { .state = KSMBD_OPLOCK_NONE };
+	u8 granted;
+
+	(void)state;
+	assert_int_equal(ksmbd_oplock_ack(&op, SMB2_OPLOCK_LEVEL_NONE, &granted),
+			 STATUS_INVALID_DEVICE_STATE);
+	assert_int_equal(op.state, KSMBD_OPLOCK_HELD);
+	assert_int_equal(op.level, SMB2_OPLOCK_LEVEL_II);
+	assert_int_equal(ksmbd_oplock_ack(&none, SMB2_OPLOCK_LEVEL_NONE, &granted),
+			 STATUS_INVALID_OPLOCK_PROTOCOL);
+	assert_int_equal(none.state, KSMBD_OPLOCK_NONE);
+}
+
+/* BREAKING, no ack by the deadline: NONE; not before it. */
+static void test_timeout(void **state)
+{
+	struct ksmbd_oplock op = breaking(SMB2_OPLOCK_LEVEL_BATCH, SMB2_OPLOCK_LEVEL_II);
+	struct ksmbd_oplock h = held(SMB2_OPLOCK_LEVEL_BATCH);
+	u8 granted;
+
+	(void)state;
+	assert_false(ksmbd_oplock_timeout(&op, 999));
+	assert_int_equal(op.state, KSMBD_OPLOCK_BREAKING);
+	assert_true(ksmbd_oplock_timeout(&op, 1000));
+	assert_int_equal(op.state, KSMBD_OPLOCK_NONE);
+	assert_int_equal(op.level, SMB2_OPLOCK_LEVEL_NONE);
+	/* a late ack finds no break */
+	assert_int_equal(ksmbd_oplock_ack(&op, SMB2_OPLOCK_LEVEL_II, &granted),
+			 STATUS_INVALID_OPLOCK_PROTOCOL);
+	/* a held oplock never times out */
+	assert_false(ksmbd_oplock_timeout(&h, 1000000));
+	assert_int_equal(h.state, KSMBD_OPLOCK_HELD);
+}
+
+/* The deadline is compared like jiffies: across the wrap too. */
+static void test_timeout_wraps(void **state)
+{
+	struct ksmbd_oplock op = held(SMB2_OPLOCK_LEVEL_EXCLUSIVE);
+	bool wait;
+	u8 n;
+
+	(void)state;
+	assert_true(ksmbd_oplock_break(&op, SMB2_OPLOCK_LEVEL_II, 5, &n, &wait));
+	assert_false(ksmbd_oplock_timeout(&op, (unsigned long)-10));
+	assert_true(ksmbd_oplock_timeout(&op, 6));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_grant),
+		cmocka_unit_test(test_level2_break_to_none),
+		cmocka_unit_test(test_level2_break_to_level2),
+		cmocka_unit_test(test_strong_break),
+		cmocka_unit_test(test_ack_level2),
+		cmocka_unit_test(test_ack_none),
+		cmocka_unit_test(test_ack_more_than_offered),
+		cmocka_unit_test(test_ack_lease),
+		cmocka_unit_test(test_ack_strong),
+		cmocka_unit_test(test_ack_not_breaking),
+		cmocka_unit_test(test_timeout),
+		cmocka_unit_test(test_timeout_wraps),
+	};
+
+	return cmocka_run_group_tests_name("oplock", tests, NULL, NULL);
+}
