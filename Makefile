@@ -136,22 +136,22 @@ $(BINDIR)/ksmbd-engine: $(BUILD)/kernel/port/user/main.o $(ENGINE_LIB) $(LIBKC)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ENGINE_LIBS) $(QB_LIBS)
 
-$(BINDIR)/ksmbd-mountd: $(BUILD)/mountd/mountd.o $(LIBMOUNTD) $(LIBKC)
+$(BINDIR)/ksmbd-mountd: $(BUILD)/mountd/mountd.o $(LIBMOUNTD) $(LIBKC) $(LIBPSTORE)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(NL_LIBS) $(QB_LIBS) $(SSL_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBKC) $(NL_LIBS) $(QB_LIBS) $(SSL_LIBS) $(TDB_LIBS)
 
 $(BINDIR)/ksmbd-clusterd: $(patsubst %.c,$(BUILD)/%.o,$(filter-out $(KCIP_SRCS),$(wildcard clusterd/*.c))) \
-		$(LIBKCIP) $(LIBKC)
+		$(LIBKCIP) $(LIBKC) $(LIBPSTORE)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(COROSYNC_LIBS) $(QB_LIBS) $(SSL_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBKC) $(COROSYNC_LIBS) $(QB_LIBS) $(SSL_LIBS) $(TDB_LIBS)
 
 $(BINDIR)/ksmbd-witnessd: $(patsubst %.c,$(BUILD)/%.o,$(wildcard witness/*.c)) $(LIBKC)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(QB_LIBS)
 
-$(BINDIR)/ksmbd-cluster: $(patsubst %.c,$(BUILD)/%.o,$(wildcard cli/*.c)) $(LIBKC)
+$(BINDIR)/ksmbd-cluster: $(patsubst %.c,$(BUILD)/%.o,$(wildcard cli/*.c)) $(LIBKC) $(LIBPSTORE)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(QB_LIBS) $(SSL_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBKC) $(QB_LIBS) $(SSL_LIBS) $(TDB_LIBS)
 
 $(BINDIR)/pstore-tool: $(BUILD)/persistent-store/pstore-tool.o $(LIBPSTORE) $(LIBKC)
 	@mkdir -p $(dir $@)
@@ -180,7 +180,8 @@ $(BINDIR)/kc-ipc-probe: $(BUILD)/tests/tools/kc-ipc-probe.o $(LIBKC)
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(ENGINE_LIB) $(LIBMOUNTD) $(LIBPSTORE) $(LIBKCIP) $(LIBKC)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ENGINE_CFLAGS) $(NL_CFLAGS) -Imountd -Iclusterd $(ALL_LDFLAGS) -o $@ $< \
-		$(ENGINE_LIB) $(LIBMOUNTD) $(LIBPSTORE) $(LIBKCIP) $(LIBKC) $(CMOCKA_LIBS) $(ENGINE_LIBS) \
+		$(ENGINE_LIB) $(LIBMOUNTD) $(LIBPSTORE) $(LIBKCIP) $(LIBKC) $(LIBPSTORE) $(CMOCKA_LIBS) \
+		$(ENGINE_LIBS) \
 		$(NL_LIBS) $(QB_LIBS) $(TDB_LIBS)
 
 module:

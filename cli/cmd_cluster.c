@@ -19,16 +19,9 @@
 
 #define CLI_IPC_TIMEOUT_MS 15000	/* a mutation waits for the cluster's order */
 
-struct conn {
-	qb_ipcc_connection_t *c;
-	uint8_t *res;		/* the last response's payload */
-	size_t len;
-	uint32_t nodeid;
-};
-
 /* Send one request; returns the response's error (0 or -errno), or -EIO (reported) when the
  * exchange itself failed. */
-static int request(struct conn *k, int32_t id, const void *a, size_t alen, const void *b,
+int kc_cli_request(struct kc_cli_conn *k, int32_t id, const void *a, size_t alen, const void *b,
 		   size_t blen)
 {
 	struct qb_ipc_request_header h = { .id = id, .size = sizeof(h) + alen + blen };
@@ -60,12 +53,12 @@ static int request(struct conn *k, int32_t id, const void *a, size_t alen, const
 	return rh.error;
 }
 
-static uint32_t get_u32(const uint8_t *p)
+uint32_t kc_cli_get_u32(const uint8_t *p)
 {
 	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static void conn_close(struct conn *k)
+void kc_cli_conn_close(struct kc_cli_conn *k)
 {
 	if (k->c)
 		qb_ipcc_disconnect(k->c);
@@ -73,7 +66,7 @@ static void conn_close(struct conn *k)
 }
 
 /* Connect and say HELLO; returns 0 or the exit code. */
-static int conn_open(struct conn *k)
+int kc_cli_conn_open(struct kc_cli_conn *k)
 {
 	uint32_t v = htole32(KC_CIPC_VERSION);
 	int ret;
@@ -90,31 +83,31 @@ static int conn_open(struct conn *k)
 		free(k->res);
 		return KC_EXIT_NODAEMON;
 	}
-	ret = request(k, KC_CIPC_HELLO, &v, 4, NULL, 0);
+	ret = kc_cli_request(k, KC_CIPC_HELLO, &v, 4, NULL, 0);
 	if (ret == -EIO)
 		goto fail;
 	if (k->len != 8) {
 		fprintf(stderr, "%s: malformed HELLO from ksmbd-clusterd\n", KC_CLI_NAME);
 		goto fail;
 	}
-	if (get_u32(k->res) != KC_CIPC_VERSION || ret == -EPROTO) {
+	if (kc_cli_get_u32(k->res) != KC_CIPC_VERSION || ret == -EPROTO) {
 		fprintf(stderr, "%s: ksmbd-clusterd speaks protocol %u, this CLI %u: refusing\n",
-			KC_CLI_NAME, get_u32(k->res), KC_CIPC_VERSION);
+			KC_CLI_NAME, kc_cli_get_u32(k->res), KC_CIPC_VERSION);
 		goto fail;
 	}
 	if (ret) {
 		fprintf(stderr, "%s: HELLO refused: %s\n", KC_CLI_NAME, strerror(-ret));
 		goto fail;
 	}
-	k->nodeid = get_u32(k->res + 4);
+	k->nodeid = kc_cli_get_u32(k->res + 4);
 	return 0;
 fail:
-	conn_close(k);
+	kc_cli_conn_close(k);
 	return KC_EXIT_NODAEMON;
 }
 
 /* Exit code and message for a daemon error. */
-static int report(const char *what, int err)
+int kc_cli_report(const char *what, int err)
 {
 	switch (err) {
 	case 0:
@@ -150,7 +143,7 @@ static int report(const char *what, int err)
 	return KC_EXIT_FAILED;
 }
 
-static int finish_stdout(int code)
+int kc_cli_finish_stdout(int code)
 {
 	if (fflush(stdout) || ferror(stdout)) {
 		perror(KC_CLI_NAME ": write error");
@@ -168,12 +161,12 @@ struct status {
 	char hash[2 * KC_SM_HASH_LEN + 1];
 	uint32_t nmembers, nnodes;
 	struct { uint32_t nodeid, pid; uint8_t state; } members[256];
-	struct { uint32_t nodeid; char name[256], addr[256]; } nodes[64];
+	struct { uint32_t nodeid; char name[256], addr[256]; bool disabled; } nodes[64];
 };
 
 static uint64_t get_u64(const uint8_t *p)
 {
-	return get_u32(p) | (uint64_t)get_u32(p + 4) << 32;
+	return kc_cli_get_u32(p) | (uint64_t)kc_cli_get_u32(p + 4) << 32;
 }
 
 static int get_str(const uint8_t *p, size_t len, size_t *off, char *out, size_t outlen)
@@ -198,7 +191,7 @@ static int status_parse(const uint8_t *p, size_t len, struct status *s)
 
 	if (len < off)
 		return -1;
-	s->nodeid = get_u32(p);
+	s->nodeid = kc_cli_get_u32(p);
 	s->quorate = p[4];
 	s->synced = p[5];
 	s->connected = p[6];
@@ -206,24 +199,24 @@ static int status_parse(const uint8_t *p, size_t len, struct status *s)
 	s->records = get_u64(p + 16);
 	for (int i = 0; i < KC_SM_HASH_LEN; i++)
 		snprintf(s->hash + 2 * i, 3, "%02x", p[24 + i]);
-	s->nmembers = get_u32(p + 24 + KC_SM_HASH_LEN);
+	s->nmembers = kc_cli_get_u32(p + 24 + KC_SM_HASH_LEN);
 	if (s->nmembers > 256 || (len - off) / 12 < s->nmembers)
 		return -1;
 	for (uint32_t i = 0; i < s->nmembers; i++, off += 12) {
-		s->members[i].nodeid = get_u32(p + off);
-		s->members[i].pid = get_u32(p + off + 4);
+		s->members[i].nodeid = kc_cli_get_u32(p + off);
+		s->members[i].pid = kc_cli_get_u32(p + off + 4);
 		s->members[i].state = p[off + 8];
 	}
 	if (len - off < 4)
 		return -1;
-	s->nnodes = get_u32(p + off);
+	s->nnodes = kc_cli_get_u32(p + off);
 	off += 4;
 	if (s->nnodes > 64)
 		return -1;
 	for (uint32_t i = 0; i < s->nnodes; i++) {
 		if (len - off < 4)
 			return -1;
-		s->nodes[i].nodeid = get_u32(p + off);
+		s->nodes[i].nodeid = kc_cli_get_u32(p + off);
 		off += 4;
 		if (get_str(p, len, &off, s->nodes[i].name, sizeof(s->nodes[i].name)) ||
 		    get_str(p, len, &off, s->nodes[i].addr, sizeof(s->nodes[i].addr)))
@@ -248,12 +241,20 @@ static bool is_member(const struct status *s, uint32_t nodeid)
 	return false;
 }
 
+static bool node_disabled(const struct status *s, uint32_t nodeid)
+{
+	for (uint32_t i = 0; i < s->nnodes; i++)
+		if (s->nodes[i].nodeid == nodeid)
+			return s->nodes[i].disabled;
+	return false;
+}
+
 static const char *yesno(bool b)
 {
 	return b ? "true" : "false";
 }
 
-static void json_str(const char *str)
+void kc_cli_json_str(const char *str)
 {
 	putchar('"');
 	for (; *str; str++) {
@@ -277,17 +278,18 @@ static void status_json(const struct status *s)
 	       (unsigned long long)s->applied, (unsigned long long)s->records, s->hash);
 	for (uint32_t i = 0; i < s->nmembers; i++) {
 		printf("%s{\"node_id\": %u, \"name\": ", i ? ", " : "", s->members[i].nodeid);
-		json_str(node_name(s, s->members[i].nodeid));
+		kc_cli_json_str(node_name(s, s->members[i].nodeid));
 		printf(", \"pid\": %u, \"state\": \"%s\"}", s->members[i].pid,
 		       s->members[i].state == KC_MEMBER_SYNCED ? "synced" : "joining");
 	}
 	printf("], \"nodes\": [");
 	for (uint32_t i = 0; i < s->nnodes; i++) {
 		printf("%s{\"node_id\": %u, \"name\": ", i ? ", " : "", s->nodes[i].nodeid);
-		json_str(s->nodes[i].name);
+		kc_cli_json_str(s->nodes[i].name);
 		printf(", \"address\": ");
-		json_str(s->nodes[i].addr);
-		printf(", \"online\": %s}", yesno(is_member(s, s->nodes[i].nodeid)));
+		kc_cli_json_str(s->nodes[i].addr);
+		printf(", \"online\": %s, \"state\": \"%s\"}", yesno(is_member(s, s->nodes[i].nodeid)),
+		       s->nodes[i].disabled ? "disabled" : "enabled");
 	}
 	printf("]}\n");
 }
@@ -302,29 +304,32 @@ static void status_text(const struct status *s)
 	printf("hash:      %s\n", s->hash);
 	printf("members:   %u\n", s->nmembers);
 	for (uint32_t i = 0; i < s->nmembers; i++)
-		printf("  %-4u %-16s pid %-8u %s\n", s->members[i].nodeid,
+		printf("  %-4u %-16s pid %-8u %s%s\n", s->members[i].nodeid,
 		       node_name(s, s->members[i].nodeid), s->members[i].pid,
-		       s->members[i].state == KC_MEMBER_SYNCED ? "synced" : "joining");
+		       s->members[i].state == KC_MEMBER_SYNCED ? "synced" : "joining",
+		       node_disabled(s, s->members[i].nodeid) ? ", disabled" : "");
 	for (uint32_t i = 0; i < s->nnodes; i++)
 		if (!is_member(s, s->nodes[i].nodeid))
-			printf("  %-4u %-16s %-12s down\n", s->nodes[i].nodeid, s->nodes[i].name,
-			       s->nodes[i].addr);
+			printf("  %-4u %-16s %-12s down%s\n", s->nodes[i].nodeid, s->nodes[i].name,
+			       s->nodes[i].addr, s->nodes[i].disabled ? ", disabled" : "");
 }
 
 static int status(bool json)
 {
-	struct conn k;
+	struct kc_cli_conn k;
 	struct status *s;
-	int ret = conn_open(&k);
+	int ret = kc_cli_conn_open(&k);
 
 	if (ret)
 		return ret;
 	s = calloc(1, sizeof(*s));
-	ret = s ? request(&k, KC_CIPC_STATUS, NULL, 0, NULL, 0) : -ENOMEM;
+	ret = s ? kc_cli_request(&k, KC_CIPC_STATUS, NULL, 0, NULL, 0) : -ENOMEM;
 	if (!ret && status_parse(k.res, k.len, s)) {
 		fprintf(stderr, "%s: malformed status from ksmbd-clusterd\n", KC_CLI_NAME);
 		ret = -EIO;
 	}
+	for (uint32_t i = 0; !ret && i < s->nnodes; i++)
+		s->nodes[i].disabled = kc_cli_node_disabled(&k, s->nodes[i].nodeid);
 	if (!ret) {
 		if (json)
 			status_json(s);
@@ -332,8 +337,8 @@ static int status(bool json)
 			status_text(s);
 	}
 	free(s);
-	conn_close(&k);
-	return finish_stdout(report("status", ret));
+	kc_cli_conn_close(&k);
+	return kc_cli_finish_stdout(kc_cli_report("status", ret));
 }
 
 int kc_cmd_status(struct kc_cli *cli)
@@ -353,7 +358,7 @@ int kc_cmd_status_json(struct kc_cli *cli)
 static int mutate(enum kc_sm_op op, const char *key, const char *val)
 {
 	struct kc_bytes mut = { 0 };
-	struct conn k;
+	struct kc_cli_conn k;
 	int ret;
 
 	if (kc_sm_mut_encode(&mut, op, key, strlen(key), val, val ? strlen(val) : 0)) {
@@ -361,15 +366,15 @@ static int mutate(enum kc_sm_op op, const char *key, const char *val)
 		return kc_cli_usage_error("keys are 1 to %d bytes, values at most %d bytes",
 					  KC_SM_KEY_MAX, KC_SM_VALUE_MAX);
 	}
-	ret = conn_open(&k);
+	ret = kc_cli_conn_open(&k);
 	if (ret) {
 		kc_bytes_free(&mut);
 		return ret;
 	}
-	ret = request(&k, KC_CIPC_MUTATE, mut.data, mut.len, NULL, 0);
+	ret = kc_cli_request(&k, KC_CIPC_MUTATE, mut.data, mut.len, NULL, 0);
 	kc_bytes_free(&mut);
-	conn_close(&k);
-	return report(key, ret);
+	kc_cli_conn_close(&k);
+	return kc_cli_report(key, ret);
 }
 
 int kc_cmd_kv_set(struct kc_cli *cli)
@@ -385,45 +390,45 @@ int kc_cmd_kv_del(struct kc_cli *cli)
 int kc_cmd_kv_get(struct kc_cli *cli)
 {
 	const char *key = cli->args[0];
-	struct conn k;
+	struct kc_cli_conn k;
 	int ret;
 
 	if (!*key || strlen(key) > KC_SM_KEY_MAX)
 		return kc_cli_usage_error("keys are 1 to %d bytes", KC_SM_KEY_MAX);
-	ret = conn_open(&k);
+	ret = kc_cli_conn_open(&k);
 	if (ret)
 		return ret;
-	ret = request(&k, KC_CIPC_GET, key, strlen(key), NULL, 0);
+	ret = kc_cli_request(&k, KC_CIPC_GET, key, strlen(key), NULL, 0);
 	if (!ret) {
 		fwrite(k.res, 1, k.len, stdout);
 		putchar('\n');
 	}
-	conn_close(&k);
-	return finish_stdout(report(key, ret));
+	kc_cli_conn_close(&k);
+	return kc_cli_finish_stdout(kc_cli_report(key, ret));
 }
 
 int kc_cmd_kv_list(struct kc_cli *cli)
 {
 	const char *prefix = cli->nargs ? cli->args[0] : "";
-	struct conn k;
+	struct kc_cli_conn k;
 	size_t off = 4;
 	uint32_t n;
 	int ret;
 
 	if (strlen(prefix) > KC_SM_KEY_MAX)
 		return kc_cli_usage_error("prefixes are at most %d bytes", KC_SM_KEY_MAX);
-	ret = conn_open(&k);
+	ret = kc_cli_conn_open(&k);
 	if (ret)
 		return ret;
-	ret = request(&k, KC_CIPC_LIST, prefix, strlen(prefix), NULL, 0);
+	ret = kc_cli_request(&k, KC_CIPC_LIST, prefix, strlen(prefix), NULL, 0);
 	if (!ret && k.len < 4)
 		ret = -EIO;
-	for (n = ret ? 0 : get_u32(k.res); n; n--) {
+	for (n = ret ? 0 : kc_cli_get_u32(k.res); n; n--) {
 		uint32_t kl, vl;
 
-		if (k.len - off < 4 || (kl = get_u32(k.res + off)) > k.len - off - 4 ||
+		if (k.len - off < 4 || (kl = kc_cli_get_u32(k.res + off)) > k.len - off - 4 ||
 		    k.len - off - 4 - kl < 4 ||
-		    (vl = get_u32(k.res + off + 4 + kl)) > k.len - off - 8 - kl) {
+		    (vl = kc_cli_get_u32(k.res + off + 4 + kl)) > k.len - off - 8 - kl) {
 			fprintf(stderr, "%s: malformed list from ksmbd-clusterd\n", KC_CLI_NAME);
 			ret = -EIO;
 			break;
@@ -434,6 +439,6 @@ int kc_cmd_kv_list(struct kc_cli *cli)
 		putchar('\n');
 		off += 8 + kl + vl;
 	}
-	conn_close(&k);
-	return finish_stdout(report("list", ret));
+	kc_cli_conn_close(&k);
+	return kc_cli_finish_stdout(kc_cli_report("list", ret));
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "registry.h"
 #include "config.h"
 #include "passdb.h"
 
@@ -125,14 +126,19 @@ out:
 
 /* ---- the commands ------------------------------------------------------------------------ */
 
-/* The passdb path of the configuration (caller frees), or NULL after reporting why. */
-static char *passdb_path(const struct kc_cli *cli)
+/*
+ * The passdb path of the configuration (caller frees), or NULL after reporting why. When the
+ * node file configures a cluster, *clustered is set and the users live in the cluster
+ * registry instead (cmd_registry.c).
+ */
+static char *passdb_path(const struct kc_cli *cli, bool *clustered)
 {
 	struct kc_conf *conf;
 	char *path;
 
 	if (kc_conf_load(cli->config_path, &conf, stderr))
 		return NULL;
+	*clustered = kc_registry_clustered(conf);
 	path = strdup(kc_conf_str(kc_conf_global(conf), "passdb file"));
 	kc_conf_free(conf);
 	if (!path)
@@ -147,14 +153,15 @@ static int edit_user(struct kc_cli *cli, enum edit what)
 {
 	static const char *const done[] = { "added", "deleted", "password changed" };
 	const char *name = cli->args[0];
-	uint8_t hash[KC_PASSDB_HASH_LEN];
+	uint8_t hash[KC_PASSDB_HASH_LEN] = { 0 };
 	struct kc_passdb *db = NULL;
 	char why[128], *path;
 	int ret = KC_EXIT_FAILED, lock = -1, err = 0;
+	bool clustered;
 
 	if (what == EDIT_ADD && !kc_passdb_name_valid(name, why, sizeof(why)))
 		return kc_cli_usage_error("invalid user name '%s': %s", name, why);
-	path = passdb_path(cli);
+	path = passdb_path(cli, &clustered);
 	if (!path)
 		return KC_EXIT_FAILED;
 	if (what != EDIT_DEL) {
@@ -162,6 +169,12 @@ static int edit_user(struct kc_cli *cli, enum edit what)
 		if (ret)
 			goto out;
 		ret = KC_EXIT_FAILED;
+	}
+	if (clustered) {	/* the registry, through ksmbd-clusterd */
+		ret = kc_cli_registry_user(what == EDIT_ADD ? KC_CLI_USER_ADD :
+					   what == EDIT_DEL ? KC_CLI_USER_DEL : KC_CLI_USER_PASSWD,
+					   name, hash);
+		goto out;
 	}
 	lock = kc_passdb_lock(path);
 	if (lock < 0) {
@@ -230,11 +243,16 @@ static void json_string(FILE *out, const char *s)
 static int list_users(struct kc_cli *cli, bool json)
 {
 	struct kc_passdb *db;
-	char *path = passdb_path(cli);
+	bool clustered;
+	char *path = passdb_path(cli, &clustered);
 	size_t n;
 
 	if (!path)
 		return KC_EXIT_FAILED;
+	if (clustered) {
+		free(path);
+		return kc_cli_registry_user_list(json);
+	}
 	if (kc_passdb_load(path, &db, stderr)) {
 		free(path);
 		return KC_EXIT_FAILED;

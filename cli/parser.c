@@ -79,7 +79,10 @@ static const struct kc_cli_token t_user[] = {
 	"Keys and values of the cluster's replicated key/value store, kept by ksmbd-clusterd.\n" \
 	"Changes are ordered through corosync; the command returns once this node applied\n" \
 	"the change, and every node applies it in the same order. A node without quorum\n" \
-	"refuses them (exit 5). Keys are 1 to 1024 bytes, values at most 256 KiB."
+	"refuses them (exit 5). Keys are 1 to 1024 bytes, values at most 256 KiB.\n" \
+	"Generic keys need ksmbd-clusterd --memory-state; with the registry (the default),\n" \
+	"keys are libpstore record keys and values encoded records: use share, user, node\n" \
+	"and global instead."
 
 static const struct kc_cli_token t_status[] = {
 	{ KC_TOK_KEYWORD, "--json", NULL, kc_cmd_status_json, "the cluster status as JSON",
@@ -131,13 +134,178 @@ static const struct kc_cli_token t_kv[] = {
 	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
 };
 
+
+/* ---- the cluster registry ---------------------------------------------------------------- */
+
+#define REGISTRY_DETAIL \
+	"The cluster registry is kept by ksmbd-clusterd, replicated to every node and stored\n" \
+	"in the state directory; a change returns once this node applied it, and every node's\n" \
+	"ksmbd-mountd serves it at once, without a restart. A node without quorum refuses\n" \
+	"changes (exit 5)."
+
+#define SHARE_KEYS_DETAIL \
+	"KEY=VALUE pairs are the share parameters of the node file (docs/config.md), in any\n" \
+	"smb.conf spelling: path (required, absolute), comment, read only (writable), guest ok,\n" \
+	"valid users, invalid users, browseable, available, continuous availability,\n" \
+	"smb encrypt. Values are checked as in the node file. Quote pairs with spaces:\n" \
+	"'read only=no' \"valid users=alice, bob\"."
+
+static const struct kc_cli_token t_share_kv[] = {
+	{ KC_TOK_ARG, "KEY=VALUE", t_share_kv, kc_cmd_share_add, "add a share",
+	  SHARE_KEYS_DETAIL },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct kc_cli_token t_share_add[] = {
+	{ KC_TOK_ARG, "NAME", t_share_kv, NULL, "add a share",
+	  "Adds the share NAME to the cluster registry; fails (exit 1) when a share of that\n"
+	  "name, in any case, exists.\n" SHARE_KEYS_DETAIL "\n" REGISTRY_DETAIL },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct kc_cli_token t_share_set_kv[] = {
+	{ KC_TOK_ARG, "KEY=VALUE", t_share_set_kv, kc_cmd_share_set,
+	  "change parameters of a share", SHARE_KEYS_DETAIL },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct kc_cli_token t_share_set[] = {
+	{ KC_TOK_ARG, "NAME", t_share_set_kv, NULL, "change parameters of a share",
+	  "Changes the given parameters of the share NAME and keeps the others; exit 3 when\n"
+	  "there is no such share.\n" SHARE_KEYS_DETAIL "\n" REGISTRY_DETAIL },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct kc_cli_token t_share_del[] = {
+	{ KC_TOK_ARG, "NAME", NULL, kc_cmd_share_del, "delete a share",
+	  "Removes the share NAME (any case) from the cluster registry; exit 3 when there is\n"
+	  "no such share. Trees already connected stay until the client disconnects them.\n"
+	  REGISTRY_DETAIL },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct kc_cli_token t_share_list[] = {
+	{ KC_TOK_KEYWORD, "--json", NULL, kc_cmd_share_list_json, "list the shares as JSON",
+	  "Writes {\"shares\": [{\"name\", \"path\", \"parameters\": {NAME: VALUE, ...}}, ...]}\n"
+	  "in name order." },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct kc_cli_token t_share_show_json[] = {
+	{ KC_TOK_KEYWORD, "--json", NULL, kc_cmd_share_show_json, "show a share as JSON",
+	  "Writes {\"name\", \"path\", \"parameters\": {NAME: VALUE, ...}}." },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct kc_cli_token t_share_show[] = {
+	{ KC_TOK_ARG, "NAME", t_share_show_json, kc_cmd_share_show, "show a share",
+	  "Prints the share as a node file section with every parameter in canonical form;\n"
+	  "parameters a newer version stored are marked as unknown. Exit 3 when there is no\n"
+	  "such share." },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct kc_cli_token t_share[] = {
+	{ KC_TOK_KEYWORD, "add", t_share_add, NULL, "add a share", SHARE_KEYS_DETAIL },
+	{ KC_TOK_KEYWORD, "del", t_share_del, NULL, "delete a share", REGISTRY_DETAIL },
+	{ KC_TOK_KEYWORD, "set", t_share_set, NULL, "change parameters of a share",
+	  SHARE_KEYS_DETAIL },
+	{ KC_TOK_KEYWORD, "list", t_share_list, kc_cmd_share_list, "list the shares",
+	  "Prints one line per share: its name, its path and its comment, in name order." },
+	{ KC_TOK_KEYWORD, "show", t_share_show, NULL, "show a share", NULL },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
+#define NODE_STATE_DETAIL \
+	"The node's state is kept in the replicated node table (nodes database). A disabled\n" \
+	"node stays in the cluster (membership, quorum, the registry) but is not given public\n" \
+	"addresses. 'status' and 'node list' show the state."
+
+static const struct kc_cli_token t_node_list[] = {
+	{ KC_TOK_KEYWORD, "--json", NULL, kc_cmd_node_list_json, "list the nodes as JSON",
+	  "Writes {\"nodes\": [{\"node_id\", \"name\", \"address\", \"state\":\n"
+	  "\"enabled\"|\"disabled\"}, ...]}." },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct kc_cli_token t_node_disable[] = {
+	{ KC_TOK_ARG, "NAME", NULL, kc_cmd_node_disable, "disable a node",
+	  "Marks the node NAME (of \"cluster nodes\") disabled; exit 3 for an unknown name.\n"
+	  NODE_STATE_DETAIL },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct kc_cli_token t_node_enable[] = {
+	{ KC_TOK_ARG, "NAME", NULL, kc_cmd_node_enable, "enable a node",
+	  "Marks the node NAME enabled again; exit 3 for an unknown name.\n" NODE_STATE_DETAIL },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct kc_cli_token t_node[] = {
+	{ KC_TOK_KEYWORD, "list", t_node_list, kc_cmd_node_list, "list the nodes and their state",
+	  "Prints one line per configured node: id, name, address, enabled or disabled." },
+	{ KC_TOK_KEYWORD, "disable", t_node_disable, NULL, "disable a node", NODE_STATE_DETAIL },
+	{ KC_TOK_KEYWORD, "enable", t_node_enable, NULL, "enable a node", NODE_STATE_DETAIL },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
+#define GLOBAL_DETAIL \
+	"Cluster-wide SMB options override the node files' [global] values on every node:\n" \
+	"netbios name, server string, server min protocol, server max protocol, server\n" \
+	"signing, smb encrypt, map to guest. Values are checked as in the node file.\n" \
+	"ksmbd-mountd applies 'map to guest' and the names and encryption shown by share\n" \
+	"enumeration at once; the engine takes dialects, signing and encryption when\n" \
+	"ksmbd-mountd starts."
+
+static const struct kc_cli_token t_global_set_value[] = {
+	{ KC_TOK_ARG, "VALUE", NULL, kc_cmd_global_set, "set a cluster-wide SMB option",
+	  GLOBAL_DETAIL },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct kc_cli_token t_global_set[] = {
+	{ KC_TOK_ARG, "KEY", t_global_set_value, NULL, "set a cluster-wide SMB option",
+	  GLOBAL_DETAIL },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct kc_cli_token t_global_del[] = {
+	{ KC_TOK_ARG, "KEY", NULL, kc_cmd_global_del, "remove a cluster-wide SMB option",
+	  "Removes KEY from the registry: the node files' values apply again. Exit 3 when\n"
+	  "the registry has no such option." },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct kc_cli_token t_global_list[] = {
+	{ KC_TOK_KEYWORD, "--json", NULL, kc_cmd_global_list_json,
+	  "list the cluster-wide SMB options as JSON", "Writes {\"global\": {KEY: VALUE, ...}}." },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct kc_cli_token t_global[] = {
+	{ KC_TOK_KEYWORD, "set", t_global_set, NULL, "set a cluster-wide SMB option",
+	  GLOBAL_DETAIL },
+	{ KC_TOK_KEYWORD, "del", t_global_del, NULL, "remove a cluster-wide SMB option",
+	  GLOBAL_DETAIL },
+	{ KC_TOK_KEYWORD, "list", t_global_list, kc_cmd_global_list,
+	  "list the cluster-wide SMB options", "Prints KEY = VALUE lines." },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
 static const struct kc_cli_token t_main[] = {
 	{ KC_TOK_KEYWORD, "config", t_config, NULL, "check or print the node configuration",
 	  "The configuration file is given with -c FILE (default: " KC_CONF_DEFAULT_PATH ").\n"
 	  "See docs/config.md for its format and parameters." },
-	{ KC_TOK_KEYWORD, "user", t_user, NULL, "manage the SMB users of this node",
-	  "Users live in the file named by 'passdb file' in the configuration (-c FILE).\n"
-	  "See docs/users.md." },
+	{ KC_TOK_KEYWORD, "user", t_user, NULL, "manage the SMB users",
+	  "When the node file (-c FILE) configures a cluster ('cluster nodes'), users live in\n"
+	  "the cluster registry (through ksmbd-clusterd) and serve every node; otherwise in\n"
+	  "the file named by 'passdb file'. See docs/users.md." },
+	{ KC_TOK_KEYWORD, "share", t_share, NULL, "manage the cluster's shares",
+	  REGISTRY_DETAIL },
+	{ KC_TOK_KEYWORD, "node", t_node, NULL, "list, disable or enable cluster nodes",
+	  NODE_STATE_DETAIL },
+	{ KC_TOK_KEYWORD, "global", t_global, NULL, "manage cluster-wide SMB options",
+	  GLOBAL_DETAIL },
 	{ KC_TOK_KEYWORD, "status", t_status, kc_cmd_status, "show the cluster status",
 	  "Asks ksmbd-clusterd (libqb IPC, root or the cluster admin group) for this node's id,\n"
 	  "quorum, sync state and the members of the cluster." },
@@ -148,7 +316,7 @@ static const struct kc_cli_token t_main[] = {
 
 /* The words of the command matched so far, for messages and help. */
 struct path {
-	const char *words[16];
+	const char *words[KC_CLI_MAX_ARGS + 8];
 	int n;
 };
 
@@ -187,7 +355,8 @@ static void list_commands(FILE *out, const struct kc_cli_token *table, struct pa
 						i ? " " : "", path->words[i]);
 			fprintf(out, "  %-22s %s\n", line, t->help);
 		}
-		list_commands(out, t->next, path);
+		if (t->next != table)	/* KEY=VALUE... repeats itself */
+			list_commands(out, t->next, path);
 		path->n--;
 	}
 }
@@ -205,7 +374,7 @@ static const char usage_tail[] =
 	"  0  success\n"
 	"  1  the operation failed (for 'config check': the configuration has errors)\n"
 	"  2  usage error\n"
-	"  3  no such key (kv get, kv del)\n"
+	"  3  no such key, share, user, node or global option\n"
 	"  4  ksmbd-clusterd is not running, refused the connection or speaks another protocol\n"
 	"  5  the cluster cannot take the change now: no quorum, or the node is not in sync\n";
 
@@ -231,7 +400,9 @@ static void command_help(FILE *out, const struct kc_cli_token *tok, struct path 
 	if (tok->next && tok->next[1].type == KC_TOK_END &&
 	    (tok->next[0].type == KC_TOK_ARG || tok->next[0].word[0] == '-'))
 		what = tok->next[0].word;
-	if (tok->next)
+	if (tok->next && tok->next->next == tok->next)
+		fprintf(out, " %s...\n", tok->next->word);	/* a repeated KEY=VALUE */
+	else if (tok->next)
 		fprintf(out, tok->run ? " [%s]\n" : " %s\n", what);
 	else
 		fputc('\n', out);

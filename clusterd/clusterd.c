@@ -18,6 +18,7 @@
 #include "clusterd_ipc.h"
 #include "config.h"
 #include "log.h"
+#include "pstore_sm.h"
 #include "util.h"
 
 static void usage(FILE *out)
@@ -30,6 +31,9 @@ static void usage(FILE *out)
 		"state: every change is ordered through corosync and applied by every node; a joining\n"
 		"node first receives a snapshot. The ksmbd-cluster CLI talks to it over libqb IPC\n"
 		"(\"%s\"). When corosync is not running or goes away it retries with backoff.\n"
+		"The state (the cluster registry: shares, users, global options, public IPs, and\n"
+		"the node table) is kept with libpstore in the \"state directory\" (registry.tdb,\n"
+		"nodes.tdb), so it survives a restart of the whole cluster.\n"
 		"\n"
 		"  -c, --config FILE   node configuration (default %s)\n"
 		"  -F, --foreground    stay in the foreground and log to stderr\n"
@@ -40,6 +44,8 @@ static void usage(FILE *out)
 		"                      \"cluster nodes\" and \"cluster token\" (\"-\": stdout) and exit;\n"
 		"                      corosync keeps its state in STATE-DIRECTORY/corosync\n"
 		"                      (\"state directory\"), which it does not create\n"
+		"  -M, --memory-state  keep the replicated state in memory only (generic keys and\n"
+		"                      values, lost when the whole cluster stops; for tests)\n"
 		"  -d, --debug         log debug messages\n"
 		"  -h, --help          show this help and exit\n"
 		"      --version       show the version and exit\n"
@@ -216,9 +222,21 @@ static int run(struct clusterd *cd, bool foreground)
 
 	if (!foreground)
 		daemonize(&ready_fd);
-	if (kc_kvsm_new(&cd->sm)) {
-		log_warnx("out of memory");
-		return 1;
+	if (cd->memory_state) {
+		if (kc_kvsm_new(&cd->sm)) {
+			log_warnx("out of memory");
+			return 1;
+		}
+		log_info("state: in memory only (--memory-state)");
+	} else {
+		if (kc_pstore_sm_new(&cd->sm, cd->state_dir)) {
+			log_warnx("cannot open the registry in %s", cd->state_dir);
+			return 1;
+		}
+		cd->applied = cd->sm.ops->generation(cd->sm.impl);
+		log_info("state: registry in %s (%llu records, generation %llu)", cd->state_dir,
+			 (unsigned long long)cd->sm.ops->count(cd->sm.impl),
+			 (unsigned long long)cd->applied);
 	}
 	cd->loop = qb_loop_create();
 	if (!cd->loop)
@@ -236,7 +254,7 @@ static int run(struct clusterd *cd, bool foreground)
 		close(ready_fd);
 	}
 	qb_loop_run(cd->loop);
-	ret = 0;
+	ret = cd->failed ? 1 : 0;
 	cd_repl_stop(cd);
 out:
 	cd_ipc_stop(cd);
@@ -256,6 +274,7 @@ int main(int argc, char **argv)
 		{ "check", no_argument, NULL, 'n' },
 		{ "print-config", no_argument, NULL, 'P' },
 		{ "write-corosync-conf", required_argument, NULL, OPT_COROSYNC },
+		{ "memory-state", no_argument, NULL, 'M' },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -267,13 +286,14 @@ int main(int argc, char **argv)
 	struct kc_conf *conf;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "c:FnPdh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:FnPMdh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': cd.conf_path = optarg; break;
 		case 'F': foreground = true; break;
 		case 'n': check = true; break;
 		case 'P': print = true; break;
 		case 'd': debug = true; break;
+		case 'M': cd.memory_state = true; break;
 		case OPT_COROSYNC: corosync_out = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case OPT_VERSION:
@@ -304,10 +324,12 @@ int main(int argc, char **argv)
 	} else if (corosync_out) {
 		ret = write_corosync_conf(&cd, conf, corosync_out);
 	} else {
+		cd.state_dir = strdup(kc_conf_str(kc_conf_global(conf), "state directory"));
 		kc_conf_free(conf);
 		conf = NULL;
 		signal(SIGPIPE, SIG_IGN);
-		ret = run(&cd, foreground);
+		ret = cd.state_dir ? run(&cd, foreground) : 1;
+		free((char *)cd.state_dir);
 	}
 	kc_conf_free(conf);
 	nodes_free(&cd);

@@ -105,6 +105,9 @@ struct clusterd {
 	uint64_t next_reqid;
 
 	qb_ipcs_service_t *ipcs;
+	const char *state_dir;	/* "state directory": the persistent state machine's home */
+	bool memory_state;	/* --memory-state: the in-memory state machine instead */
+	bool failed;		/* the state machine failed locally: exit 1 */
 };
 
 /*
@@ -132,5 +135,7 @@ int cd_ipc_start(struct clusterd *cd);
 void cd_ipc_stop(struct clusterd *cd);
 void cd_ipc_reply(qb_ipcs_connection_t *conn, int32_t id, int32_t error, const void *data,
 		  size_t len);
+/* Tell the subscribers (KC_CIPC_SUBSCRIBE) that the state may have changed. */
+void cd_ipc_notify(struct clusterd *cd);
 
 #endif /* KC_CLUSTERD_H */

@@ -14,6 +14,7 @@
 #include "log.h"
 
 #define CD_HELLO_DONE ((void *)1)
+#define CD_SUBSCRIBED ((void *)2)	/* HELLO done, and wants KC_CIPC_EVENT_CHANGED */
 
 void cd_ipc_reply(qb_ipcs_connection_t *conn, int32_t id, int32_t error, const void *data,
 		  size_t len)
@@ -134,7 +135,8 @@ static int32_t on_msg(qb_ipcs_connection_t *c, void *data, size_t size)
 	if ((size_t)h.size != size)
 		return 0;
 	len = size - sizeof(h);
-	if (h.id != KC_CIPC_HELLO && qb_ipcs_context_get(c) != CD_HELLO_DONE) {
+	if (h.id != KC_CIPC_HELLO && qb_ipcs_context_get(c) != CD_HELLO_DONE &&
+	    qb_ipcs_context_get(c) != CD_SUBSCRIBED) {
 		cd_ipc_reply(c, h.id, -EPROTO, NULL, 0);
 		return 0;
 	}
@@ -155,6 +157,11 @@ static int32_t on_msg(qb_ipcs_connection_t *c, void *data, size_t size)
 		break;
 	case KC_CIPC_STATUS:
 		ret = status_build(cd, &out);
+		break;
+	case KC_CIPC_SUBSCRIBE:
+		if (len)
+			goto inval;
+		qb_ipcs_context_set(c, CD_SUBSCRIBED);
 		break;
 	case KC_CIPC_MUTATE: {
 		struct kc_sm_mut m;
@@ -202,6 +209,37 @@ inval:
 	kc_bytes_free(&out);
 	cd_ipc_reply(c, h.id, -EINVAL, NULL, 0);
 	return 0;
+}
+
+/*
+ * Sent at once, one event per change: the subscriber drains every queued event before it
+ * re-reads, so a burst costs it one read. A full event queue (-EAGAIN) drops the event, which
+ * is harmless: the queued ones make the subscriber read a state that includes this change.
+ */
+void cd_ipc_notify(struct clusterd *cd)
+{
+	struct qb_ipc_response_header h = {
+		.id = KC_CIPC_EVENT_CHANGED, .size = sizeof(h) + 9, .error = 0,
+	};
+	uint64_t applied = htole64(cd->applied);
+	uint8_t ev[sizeof(h) + 9];
+	qb_ipcs_connection_t *c, *next;
+
+	memcpy(ev, &h, sizeof(h));
+	memcpy(ev + sizeof(h), &applied, 8);
+	ev[sizeof(h) + 8] = cd_in_sync(cd);
+	if (!cd->ipcs)
+		return;
+	for (c = qb_ipcs_connection_first_get(cd->ipcs); c; c = next) {
+		if (qb_ipcs_context_get(c) == CD_SUBSCRIBED) {
+			ssize_t n = qb_ipcs_event_send(c, &ev, sizeof(ev));
+
+			if (n < 0 && n != -EAGAIN)
+				log_debug("ipc: event: %s", strerror((int)-n));
+		}
+		next = qb_ipcs_connection_next_get(cd->ipcs, c);
+		qb_ipcs_connection_unref(c);
+	}
 }
 
 static int32_t on_closed(qb_ipcs_connection_t *c)

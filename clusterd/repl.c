@@ -249,6 +249,15 @@ static void apply_one(struct clusterd *cd, uint32_t nodeid, uint32_t pid, uint64
 	int ret = cd->sm.ops->apply(cd->sm.impl, mut, len);
 
 	cd->applied++;
+	if (!ret)
+		cd_ipc_notify(cd);
+	if (ret == -EIO) {	/* a local storage failure: this node's state is not trusted */
+		log_warnx("mutation %llu from node %u: the local state failed to apply it: "
+			  "stopping (a restart resyncs from the cluster)",
+			  (unsigned long long)reqid, nodeid);
+		cd->failed = true;
+		qb_loop_stop(cd->loop);
+	}
 	if (ret && ret != -ENOENT && ret != -EEXIST)
 		log_warnx("mutation %llu from node %u: %s", (unsigned long long)reqid, nodeid,
 			  strerror(-ret));
@@ -426,6 +435,7 @@ static void complete_round(struct clusterd *cd)
 		cd->synced = true;
 	}
 	cd_flush(cd);
+	cd_ipc_notify(cd);
 }
 
 static void on_hello(struct clusterd *cd, uint32_t nodeid, uint32_t pid, const void *p,
@@ -487,6 +497,7 @@ static void on_snapshot(struct clusterd *cd, uint32_t nodeid, uint32_t pid, cons
 		 (unsigned long long)le64toh(s.applied), deferred);
 	cd_send(cd, CD_MSG_DONE, 0, NULL, 0, NULL, 0);
 	cd_flush(cd);
+	cd_ipc_notify(cd);
 	return;
 fail:
 	kc_bytes_free(&cd->snap_in);

@@ -9,8 +9,10 @@
  * peer of another protocol version (-EPROTO).
  *
  * Mutations are opaque bytes of the state machine's mutation format (statemachine.h): the
- * daemon orders them through the cluster and answers once its own node has applied them, so
- * new registry verbs map onto KC_CIPC_MUTATE without a protocol change.
+ * daemon orders them through the cluster and answers once its own node has applied them.
+ * With the persistent state machine (pstore_sm.c) keys are libpstore record keys
+ * ("share:data") and values encoded libpstore records: the registry verbs of the CLI are
+ * KC_CIPC_MUTATE, GET and LIST of those.
  */
 #ifndef KC_CLUSTERD_IPC_H
 #define KC_CLUSTERD_IPC_H
@@ -34,6 +36,18 @@ enum kc_cipc_id {
 	/* prefix (may be empty) -> u32 count { u32 klen, key, u32 vlen, value } * count, in key
 	 * order; -E2BIG when it does not fit one response */
 	KC_CIPC_LIST = 5,
+	/* nothing -> nothing; from then on the daemon pushes KC_CIPC_EVENT_CHANGED on this
+	 * connection's event channel (qb_ipcc_event_recv) whenever its state may have changed:
+	 * a mutation applied, a snapshot restored, a sync round completed. An event may stand
+	 * for several changes (a full event queue drops the newest), so a subscriber drains
+	 * the queued events and then re-reads what it needs. */
+	KC_CIPC_SUBSCRIBE = 6,
+};
+
+/* Server-pushed events: a struct qb_ipc_response_header (id below, error 0), then
+ * u64 mutations applied, u8 in sync (reads are served). */
+enum kc_cipc_event {
+	KC_CIPC_EVENT_CHANGED = 100,
 };
 
 /*

@@ -6,8 +6,8 @@
  * others. An implementation must be deterministic: the same mutations applied in the same order
  * to the same snapshot give byte-identical snapshots on every node.
  *
- * kc_kvsm_new() (kvsm.c) is the in-memory implementation: a sorted key/value map. The
- * persistent store plugs in behind the same operations.
+ * kc_kvsm_new() (kvsm.c) is the in-memory implementation: a sorted key/value map.
+ * kc_pstore_sm_new() (pstore_sm.h) is the persistent one, the cluster registry in libpstore.
  */
 #ifndef KC_STATEMACHINE_H
 #define KC_STATEMACHINE_H
@@ -59,7 +59,9 @@ typedef int (*kc_sm_list_fn)(const uint8_t *key, size_t klen, const uint8_t *val
 
 struct kc_sm_ops {
 	/* Apply one mutation atomically (all or nothing). Returns 0 or -errno; a failed mutation
-	 * leaves the state unchanged, and fails the same way on every node. */
+	 * leaves the state unchanged, and fails the same way on every node, except -EIO: this
+	 * node's storage failed, its state may now differ from the others' (the daemon must
+	 * stop and resync). */
 	int (*apply)(void *sm, const void *mut, size_t len);
 	/* The canonical serialisation of the whole state, appended to @out. */
 	int (*snapshot)(void *sm, struct kc_bytes *out);
@@ -72,6 +74,9 @@ struct kc_sm_ops {
 	int (*get)(void *sm, const void *key, size_t klen, struct kc_bytes *val);
 	int (*list)(void *sm, const void *prefix, size_t plen, kc_sm_list_fn fn, void *arg);
 	uint64_t (*count)(void *sm);	/* number of records */
+	/* Optional (NULL: none): how many changes the stored state has seen, for a daemon that
+	 * starts from a persistent state to rank it against the other nodes' states. */
+	uint64_t (*generation)(void *sm);
 	void (*free)(void *sm);
 };
 

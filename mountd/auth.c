@@ -28,6 +28,7 @@ struct mountd_auth {
 	enum ntlmssp_guest_policy map_to_guest;
 	struct kc_passdb *db;		/* the cached file, or NULL before the first logon */
 	struct stat db_st;		/* what it was read from (st_ino 0: no file) */
+	bool registry;			/* db is the cluster registry's users, not the file */
 };
 
 struct mountd_auth_session {
@@ -64,6 +65,8 @@ static int passdb_refresh(struct mountd_auth *a)
 	FILE *f;
 	int ret;
 
+	if (a->registry)
+		return a->db ? 0 : -EIO;
 	if (stat(a->passdb_path, &st)) {
 		if (errno != ENOENT) {
 			log_warn("passdb %s", a->passdb_path);
@@ -159,6 +162,21 @@ err:
 	mountd_auth_free(a);
 	errno = -ret;
 	return NULL;
+}
+
+static const enum ntlmssp_guest_policy guest_policy[] = {
+	[KC_CONF_GUEST_NEVER] = NTLMSSP_GUEST_NEVER,
+	[KC_CONF_GUEST_BAD_USER] = NTLMSSP_GUEST_BAD_USER,
+	[KC_CONF_GUEST_BAD_PASSWORD] = NTLMSSP_GUEST_BAD_PASSWORD,
+};
+
+void mountd_auth_set_users(struct mountd_auth *a, struct kc_passdb *db,
+			   const struct kc_conf *conf)
+{
+	kc_passdb_free(a->db);
+	a->db = db;
+	a->registry = true;
+	a->map_to_guest = guest_policy[kc_conf_enum(kc_conf_global(conf), "map to guest")];
 }
 
 void mountd_auth_free(struct mountd_auth *a)

@@ -52,10 +52,17 @@ struct mountd_auth_result {
 };
 
 struct mountd_auth;
+struct kc_passdb;
 struct mountd_auth_session;
 
 /* Read the names, "passdb file" and "map to guest" from conf. NULL with errno on failure. */
 struct mountd_auth *mountd_auth_new(const struct kc_conf *conf);
+/*
+ * Cluster mode: serve the users of @db (taken over; replaces the previous set) instead of the
+ * passdb file, from the next logon on, and take "map to guest" from @conf.
+ */
+void mountd_auth_set_users(struct mountd_auth *auth, struct kc_passdb *db,
+			   const struct kc_conf *conf);
 /* Free the node context (after every session made from it). NULL is a no-op. */
 void mountd_auth_free(struct mountd_auth *auth);
 

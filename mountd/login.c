@@ -57,6 +57,11 @@ struct mountd_login *mountd_login_new(const struct kc_conf *const *confp)
 	return l;
 }
 
+void mountd_login_set_users(struct mountd_login *l, struct kc_passdb *db)
+{
+	mountd_auth_set_users(l->auth, db, *l->confp);
+}
+
 /* The context of @auth_id; created when @create. */
 static struct mountd_login_ctx **login_ctx(struct mountd_login *l, uint64_t auth_id, bool create)
 {

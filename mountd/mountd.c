@@ -23,10 +23,14 @@
 #include "engine.h"
 #include "login.h"
 #include "log.h"
+#include "registry.h"
+#include "registry_client.h"
 
 struct mountd {
 	const char *conf_path;
-	struct kc_conf *conf;
+	struct kc_conf *conf;		/* the running configuration */
+	struct kc_conf *node_conf;	/* cluster mode: the node file (conf: + the registry) */
+	struct mountd_registry *reg;	/* cluster mode: the registry client */
 	struct mountd_engine engine;
 	struct mountd_login *login;
 	qb_loop_t *loop;
@@ -43,6 +47,9 @@ static void usage(FILE *out)
 		"User-space peer of the ksmbd-cluster SMB engine: reads the node configuration,\n"
 		"attaches to the engine (the ksmbd_cluster kernel module when it is loaded, else a\n"
 		"ksmbd-engine process it starts and supervises) and hands it the node settings.\n"
+		"When the node file sets \"cluster nodes\", shares, users and cluster-wide SMB\n"
+		"options come from the cluster registry through the local ksmbd-clusterd instead\n"
+		"of the node file and the passdb file, and changes apply without a restart.\n"
 		"\n"
 		"  -c, --config FILE   node configuration (default %s)\n"
 		"  -F, --foreground    stay in the foreground and log to stderr\n"
@@ -78,6 +85,13 @@ static int on_reload(int sig, void *data)
 		log_warnx("reload: %s has errors; keeping the running configuration", m->conf_path);
 		return 0;
 	}
+	if (m->node_conf) {	/* cluster mode: the file's node-local part, plus the registry */
+		kc_conf_free(m->node_conf);
+		m->node_conf = conf;
+		mountd_registry_reload(m->reg);
+		log_info("reload: node file re-read (listener settings change on restart)");
+		return 0;
+	}
 	kc_conf_free(m->conf);
 	m->conf = conf;
 	log_info("reload: configuration re-read (listener settings change on restart)");
@@ -108,6 +122,19 @@ static int on_engine_fd(int fd, int revents, void *data)
 	m->exit_code = 1;
 	qb_loop_stop(m->loop);
 	return -1;
+}
+
+/* Cluster mode: the registry changed (or was read for the first time). */
+static void on_registry(void *arg, struct kc_conf *conf, struct kc_passdb *users)
+{
+	struct mountd *m = arg;
+
+	kc_conf_free(m->conf);
+	m->conf = conf;
+	if (m->login)
+		mountd_login_set_users(m->login, users);
+	else
+		kc_passdb_free(users);	/* before the first logon is possible: read again then */
 }
 
 /* Lock @path and write our pid; -1 if another mountd holds it. */
@@ -176,14 +203,19 @@ static int run(struct mountd *m, bool foreground)
 {
 	const struct kc_conf_section *g = kc_conf_global(m->conf);
 	const char *sock = kc_conf_str(g, "engine socket");
+	char *pidfile = strdup(kc_conf_str(g, "pid file"));	/* g goes with a reload */
 	int pid_fd = -1, ready_fd = -1;
 	char *sockdir, *copy;
 
 	m->exit_code = 1;
+	if (!pidfile)
+		return 1;
 	if (!foreground)
 		daemonize(&ready_fd);
-	if (write_pidfile(kc_conf_str(g, "pid file"), &pid_fd))
+	if (write_pidfile(pidfile, &pid_fd)) {
+		free(pidfile);
 		return 1;
+	}
 	copy = strdup(sock);
 	if (!copy)
 		return 1;
@@ -193,15 +225,36 @@ static int run(struct mountd *m, bool foreground)
 	free(copy);
 
 	if (mountd_engine_attach(&m->engine, m->engine_mode, sock, kc_conf_str(g, "engine program"), m->debug) ||
-	    mountd_engine_hello(&m->engine) || mountd_engine_start(&m->engine, g))
+	    mountd_engine_hello(&m->engine))
 		goto out;
-	log_info("node %s serving (engine: %s)", kc_conf_str(g, "node name"),
+	m->loop = qb_loop_create();
+	if (!m->loop)
+		goto out;
+	if (kc_registry_clustered(m->conf)) {
+		/* Cluster mode: shares, users and global SMB options come from the registry;
+		 * the first read (when clusterd answers now) also gives the engine's settings. */
+		m->node_conf = m->conf;
+		m->conf = kc_registry_conf(m->node_conf, NULL, 0, NULL, 0, stderr);
+		if (!m->conf)
+			goto out;
+		m->reg = mountd_registry_start(m->loop, (const struct kc_conf *const *)&m->node_conf,
+					       on_registry, m);
+		if (!m->reg)
+			goto out;
+		log_info("cluster mode: shares, users and global options from the registry");
+	}
+	if (mountd_engine_start(&m->engine, kc_conf_global(m->conf)))
+		goto out;
+	log_info("node %s serving (engine: %s)", kc_conf_str(kc_conf_global(m->conf), "node name"),
 		 m->engine.kind == KSMBD_ENGINE_KERNEL ? "kernel module" : "ksmbd-engine");
 
 	m->login = mountd_login_new((const struct kc_conf *const *)&m->conf);
-	m->loop = qb_loop_create();
-	if (!m->loop || !m->login)
+	if (!m->login)
 		goto out;
+	if (m->reg) {	/* no users until the registry is read; every change replaces them */
+		mountd_login_set_users(m->login, kc_passdb_new());
+		mountd_registry_reload(m->reg);
+	}
 	qb_loop_signal_add(m->loop, QB_LOOP_HIGH, SIGTERM, m, on_stop, NULL);
 	qb_loop_signal_add(m->loop, QB_LOOP_HIGH, SIGINT, m, on_stop, NULL);
 	qb_loop_signal_add(m->loop, QB_LOOP_HIGH, SIGHUP, m, on_reload, NULL);
@@ -216,15 +269,18 @@ static int run(struct mountd *m, bool foreground)
 	}
 	qb_loop_run(m->loop);
 out:
+	mountd_registry_stop(m->reg);
+	m->reg = NULL;
 	if (m->loop)
 		qb_loop_destroy(m->loop);
 	mountd_login_free(m->login);
 	if (m->engine.ch || m->engine.pid)
 		mountd_engine_detach(&m->engine);
 	if (pid_fd >= 0) {
-		unlink(kc_conf_str(g, "pid file"));
+		unlink(pidfile);
 		close(pid_fd);
 	}
+	free(pidfile);
 	log_info("stopped");
 	return m->exit_code;
 }
@@ -297,6 +353,7 @@ int main(int argc, char **argv)
 	m.engine_mode = mode;
 	ret = run(&m, foreground);
 	kc_conf_free(m.conf);
+	kc_conf_free(m.node_conf);
 	log_close();
 	return ret;
 }

@@ -20,6 +20,9 @@ for prog in corosync jq; do
 done
 
 KC_CLUSTER_DIR=$(mktemp -d)
+# The generic key/value store of the in-memory state machine (03-registry.t runs the
+# persistent registry).
+KC_CLUSTERD_ARGS=--memory-state
 keep_logs() {	# on failure, keep the nodes' logs next to the test's log
 	local d=$KC_TOP/build/test-logs/cluster/02-clusterd.nodes
 	[ "$TAP_FAILED" -gt 0 ] || return 0

@@ -97,10 +97,13 @@ kc_corosync_start() {
 	echo $! >"$dir/corosync.pid"
 }
 
-# kc_clusterd_start I: ksmbd-clusterd -F of node I. Log: n$I/clusterd.log.
+# kc_clusterd_start I: ksmbd-clusterd -F of node I, plus the words of $KC_CLUSTERD_ARGS
+# (e.g. --memory-state). Log: n$I/clusterd.log.
 kc_clusterd_start() {
 	local dir=$KC_CLUSTER_DIR/n$1
+	# shellcheck disable=SC2086
 	ip netns exec "$(kc_ns "n$1")" "$KC_BIN/ksmbd-clusterd" -F -c "$dir/node.conf" \
+		${KC_CLUSTERD_ARGS:-} \
 		>>"$dir/clusterd.log" 2>&1 &
 	echo $! >"$dir/clusterd.pid"
 }
