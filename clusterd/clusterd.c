@@ -17,6 +17,7 @@
 #include "clusterd.h"
 #include "clusterd_ipc.h"
 #include "config.h"
+#include "daemon.h"
 #include "log.h"
 #include "pstore_sm.h"
 #include "util.h"
@@ -192,36 +193,12 @@ static int on_reload(int sig, void *data)
 	return 0;
 }
 
-/* Detach; the parent exits 0 once the child is ready, else with the child's status. */
-static void daemonize(int *ready_fd)
-{
-	int p[2], status;
-	char c;
-	pid_t pid;
-
-	if (pipe2(p, O_CLOEXEC))
-		fatal("pipe");
-	pid = fork();
-	if (pid < 0)
-		fatal("fork");
-	if (pid > 0) {
-		close(p[1]);
-		if (read(p[0], &c, 1) == 1)
-			_exit(0);
-		waitpid(pid, &status, 0);
-		_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
-	}
-	close(p[0]);
-	setsid();
-	*ready_fd = p[1];
-}
-
 static int run(struct clusterd *cd, bool foreground)
 {
 	int ready_fd = -1, ret = 1;
 
 	if (!foreground)
-		daemonize(&ready_fd);
+		kc_daemon_detach(&ready_fd);
 	if (cd->memory_state) {
 		if (kc_kvsm_new(&cd->sm)) {
 			log_warnx("out of memory");
@@ -248,11 +225,7 @@ static int run(struct clusterd *cd, bool foreground)
 		goto out;
 	cd_repl_start(cd);
 	log_info("started (IPC endpoint \"%s\", protocol %u)", KC_CIPC_NAME, KC_CIPC_VERSION);
-	if (ready_fd >= 0) {
-		if (write(ready_fd, "r", 1) != 1)
-			log_warn("readiness pipe");
-		close(ready_fd);
-	}
+	kc_daemon_ready(&ready_fd);
 	qb_loop_run(cd->loop);
 	ret = cd->failed ? 1 : 0;
 	cd_repl_stop(cd);

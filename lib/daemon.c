@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Command line shared by the daemons whose service is not implemented yet. */
+/* What the daemons share; see daemon.h. */
+#include <fcntl.h>
 #include <getopt.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include "config.h"
 #include "daemon.h"
+#include "log.h"
 
 static void usage(FILE *out, const struct kc_daemon_info *info)
 {
@@ -74,4 +78,37 @@ int kc_daemon_unimplemented_main(int argc, char **argv, const struct kc_daemon_i
 	fprintf(stderr, "%s: %s is not implemented yet; refusing to start\n", info->name,
 		info->missing);
 	return 1;
+}
+
+void kc_daemon_detach(int *ready_fd)
+{
+	int p[2], status;
+	char c;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC))
+		fatal("pipe");
+	pid = fork();
+	if (pid < 0)
+		fatal("fork");
+	if (pid > 0) {
+		close(p[1]);
+		if (read(p[0], &c, 1) == 1)
+			_exit(0);
+		waitpid(pid, &status, 0);
+		_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+	}
+	close(p[0]);
+	setsid();
+	*ready_fd = p[1];
+}
+
+void kc_daemon_ready(int *ready_fd)
+{
+	if (*ready_fd < 0)
+		return;
+	if (write(*ready_fd, "r", 1) != 1)
+		log_warn("readiness pipe");
+	close(*ready_fd);
+	*ready_fd = -1;
 }

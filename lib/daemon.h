@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Command line shared by the daemons whose service is not implemented yet. */
+/*
+ * What the daemons share: detaching with a readiness pipe, and the command
+ * line of the daemons whose service is not implemented yet.
+ */
 #ifndef KC_DAEMON_H
 #define KC_DAEMON_H
 
@@ -15,5 +18,14 @@ struct kc_daemon_info {
  * 1 and a message saying it is not implemented yet, rather than pretending.
  */
 int kc_daemon_unimplemented_main(int argc, char **argv, const struct kc_daemon_info *info);
+
+/*
+ * Detach from the terminal (fork, setsid). The parent exits only when the
+ * child calls kc_daemon_ready() (status 0) or exits (its status), so
+ * "ksmbd-mountd && next" works. *@ready_fd is the child's end of the pipe.
+ */
+void kc_daemon_detach(int *ready_fd);
+/* Tell the waiting parent that the daemon is serving; -1 (foreground) is a no-op. */
+void kc_daemon_ready(int *ready_fd);
 
 #endif

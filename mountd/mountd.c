@@ -22,6 +22,7 @@
 #include "config.h"
 #include "engine.h"
 #include "login.h"
+#include "daemon.h"
 #include "log.h"
 #include "registry.h"
 #include "registry_client.h"
@@ -171,34 +172,6 @@ static int write_pidfile(const char *path, int *fdp)
 	return 0;
 }
 
-/*
- * Detach from the terminal. The parent exits only when the child reports
- * readiness (status 0) or fails (its status), so "ksmbd-mountd && next" works.
- */
-static int daemonize(int *ready_fd)
-{
-	int p[2], status;
-	char c;
-	pid_t pid;
-
-	if (pipe2(p, O_CLOEXEC))
-		fatal("pipe");
-	pid = fork();
-	if (pid < 0)
-		fatal("fork");
-	if (pid > 0) {
-		close(p[1]);
-		if (read(p[0], &c, 1) == 1)
-			_exit(0);
-		waitpid(pid, &status, 0);
-		_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
-	}
-	close(p[0]);
-	setsid();
-	*ready_fd = p[1];
-	return 0;
-}
-
 static int run(struct mountd *m, bool foreground)
 {
 	const struct kc_conf_section *g = kc_conf_global(m->conf);
@@ -211,7 +184,7 @@ static int run(struct mountd *m, bool foreground)
 	if (!pidfile)
 		return 1;
 	if (!foreground)
-		daemonize(&ready_fd);
+		kc_daemon_detach(&ready_fd);
 	if (write_pidfile(pidfile, &pid_fd)) {
 		free(pidfile);
 		return 1;
@@ -261,12 +234,7 @@ static int run(struct mountd *m, bool foreground)
 	qb_loop_signal_add(m->loop, QB_LOOP_HIGH, SIGCHLD, m, on_child, NULL);
 	qb_loop_poll_add(m->loop, QB_LOOP_MED, kc_nlchan_fd(m->engine.ch), POLLIN, m, on_engine_fd);
 	m->exit_code = 0;
-	if (ready_fd >= 0) {
-		if (write(ready_fd, "r", 1) != 1)
-			log_warn("readiness pipe");
-		close(ready_fd);
-		ready_fd = -1;
-	}
+	kc_daemon_ready(&ready_fd);
 	qb_loop_run(m->loop);
 out:
 	mountd_registry_stop(m->reg);

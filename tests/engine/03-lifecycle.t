@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # Shutdown and failure handling, in a network namespace of its own: SIGTERM
-# with client connections open, and each side noticing the other's death.
+# with client connections open, each side noticing the other's death, and
+# mountd detaching (no -F) only once it serves.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/node.sh"
 
@@ -12,6 +13,7 @@ tmp=$(mktemp -d)
 cleanup() {
 	exec 4>&- 5>&- 6>&- 2>/dev/null
 	[ -n "${KC_MOUNTD_PID:-}" ] && kill -9 "$KC_MOUNTD_PID" 2>/dev/null
+	[ -n "${daemon:-}" ] && kill -9 "$daemon" 2>/dev/null
 	pkill -f "ksmbd-engine -s $tmp/" 2>/dev/null
 	rm -rf "$tmp"
 }
@@ -77,4 +79,16 @@ else
 	tap_fail "ksmbd-engine exits 0 on SIGINT (status ${KC_EXIT_STATUS:-running})"
 fi
 kc_check_sanitizers "clean logs after the failure cases" "$tmp/mountd.log" "$tmp/solo.log"
+
+# 4. Without -F: the parent returns once the node serves, the pid file names the daemon.
+if "$KC_BIN/ksmbd-mountd" -c "$tmp/node.conf" 2>"$tmp/detach.err"; then
+	tap_ok "without -F, mountd detaches and its parent exits 0"
+else
+	tap_fail "without -F, mountd detaches and its parent exits 0"
+fi
+tap_check "the node serves as soon as the parent has returned" kc_port_open 445
+daemon=$(cat "$tmp/mountd.pid" 2>/dev/null)
+tap_check "the pid file names the detached daemon" kill -0 "${daemon:-0}"
+kill -TERM "${daemon:-0}" 2>/dev/null
+tap_check "SIGTERM stops the detached daemon" wait_for 15 kc__gone "${daemon:-0}"
 tap_done
