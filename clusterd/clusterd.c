@@ -253,8 +253,10 @@ static int run(struct clusterd *cd, bool foreground)
 			log_warn("readiness pipe");
 		close(ready_fd);
 	}
+	cd_ipfo_kick(cd);
 	qb_loop_run(cd->loop);
 	ret = cd->failed ? 1 : 0;
+	cd_ipfo_stop(cd);
 	cd_repl_stop(cd);
 out:
 	cd_ipc_stop(cd);
