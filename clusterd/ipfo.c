@@ -157,7 +157,8 @@ static void release(struct ipfo_entry *e)
 	}
 	e->held = false;
 	e->announce_left = 0;
-	log_info("public ip %s: released (%zu connection(s) reset)", e->text, n);
+	if (ret == 0 || n)
+		log_info("public ip %s: released (%zu connection(s) reset)", e->text, n);
 }
 
 static void on_announce(void *data);
@@ -199,6 +200,7 @@ static void update(struct clusterd *cd)
 	size_t nn = 0;
 	uint32_t *prev = NULL, *owner = NULL;
 	struct kc_public_ip *ips = NULL;
+	bool *fresh = NULL;
 	bool may_hold = cd->connected && cd->quorate;
 	int ret;
 
@@ -229,20 +231,25 @@ static void update(struct clusterd *cd)
 	}
 	prev = calloc(c.n ? c.n : 1, sizeof(*prev));
 	owner = calloc(c.n ? c.n : 1, sizeof(*owner));
-	if (!prev || !owner)
+	fresh = calloc(c.n ? c.n : 1, sizeof(*fresh));
+	if (!prev || !owner || !fresh)
 		goto out;
-	/* carry over the previous owner and whether this node holds the address */
-	for (size_t i = 0; i < c.n; i++)
+	/* carry over the previous owner and whether this node holds the address; an address
+	 * not seen before may be left on the interface by an earlier run that was killed */
+	for (size_t i = 0; i < c.n; i++) {
+		fresh[i] = true;	/* unknown: released below unless it is ours */
 		for (size_t j = 0; j < n_ents; j++)
 			if (!kc_ipaddr_cmp(&c.v[i].ip.ip, &ents[j].ip.ip)) {
 				prev[i] = ents[j].owner;
 				if (ents[j].held && strcmp(ents[j].ip.iface, c.v[i].ip.iface))
 					release(&ents[j]);	/* moved to another interface */
+				fresh[i] = false;
 				c.v[i].held = ents[j].held;
 				c.v[i].announce_left = ents[j].announce_left;
 				ents[j].held = false;
 				break;
 			}
+	}
 	ips = calloc(c.n ? c.n : 1, sizeof(*ips));
 	if (!ips)
 		goto out;
@@ -259,7 +266,7 @@ static void update(struct clusterd *cd)
 			release(&ents[j]);
 	for (size_t i = 0; i < c.n; i++) {
 		c.v[i].owner = owner[i];
-		if (c.v[i].held && owner[i] != cd->nodeid)
+		if ((c.v[i].held || fresh[i]) && owner[i] != cd->nodeid)
 			release(&c.v[i]);
 	}
 	for (size_t i = 0; i < c.n; i++)
@@ -271,6 +278,7 @@ static void update(struct clusterd *cd)
 	c.v = NULL;
 	arm_announce(cd);
 out:
+	free(fresh);
 	free(ips);
 	free(c.v);
 	free(prev);
