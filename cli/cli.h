@@ -114,6 +114,11 @@ int kc_cmd_global_set(struct kc_cli *cli);
 int kc_cmd_global_del(struct kc_cli *cli);
 int kc_cmd_global_list(struct kc_cli *cli);
 int kc_cmd_global_list_json(struct kc_cli *cli);
+int kc_cmd_ip_add(struct kc_cli *cli);
+int kc_cmd_ip_del(struct kc_cli *cli);
+int kc_cmd_ip_list(struct kc_cli *cli);
+int kc_cmd_ip_list_json(struct kc_cli *cli);
+int kc_cmd_ip_move(struct kc_cli *cli);
 /* user add|del|passwd|list when the node file configures a cluster (cmd_user.c decides) */
 enum kc_cli_user_op { KC_CLI_USER_ADD, KC_CLI_USER_DEL, KC_CLI_USER_PASSWD };
 int kc_cli_registry_user(enum kc_cli_user_op op, const char *name, const uint8_t hash[16]);

@@ -162,6 +162,8 @@ struct status {
 	uint32_t nmembers, nnodes;
 	struct { uint32_t nodeid, pid; uint8_t state; } members[256];
 	struct { uint32_t nodeid; char name[256], addr[256]; bool disabled; } nodes[64];
+	uint32_t nips;
+	struct { char addr[64]; uint32_t owner; bool held; } ips[256];
 };
 
 static uint64_t get_u64(const uint8_t *p)
@@ -221,6 +223,19 @@ static int status_parse(const uint8_t *p, size_t len, struct status *s)
 		if (get_str(p, len, &off, s->nodes[i].name, sizeof(s->nodes[i].name)) ||
 		    get_str(p, len, &off, s->nodes[i].addr, sizeof(s->nodes[i].addr)))
 			return -1;
+	}
+	if (len - off < 4)
+		return -1;
+	s->nips = kc_cli_get_u32(p + off);
+	off += 4;
+	if (s->nips > 256)
+		return -1;
+	for (uint32_t i = 0; i < s->nips; i++) {
+		if (get_str(p, len, &off, s->ips[i].addr, sizeof(s->ips[i].addr)) || len - off < 5)
+			return -1;
+		s->ips[i].owner = kc_cli_get_u32(p + off);
+		s->ips[i].held = p[off + 4];
+		off += 5;
 	}
 	return off == len ? 0 : -1;
 }
@@ -291,6 +306,17 @@ static void status_json(const struct status *s)
 		printf(", \"online\": %s, \"state\": \"%s\"}", yesno(is_member(s, s->nodes[i].nodeid)),
 		       s->nodes[i].disabled ? "disabled" : "enabled");
 	}
+	printf("], \"public_ips\": [");
+	for (uint32_t i = 0; i < s->nips; i++) {
+		printf("%s{\"address\": ", i ? ", " : "");
+		kc_cli_json_str(s->ips[i].addr);
+		printf(", \"node_id\": %u, \"node\": ", s->ips[i].owner);
+		if (s->ips[i].owner)
+			kc_cli_json_str(node_name(s, s->ips[i].owner));
+		else
+			printf("null");
+		printf(", \"held\": %s}", yesno(s->ips[i].held));
+	}
 	printf("]}\n");
 }
 
@@ -312,6 +338,12 @@ static void status_text(const struct status *s)
 		if (!is_member(s, s->nodes[i].nodeid))
 			printf("  %-4u %-16s %-12s down%s\n", s->nodes[i].nodeid, s->nodes[i].name,
 			       s->nodes[i].addr, s->nodes[i].disabled ? ", disabled" : "");
+	if (s->nips)
+		printf("public ips:\n");
+	for (uint32_t i = 0; i < s->nips; i++)
+		printf("  %-24s %s%s\n", s->ips[i].addr,
+		       s->ips[i].owner ? node_name(s, s->ips[i].owner) : "(unassigned)",
+		       s->ips[i].held ? " (here)" : "");
 }
 
 static int status(bool json)

@@ -7,6 +7,7 @@
  * and store it whole: of two such changes of the same record at the same time, the last
  * ordered wins.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -777,4 +778,245 @@ int kc_cmd_global_list_json(struct kc_cli *cli)
 {
 	(void)cli;
 	return global_list(true);
+}
+
+/* ---- ip ------------------------------------------------------------------------------------- */
+
+/* "ADDR[/PREFIX]" into the canonical address text and prefix; false when invalid. */
+static bool ip_parse(const char *arg, char *addr, size_t alen, uint32_t *prefix, int *family)
+{
+	char buf[INET6_ADDRSTRLEN + 8], *slash, *end;
+	uint8_t bin[16];
+	unsigned long p;
+
+	if (strlen(arg) >= sizeof(buf))
+		return false;
+	strcpy(buf, arg);
+	slash = strchr(buf, '/');
+	if (slash)
+		*slash++ = '\0';
+	if (inet_pton(AF_INET, buf, bin) == 1)
+		*family = AF_INET;
+	else if (inet_pton(AF_INET6, buf, bin) == 1)
+		*family = AF_INET6;
+	else
+		return false;
+	p = *family == AF_INET ? 32 : 128;
+	if (slash) {
+		errno = 0;
+		p = strtoul(slash, &end, 10);
+		if (!*slash || *end || errno || p > (*family == AF_INET ? 32u : 128u) || !p)
+			return false;
+	}
+	*prefix = (uint32_t)p;
+	return inet_ntop(*family, bin, addr, alen) != NULL;
+}
+
+/* The libpstore key of the public IP @addr (canonical text). */
+static char *ip_key(const char *addr)
+{
+	struct pstore_public_ip *ip = (struct pstore_public_ip *)pstore_rec_new(PSTORE_T_PUBLIC_IP);
+	char *key = NULL;
+
+	if (ip && (ip->address = strdup(addr)) && pstore_rec_key(&ip->rec, &key, NULL))
+		key = NULL;
+	pstore_rec_free(ip ? &ip->rec : NULL);
+	return key;
+}
+
+/* Set @ip's home list from "NODE,NODE,..." checked against "cluster nodes". */
+static int ip_set_home(struct pstore_public_ip *ip, const char *list)
+{
+	struct nodes *ns = calloc(1, sizeof(*ns));
+	char *copy = strdup(list), *save = NULL, *tok;
+	struct kc_cli_conn k;
+	size_t n = 0;
+	int ret = ns && copy ? kc_cli_conn_open(&k) : KC_EXIT_FAILED;
+
+	if (!ret) {
+		ret = kc_cli_report("ip", nodes_get(&k, ns));
+		kc_cli_conn_close(&k);
+	}
+	for (size_t i = 0; ip->home && ip->home[i]; i++)
+		free(ip->home[i]);
+	free(ip->home);
+	ip->home = ret ? NULL : calloc(strlen(list) / 2 + 2, sizeof(char *));
+	if (!ret && !ip->home)
+		ret = KC_EXIT_FAILED;
+	for (tok = ret ? NULL : strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		uint32_t i;
+
+		for (i = 0; i < ns->n && strcmp(ns->v[i].name, tok); i++)
+			;
+		if (i == ns->n) {
+			fprintf(stderr, "%s: no node '%s' in \"cluster nodes\"\n", KC_CLI_NAME, tok);
+			ret = KC_EXIT_NOTFOUND;
+			break;
+		}
+		for (i = 0; i < n && strcmp(ip->home[i], tok); i++)
+			;
+		if (i < n)
+			continue;
+		if (n == 8) {
+			ret = kc_cli_usage_error("at most 8 home nodes");
+			break;
+		}
+		ip->home[n] = strdup(tok);
+		if (!ip->home[n++]) {
+			ret = KC_EXIT_FAILED;
+			break;
+		}
+	}
+	if (!ret && !n)
+		ret = kc_cli_usage_error("home=: no node given");
+	free(copy);
+	free(ns);
+	return ret;
+}
+
+int kc_cmd_ip_add(struct kc_cli *cli)
+{
+	struct pstore_public_ip *ip;
+	char addr[INET6_ADDRSTRLEN], what[128];
+	uint32_t prefix;
+	int family, ret = 0;
+
+	if (!ip_parse(cli->args[0], addr, sizeof(addr), &prefix, &family))
+		return kc_cli_usage_error("'%s' is not ADDRESS/PREFIX (IPv4 or IPv6)", cli->args[0]);
+	if (!*cli->args[1] || strlen(cli->args[1]) >= 16 || strpbrk(cli->args[1], "/ \t\n:"))
+		return kc_cli_usage_error("'%s' is not an interface name", cli->args[1]);
+	ip = (struct pstore_public_ip *)pstore_rec_new(PSTORE_T_PUBLIC_IP);
+	if (!ip || !(ip->address = strdup(addr)) || !(ip->interface = strdup(cli->args[1])))
+		ret = KC_EXIT_FAILED;
+	if (!ret)
+		ip->prefix_len = prefix;
+	for (int i = 2; !ret && i < cli->nargs; i++) {
+		if (strncmp(cli->args[i], "home=", 5))
+			ret = kc_cli_usage_error("'%s': expected home=NODE[,NODE...]", cli->args[i]);
+		else
+			ret = ip_set_home(ip, cli->args[i] + 5);
+	}
+	snprintf(what, sizeof(what), "ip %s", addr);
+	if (!ret) {
+		ret = change(KC_SM_OP_CREATE, &ip->rec, NULL, what);
+		if (!ret)
+			printf("ip %s/%u on %s added\n", addr, prefix, cli->args[1]);
+	}
+	pstore_rec_free(ip ? &ip->rec : NULL);
+	return kc_cli_finish_stdout(ret);
+}
+
+int kc_cmd_ip_del(struct kc_cli *cli)
+{
+	char addr[INET6_ADDRSTRLEN], what[128], *key;
+	uint32_t prefix;
+	int family, ret;
+
+	if (!ip_parse(cli->args[0], addr, sizeof(addr), &prefix, &family))
+		return kc_cli_usage_error("'%s' is not an IP address", cli->args[0]);
+	key = ip_key(addr);
+	if (!key)
+		return KC_EXIT_FAILED;
+	snprintf(what, sizeof(what), "ip %s", addr);
+	ret = change(KC_SM_OP_DEL, NULL, key, what);
+	if (!ret)
+		printf("ip %s deleted\n", addr);
+	free(key);
+	return kc_cli_finish_stdout(ret);
+}
+
+int kc_cmd_ip_move(struct kc_cli *cli)
+{
+	char addr[INET6_ADDRSTRLEN], what[128], *key;
+	struct pstore_rec *rec = NULL;
+	struct kc_cli_conn k;
+	uint32_t prefix;
+	int family, ret;
+
+	if (!ip_parse(cli->args[0], addr, sizeof(addr), &prefix, &family))
+		return kc_cli_usage_error("'%s' is not an IP address", cli->args[0]);
+	key = ip_key(addr);
+	if (!key)
+		return KC_EXIT_FAILED;
+	snprintf(what, sizeof(what), "ip %s", addr);
+	ret = kc_cli_conn_open(&k);
+	if (!ret) {
+		ret = fetch(&k, key, PSTORE_T_PUBLIC_IP, &rec);
+		kc_cli_conn_close(&k);
+		if (ret == -ENOENT)
+			fprintf(stderr, "%s: %s: does not exist\n", KC_CLI_NAME, what);
+		ret = ret == -ENOENT ? KC_EXIT_NOTFOUND : kc_cli_report(what, ret);
+	}
+	if (!ret)
+		ret = ip_set_home((struct pstore_public_ip *)rec, cli->args[1]);
+	if (!ret)
+		ret = change(KC_SM_OP_SET, rec, NULL, what);
+	if (!ret)
+		printf("ip %s: home node %s\n", addr, cli->args[1]);
+	pstore_rec_free(rec);
+	free(key);
+	return kc_cli_finish_stdout(ret);
+}
+
+struct ip_out {
+	bool json, first;
+};
+
+static int print_ip(const char *key, const struct pstore_rec *rec, void *arg)
+{
+	const struct pstore_public_ip *ip = (const void *)rec;
+	struct ip_out *o = arg;
+	char a[INET6_ADDRSTRLEN + 8];
+
+	(void)key;
+	snprintf(a, sizeof(a), "%s/%u", ip->address, ip->prefix_len);
+	if (o->json) {
+		printf("%s{\"address\": ", o->first ? "" : ", ");
+		kc_cli_json_str(a);
+		printf(", \"interface\": ");
+		kc_cli_json_str(ip->interface ? ip->interface : "");
+		printf(", \"home\": [");
+		for (size_t i = 0; ip->home && ip->home[i]; i++) {
+			printf("%s", i ? ", " : "");
+			kc_cli_json_str(ip->home[i]);
+		}
+		printf("]}");
+	} else {
+		printf("%-24s %-16s", a, ip->interface ? ip->interface : "-");
+		for (size_t i = 0; ip->home && ip->home[i]; i++)
+			printf("%s%s", i ? "," : " home=", ip->home[i]);
+		printf("\n");
+	}
+	o->first = false;
+	return 0;
+}
+
+static int ip_list(bool json)
+{
+	struct ip_out o = { .json = json, .first = true };
+	struct kc_cli_conn k;
+	int ret = kc_cli_conn_open(&k);
+
+	if (ret)
+		return ret;
+	if (json)
+		printf("{\"ips\": [");
+	ret = kc_cli_report("ip list", each_record(&k, "ip:", PSTORE_T_PUBLIC_IP, print_ip, &o));
+	if (json && !ret)
+		printf("]}\n");
+	kc_cli_conn_close(&k);
+	return kc_cli_finish_stdout(ret);
+}
+
+int kc_cmd_ip_list(struct kc_cli *cli)
+{
+	(void)cli;
+	return ip_list(false);
+}
+
+int kc_cmd_ip_list_json(struct kc_cli *cli)
+{
+	(void)cli;
+	return ip_list(true);
 }

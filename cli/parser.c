@@ -292,6 +292,72 @@ static const struct kc_cli_token t_global[] = {
 	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
 };
 
+#define IP_DETAIL \
+	"Public IP addresses are registry records (\"ip:\" + address). Every node running\n" \
+	"ksmbd-clusterd computes the same assignment of the addresses to the live, enabled\n" \
+	"nodes of the quorate partition and adds its own to their interface; a node that\n" \
+	"leaves, loses quorum or is disabled gives its addresses up and the others take them\n" \
+	"over. 'status --json' shows the assignment. An address with home nodes stays on\n" \
+	"them while one of them can host it."
+
+static const struct kc_cli_token t_ip_home[] = {
+	{ KC_TOK_ARG, "home=NODE[,NODE...]", NULL, kc_cmd_ip_add, "add a public IP address",
+	  "The address may only be hosted by the given nodes (names of \"cluster nodes\", in\n"
+	  "preference order) while one of them can; else by any node." },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct kc_cli_token t_ip_iface[] = {
+	{ KC_TOK_ARG, "IFACE", t_ip_home, kc_cmd_ip_add, "add a public IP address",
+	  "The interface the address is added to on the node that hosts it." },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct kc_cli_token t_ip_add[] = {
+	{ KC_TOK_ARG, "ADDR/PREFIX", t_ip_iface, NULL, "add a public IP address",
+	  "Adds ADDR (IPv4 or IPv6, /PREFIX default /32 or /128) to the registry; exit 1\n"
+	  "when it exists.\n" IP_DETAIL },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct kc_cli_token t_ip_del[] = {
+	{ KC_TOK_ARG, "ADDR", NULL, kc_cmd_ip_del, "remove a public IP address",
+	  "Removes ADDR from the registry; the node hosting it releases it (its connections\n"
+	  "are reset). Exit 3 when there is no such address." },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct kc_cli_token t_ip_move_node[] = {
+	{ KC_TOK_ARG, "NODE", NULL, kc_cmd_ip_move, "move a public IP address to a node",
+	  "Makes NODE (or NODE,NODE,... in preference order) the address's home: it moves\n"
+	  "there at once when NODE is live and enabled, comes back there when NODE returns,\n"
+	  "and goes to another node only while no home node can host it. Exit 3 when there\n"
+	  "is no such address or node." },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct kc_cli_token t_ip_move[] = {
+	{ KC_TOK_ARG, "ADDR", t_ip_move_node, NULL, "move a public IP address to a node", NULL },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct kc_cli_token t_ip_list[] = {
+	{ KC_TOK_KEYWORD, "--json", NULL, kc_cmd_ip_list_json, "list the public IPs as JSON",
+	  "Writes {\"ips\": [{\"address\": \"ADDR/PREFIX\", \"interface\", \"home\": [NODE,\n"
+	  "...]}, ...]}." },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
+static const struct kc_cli_token t_ip[] = {
+	{ KC_TOK_KEYWORD, "add", t_ip_add, NULL, "add a public IP address", IP_DETAIL },
+	{ KC_TOK_KEYWORD, "del", t_ip_del, NULL, "remove a public IP address", IP_DETAIL },
+	{ KC_TOK_KEYWORD, "list", t_ip_list, kc_cmd_ip_list, "list the public IP addresses",
+	  "Prints one line per address: ADDR/PREFIX, interface and home nodes." },
+	{ KC_TOK_KEYWORD, "move", t_ip_move, NULL, "move a public IP address to a node",
+	  IP_DETAIL },
+	{ KC_TOK_END, NULL, NULL, NULL, NULL, NULL },
+};
+
 static const struct kc_cli_token t_main[] = {
 	{ KC_TOK_KEYWORD, "config", t_config, NULL, "check or print the node configuration",
 	  "The configuration file is given with -c FILE (default: " KC_CONF_DEFAULT_PATH ").\n"
@@ -302,6 +368,8 @@ static const struct kc_cli_token t_main[] = {
 	  "the file named by 'passdb file'. See docs/users.md." },
 	{ KC_TOK_KEYWORD, "share", t_share, NULL, "manage the cluster's shares",
 	  REGISTRY_DETAIL },
+	{ KC_TOK_KEYWORD, "ip", t_ip, NULL, "manage the cluster's public IP addresses",
+	  IP_DETAIL },
 	{ KC_TOK_KEYWORD, "node", t_node, NULL, "list, disable or enable cluster nodes",
 	  NODE_STATE_DETAIL },
 	{ KC_TOK_KEYWORD, "global", t_global, NULL, "manage cluster-wide SMB options",

@@ -226,8 +226,10 @@ static int run(struct clusterd *cd, bool foreground)
 	cd_repl_start(cd);
 	log_info("started (IPC endpoint \"%s\", protocol %u)", KC_CIPC_NAME, KC_CIPC_VERSION);
 	kc_daemon_ready(&ready_fd);
+	cd_ipfo_kick(cd);
 	qb_loop_run(cd->loop);
 	ret = cd->failed ? 1 : 0;
+	cd_ipfo_stop(cd);
 	cd_repl_stop(cd);
 out:
 	cd_ipc_stop(cd);

@@ -138,4 +138,9 @@ void cd_ipc_reply(qb_ipcs_connection_t *conn, int32_t id, int32_t error, const v
 /* Tell the subscribers (KC_CIPC_SUBSCRIBE) that the state may have changed. */
 void cd_ipc_notify(struct clusterd *cd);
 
+/* ipfo.c: public-IP failover */
+void cd_ipfo_kick(struct clusterd *cd);	/* an input of the assignment may have changed */
+void cd_ipfo_stop(struct clusterd *cd);	/* release this node's addresses */
+int cd_ipfo_status(struct kc_bytes *b);	/* the assignment, for KC_CIPC_STATUS */
+
 #endif /* KC_CLUSTERD_H */

@@ -96,7 +96,7 @@ static int status_build(struct clusterd *cd, struct kc_bytes *b)
 		put_u16(b, al, &ret);
 		ret = ret ?: kc_bytes_put(b, cd->nodes[i].addr, al);
 	}
-	return ret;
+	return ret ?: cd_ipfo_status(b);
 }
 
 struct list_ctx {
@@ -223,6 +223,8 @@ void cd_ipc_notify(struct clusterd *cd)
 	};
 	uint64_t applied = htole64(cd->applied);
 	uint8_t ev[sizeof(h) + 9];
+
+	cd_ipfo_kick(cd);
 	qb_ipcs_connection_t *c, *next;
 
 	memcpy(ev, &h, sizeof(h));

@@ -592,6 +592,7 @@ static void on_confchg(cpg_handle_t h, const struct cpg_name *group,
 	log_info("membership: %zu member(s)", n);
 	start_round(cd);
 	cd_flush(cd);
+	cd_ipfo_kick(cd);
 }
 
 static void on_quorum(quorum_handle_t h, uint32_t quorate, uint64_t ring_seq, uint32_t n,
@@ -610,6 +611,7 @@ static void on_quorum(quorum_handle_t h, uint32_t quorate, uint64_t ring_seq, ui
 		log_info("quorum: %s (%u node(s) in the quorum view)",
 			 quorate ? "quorate" : "NOT quorate: mutations are refused", n);
 	cd->quorate = quorate;
+	cd_ipfo_kick(cd);
 }
 
 /* ---- connection to corosync ----------------------------------------------------------------- */
@@ -687,6 +689,7 @@ static void disconnect(struct clusterd *cd)
 	drop_deferred(cd, false);
 	drop_out(cd);
 	fail_all_pending(cd, -ECONNRESET);
+	cd_ipfo_kick(cd);
 }
 
 static void cd_lost(struct clusterd *cd, const char *why, cs_error_t err)

@@ -58,6 +58,8 @@ enum kc_cipc_event {
  *   u8 reserved[3] } * count
  *   u32 configured node count { u32 node id, u16 name length, name, u16 address length,
  *   address } * count
+ *   u32 public IP count { u16 length, "ADDR/PREFIX", u32 owner node id as computed here
+ *   (0: none), u8 held by this node } * count
  */
 enum kc_cipc_member_state {
 	KC_MEMBER_JOINING = 0,	/* in the group, waiting for its snapshot */

@@ -181,13 +181,15 @@ struct pstore_user {
 
 /*
  * registry: a public IP address the cluster serves. Key "ip:" + address. Tags: 1 address
- * (required, IPv4 or IPv6 text), 2 prefix length, 3 interface.
+ * (required, IPv4 or IPv6 text), 2 prefix length, 3 interface, 4 home nodes (list of node
+ * names of "cluster nodes", in preference order; none: any node).
  */
 struct pstore_public_ip {
 	struct pstore_rec rec;
 	char *address;
 	uint32_t prefix_len;
 	char *interface;
+	char **home;
 };
 
 /*

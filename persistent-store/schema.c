@@ -46,6 +46,7 @@ static const struct ps_field public_ip_fields[] = {
 	F(struct pstore_public_ip, 1, PS_K_STR, PS_F_REQUIRED, "address", address, 0),
 	F(struct pstore_public_ip, 2, PS_K_U32, 0, "prefix length", prefix_len, 0),
 	F(struct pstore_public_ip, 3, PS_K_STR, 0, "interface", interface, 0),
+	F(struct pstore_public_ip, 4, PS_K_STRV, 0, "home", home, 0),
 };
 
 static const struct ps_field option_fields[] = {

@@ -92,6 +92,7 @@ static struct pstore_rec *full_record(enum pstore_type t)
 		ip->address = xstrdup("fd00::10");
 		ip->prefix_len = 64;
 		ip->interface = xstrdup("eth1");
+		ip->home = strv("node2", "node1");
 		break;
 	}
 	case PSTORE_T_OPTION: {

@@ -1,0 +1,274 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Public-IP failover driven by ksmbd-clusterd, on three nodes (corosync, ksmbd-clusterd,
+# ksmbd-mountd and a user-space engine each) and a client namespace:
+#  - ksmbd-cluster ip add|del|list|move: validation and exit codes;
+#  - three public IPs: every node's status --json shows the same assignment, one IP per node,
+#    each node's eth0 carries exactly its own, and the client lists the share through each;
+#  - node 2's clusterd, corosync and mountd SIGKILLed: within 5 s the others show 2 members,
+#    node 2's IP moved to a survivor, the client's neighbour entry points at the survivor and
+#    the client lists the share through the same IP; node 2 restarts: equal state hashes, one
+#    IP per node again, the same assignment everywhere;
+#  - node 3 partitioned (its veth down): it loses quorum and gives its IP up, the two others
+#    take it over; healed: back to one IP per node;
+#  - node disable n1 moves n1's IP away, node enable brings the balance back;
+#  - ip move makes a node the home of an IP; ip del releases it everywhere;
+#  - SIGTERM of a clusterd releases its IP.
+. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/node.sh"
+. "$(dirname "$0")/../lib/cluster.sh"
+
+for prog in corosync jq smbclient; do
+	if ! command -v "$prog" >/dev/null; then
+		tap_skip "public-IP failover on three nodes" "$prog is not installed (make deps)"
+		tap_done
+		exit
+	fi
+done
+
+KC_CLUSTER_DIR=$(mktemp -d)
+PUBS="$KC_NET.201 $KC_NET.202 $KC_NET.203"
+keep_logs() {	# on failure, keep the nodes' logs next to the test's log
+	local d=$KC_TOP/build/test-logs/cluster/06-failover.nodes i f
+	[ "$TAP_FAILED" -gt 0 ] || return 0
+	rm -rf "$d" && mkdir -p "$d" && for i in 1 2 3; do
+		for f in clusterd corosync mountd; do
+			cp "$KC_CLUSTER_DIR/n$i/$f.log" "$d/n$i-$f.log" 2>/dev/null
+		done
+	done
+}
+mountd_stop() {	# I [SIGNAL]: stop node I's mountd (by pid) and wait for it
+	local f=$KC_CLUSTER_DIR/n$1/mountd.bgpid
+	[ -s "$f" ] || return 0
+	kill "-${2:-TERM}" "$(cat "$f")" 2>/dev/null
+	kc_wait_exit "$(cat "$f")" 15
+}
+cleanup() {
+	local i
+	for i in 1 2 3; do
+		mountd_stop "$i"
+	done
+	kc_clusterd_down
+	keep_logs
+	rm -rf "$KC_CLUSTER_DIR"
+}
+trap cleanup EXIT
+
+data=$KC_CLUSTER_DIR/data
+mkdir -p "$data"
+
+node_start() {	# I: corosync and clusterd of node I
+	kc_corosync_start "$1"
+	kc_clusterd_start "$1"
+}
+mountd_start() {	# I
+	local dir=$KC_CLUSTER_DIR/n$1
+	ip netns exec "$(kc_ns "n$1")" "$KC_BIN/ksmbd-mountd" -F -c "$dir/node.conf" \
+		>>"$dir/mountd.log" 2>&1 &
+	echo $! >"$dir/mountd.bgpid"
+}
+
+# formed "I J ..." N: those nodes quorate, in sync, N members each, equal state hashes.
+formed() {
+	local nodes=$1 n=$2 h="" i x
+	for i in $nodes; do
+		kc_status "$i" ".quorate and .synced and (.members | length) == $n" || return 1
+		x=$(kc_cli "$i" status --json | jq -r .state_hash)
+		[ -z "$h" ] && h=$x
+		[ "$x" = "$h" ] || return 1
+	done
+}
+
+assignment() {	# I: "ADDR=OWNER ..." as node I computed it
+	kc_cli "$1" status --json 2>/dev/null |
+		jq -r '[.public_ips[] | "\(.address | split("/")[0])=\(.node_id)"] | join(" ")'
+}
+
+holds() {	# I ADDR: node I's eth0 carries ADDR
+	ip -n "$(kc_ns "n$1")" -o -4 addr show dev eth0 | grep -q " $2/"
+}
+
+owner() {	# I ADDR: the owner of ADDR in node I's assignment
+	assignment "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
+# settled "I J ..." [PER-NODE]: the listed nodes agree on the assignment, every IP is owned by
+# one of them, each holds exactly its own IPs and no other node holds any; with PER-NODE, the
+# loads are PER-NODE IPs for each (PER-NODE "x": any).
+settled() {
+	local nodes=$1 per=${2:-x} a="" i x ip o cnt
+	for i in $nodes; do
+		x=$(assignment "$i")
+		[ -n "$x" ] || return 1
+		[ -z "$a" ] && a=$x
+		[ "$x" = "$a" ] || return 1
+	done
+	for ip in $PUBS; do
+		[ "$(printf '%s\n' $a | grep -c "^$ip=")" -eq 1 ] || return 1
+		o=$(printf '%s\n' $a | sed -n "s/^$ip=//p")
+		[ -z "$o" ] && continue
+		case " $nodes " in *" $o "*) ;; *) return 1 ;; esac
+		for i in 1 2 3; do
+			if [ "$i" = "$o" ]; then
+				holds "$i" "$ip" || return 1
+			elif case " $nodes " in *" $i "*) true ;; *) false ;; esac; then
+				! holds "$i" "$ip" || return 1
+			fi
+		done
+	done
+	[ "$per" = x ] && return 0
+	for i in $nodes; do
+		cnt=$(printf '%s\n' $a | grep -c "=$i\$")
+		[ "$cnt" -eq "$per" ] || return 1
+	done
+}
+
+lists_via() {	# ADDR: smbclient -L through ADDR from the client shows the share
+	ip netns exec "$(kc_ns c)" timeout 20 smbclient -L "//$1" -U alice%pw 2>&1 |
+		grep -Eq "^[[:space:]]+data[[:space:]]+Disk"
+}
+
+client_mac_of() {	# ADDR: the client's neighbour entry for ADDR
+	ip -n "$(kc_ns c)" neigh show "$1" | awk '{for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i + 1)}'
+}
+
+not() {
+	! "$@"
+}
+survivors_took_over() {
+	formed "1 3" 2 && settled "1 3"
+}
+n1_drained() {
+	local ip
+	settled "1 2 3" && ! assignment 1 | tr ' ' '\n' | grep -q '=1$' || return 1
+	for ip in $PUBS; do
+		! holds 1 "$ip" || return 1
+	done
+}
+moved_home() {
+	settled "1 2 3" && [ "$(owner 2 "$KC_NET.201")" = 3 ]
+}
+held_nowhere() {	# ADDR
+	! holds 1 "$1" && ! holds 2 "$1" && ! holds 3 "$1"
+}
+holds_somewhere() {	# ADDR "I J ..."
+	local i
+	for i in $2; do
+		holds "$i" "$1" && return 0
+	done
+	return 1
+}
+
+if kc_cluster_up 3; then
+	tap_ok "bridge, three node namespaces and a client created"
+else
+	tap_fail "bridge, three node namespaces and a client created"
+fi
+for i in 1 2 3; do
+	kc_clusterd_conf "$i" 3 "passdb file = $KC_CLUSTER_DIR/n$i/passdb"
+done
+for i in 1 2 3; do
+	node_start "$i"
+done
+tap_check "the three nodes form a quorate cluster" wait_for 20 formed "1 2 3" 3
+for i in 1 2 3; do
+	mountd_start "$i"
+done
+tap_check "share add" kc_cli 1 share add data "path=$data"
+tap_check "user add" sh -c "printf 'pw\n' | ip netns exec $(kc_ns n1) '$KC_BIN/ksmbd-cluster' \
+	-c '$KC_CLUSTER_DIR/n1/node.conf' user add alice >/dev/null"
+
+# ---- the verbs ---------------------------------------------------------------------------
+kc_cli 1 ip add 10.1.2.3/33 eth0 >/dev/null 2>&1
+tap_check "ip add of a bad prefix is a usage error (exit 2)" test "$?" = 2
+kc_cli 1 ip add "$KC_NET.201/24" "bad/if" >/dev/null 2>&1
+tap_check "ip add of a bad interface name is a usage error (exit 2)" test "$?" = 2
+kc_cli 1 ip add "$KC_NET.201/24" eth0 home=nosuch >/dev/null 2>&1
+tap_check "ip add with an unknown home node exits 3" test "$?" = 3
+for ip in $PUBS; do
+	tap_check "ip add $ip/24 eth0" kc_cli 2 ip add "$ip/24" eth0
+done
+tap_check_fail "adding an IP again fails" "already exists" kc_cli 3 ip add "$KC_NET.201/24" eth0
+tap_check "ip list --json on node 3 shows the three" sh -c \
+	"ip netns exec $(kc_ns n3) '$KC_BIN/ksmbd-cluster' -c '$KC_CLUSTER_DIR/n3/node.conf' \
+	ip list --json | jq -e '[.ips[].address] == [\"$KC_NET.201/24\", \"$KC_NET.202/24\", \"$KC_NET.203/24\"] and (.ips[0].interface == \"eth0\")' >/dev/null"
+kc_cli 1 ip del 10.1.1.1 >/dev/null 2>&1
+tap_check "ip del of an unknown IP exits 3" test "$?" = 3
+kc_cli 1 ip move 10.1.1.1 n1 >/dev/null 2>&1
+tap_check "ip move of an unknown IP exits 3" test "$?" = 3
+
+# ---- assignment --------------------------------------------------------------------------
+tap_check "every node shows the same assignment, one IP each, held where assigned" \
+	wait_for 5 settled "1 2 3" 1
+tap_diag "assignment: $(assignment 1)"
+for ip in $PUBS; do
+	tap_check "the client lists the share through $ip" wait_for 10 lists_via "$ip"
+done
+
+# ---- SIGKILL node 2 -----------------------------------------------------------------------
+ip2=$(assignment 1 | tr ' ' '\n' | sed -n 's/=2$//p')
+mountd_stop 2 KILL
+t0=$(date +%s%3N)
+kc_node_kill 2
+tap_check "within 5 s nodes 1 and 3 show 2 members and node 2's IP moved to one of them" \
+	wait_for 5 survivors_took_over
+tap_diag "takeover after $(( $(date +%s%3N) - t0 )) ms: $(assignment 1)"
+new2=$(owner 1 "$ip2")
+tap_check "the client lists the share through $ip2 again" wait_for 10 lists_via "$ip2"
+tap_check "the client's neighbour entry for $ip2 is node $new2's MAC" \
+	test "$(client_mac_of "$ip2")" = "$(printf '02:99:00:00:00:%02x' "${new2:-0}")"
+
+node_start 2
+mountd_start 2
+tap_check "node 2 rejoins: three members, equal state hashes" wait_for 20 formed "1 2 3" 3
+tap_check "after the rejoin one IP per node again, the same everywhere" \
+	wait_for 5 settled "1 2 3" 1
+tap_diag "assignment: $(assignment 2)"
+for ip in $PUBS; do
+	tap_check "the client lists the share through $ip" wait_for 10 lists_via "$ip"
+done
+
+# ---- partition node 3 ---------------------------------------------------------------------
+ip3=$(assignment 1 | tr ' ' '\n' | sed -n 's/=3$//p')
+ip -n "$(kc_ns br)" link set v-3 down
+tap_check "partitioned node 3 loses quorum" wait_for 15 kc_status 3 '.quorate | not'
+tap_check "node 3 gives its IP $ip3 up" wait_for 5 not holds 3 "$ip3"
+tap_check "nodes 1 and 2 take over all three IPs" wait_for 10 settled "1 2"
+tap_check "the client lists the share through $ip3" wait_for 10 lists_via "$ip3"
+ip -n "$(kc_ns br)" link set v-3 up
+tap_check "healed: three members, equal state hashes" wait_for 20 formed "1 2 3" 3
+tap_check "healed: one IP per node again" wait_for 5 settled "1 2 3" 1
+
+# ---- disable / enable ---------------------------------------------------------------------
+tap_check "node disable n1" kc_cli 2 node disable n1
+tap_check "n1's IP moves away, nodes 2 and 3 share the three" wait_for 5 n1_drained
+tap_check "node enable n1" kc_cli 3 node enable n1
+tap_check "balance is back: one IP per node" wait_for 5 settled "1 2 3" 1
+
+# ---- move, del, SIGTERM -------------------------------------------------------------------
+tap_check "ip move $KC_NET.201 n3" kc_cli 1 ip move "$KC_NET.201" n3
+tap_check "$KC_NET.201 goes to its home n3, the same everywhere" wait_for 5 moved_home
+tap_check "ip list shows the home node" sh -c "ip netns exec $(kc_ns n2) '$KC_BIN/ksmbd-cluster' \
+	-c '$KC_CLUSTER_DIR/n2/node.conf' ip list | grep -q '^$KC_NET.201/24 .*home=n3'"
+tap_check "ip del $KC_NET.203" kc_cli 3 ip del "$KC_NET.203"
+tap_check "no node holds $KC_NET.203 any more" wait_for 5 held_nowhere "$KC_NET.203"
+tap_check "node 3 holds $KC_NET.201" holds 3 "$KC_NET.201"
+kill -TERM "$(cat "$KC_CLUSTER_DIR/n3/clusterd.pid")"
+kc_wait_exit "$(cat "$KC_CLUSTER_DIR/n3/clusterd.pid")" 10
+tap_check "a clusterd stopped by SIGTERM releases its IP" not holds 3 "$KC_NET.201"
+tap_check "nodes 1 and 2 take it over" wait_for 10 holds_somewhere "$KC_NET.201" "1 2"
+tap_check "the client lists the share through $KC_NET.201" wait_for 10 lists_via "$KC_NET.201"
+
+for i in 1 2 3; do
+	mountd_stop "$i"
+done
+kc_check_sanitizers "clean clusterd and mountd logs" "$KC_CLUSTER_DIR"/n*/clusterd.log \
+	"$KC_CLUSTER_DIR"/n*/mountd.log
+kc_clusterd_down
+tap_check "teardown removes every namespace" test -z "$(kc_cluster_namespaces)"
+leftover=$(for f in "$KC_CLUSTER_DIR"/n*/*.pid "$KC_CLUSTER_DIR"/n*/mountd.bgpid; do
+	p=$(cat "$f" 2>/dev/null) && [ -n "$p" ] &&
+		ls -d /dev/shm/qb-*-"$p"-* /dev/shm/qb-"$p"-* 2>/dev/null; done)
+tap_check "teardown leaves no corosync or libqb files in /dev/shm" test -z "$leftover"
+tap_done
