@@ -11,27 +11,13 @@
 . "$(dirname "$0")/../lib/node.sh"
 . "$(dirname "$0")/../lib/cluster.sh"
 
-for prog in corosync jq; do
-	if ! command -v "$prog" >/dev/null; then
-		tap_skip "clusterd on three nodes" "$prog is not installed (make deps)"
-		tap_done
-		exit
-	fi
-done
+kc_require "clusterd on three nodes" corosync jq
 
 KC_CLUSTER_DIR=$(mktemp -d)
 # The generic key/value store of the in-memory state machine (03-registry.t runs the
 # persistent registry).
 KC_CLUSTERD_ARGS=--memory-state
-keep_logs() {	# on failure, keep the nodes' logs next to the test's log
-	local d=$KC_TOP/build/test-logs/cluster/02-clusterd.nodes
-	[ "$TAP_FAILED" -gt 0 ] || return 0
-	rm -rf "$d" && mkdir -p "$d" && for i in 1 2 3; do
-		cp "$KC_CLUSTER_DIR/n$i/clusterd.log" "$d/n$i-clusterd.log" 2>/dev/null
-		cp "$KC_CLUSTER_DIR/n$i/corosync.log" "$d/n$i-corosync.log" 2>/dev/null
-	done
-}
-trap 'kc_clusterd_down; keep_logs; rm -rf "$KC_CLUSTER_DIR"' EXIT
+trap 'kc_clusterd_down; kc_keep_node_logs 02-clusterd; rm -rf "$KC_CLUSTER_DIR"' EXIT
 
 # all_status EXPR: every running node satisfies EXPR.
 all_status() {

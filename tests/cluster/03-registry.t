@@ -12,37 +12,16 @@
 . "$(dirname "$0")/../lib/node.sh"
 . "$(dirname "$0")/../lib/cluster.sh"
 
-for prog in corosync jq smbclient; do
-	if ! command -v "$prog" >/dev/null; then
-		tap_skip "registry on three nodes" "$prog is not installed (make deps)"
-		tap_done
-		exit
-	fi
-done
+kc_require "registry on three nodes" corosync jq smbclient
 
 KC_CLUSTER_DIR=$(mktemp -d)
-keep_logs() {	# on failure, keep the nodes' logs next to the test's log
-	local d=$KC_TOP/build/test-logs/cluster/03-registry.nodes i f
-	[ "$TAP_FAILED" -gt 0 ] || return 0
-	rm -rf "$d" && mkdir -p "$d" && for i in 1 2 3; do
-		for f in clusterd corosync mountd; do
-			cp "$KC_CLUSTER_DIR/n$i/$f.log" "$d/n$i-$f.log" 2>/dev/null
-		done
-	done
-}
-mountd_stop() {	# I: SIGTERM node I's mountd (by pid) and wait for it
-	local f=$KC_CLUSTER_DIR/n$1/mountd.bgpid
-	[ -s "$f" ] || return 0
-	kill -TERM "$(cat "$f")" 2>/dev/null
-	kc_wait_exit "$(cat "$f")" 15
-}
 cleanup() {
 	local i
 	for i in 1 2 3; do
-		mountd_stop "$i"
+		kc_mountd_stop "$i"
 	done
 	kc_clusterd_down
-	keep_logs
+	kc_keep_node_logs 03-registry
 	rm -rf "$KC_CLUSTER_DIR"
 }
 trap cleanup EXIT
@@ -254,7 +233,7 @@ tap_check "the hidden share is still served (not browseable, but there)" \
 
 # Clean stop.
 for i in 1 2 3; do
-	mountd_stop "$i"
+	kc_mountd_stop "$i"
 	tap_check "mountd of node $i stops cleanly" grep -q "info: stopped" \
 		"$KC_CLUSTER_DIR/n$i/mountd.log"
 done

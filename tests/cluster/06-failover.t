@@ -19,38 +19,17 @@
 . "$(dirname "$0")/../lib/node.sh"
 . "$(dirname "$0")/../lib/cluster.sh"
 
-for prog in corosync jq smbclient; do
-	if ! command -v "$prog" >/dev/null; then
-		tap_skip "public-IP failover on three nodes" "$prog is not installed (make deps)"
-		tap_done
-		exit
-	fi
-done
+kc_require "public-IP failover on three nodes" corosync jq smbclient
 
 KC_CLUSTER_DIR=$(mktemp -d)
 PUBS="$KC_NET.201 $KC_NET.202 $KC_NET.203"
-keep_logs() {	# on failure, keep the nodes' logs next to the test's log
-	local d=$KC_TOP/build/test-logs/cluster/06-failover.nodes i f
-	[ "$TAP_FAILED" -gt 0 ] || return 0
-	rm -rf "$d" && mkdir -p "$d" && for i in 1 2 3; do
-		for f in clusterd corosync mountd; do
-			cp "$KC_CLUSTER_DIR/n$i/$f.log" "$d/n$i-$f.log" 2>/dev/null
-		done
-	done
-}
-mountd_stop() {	# I [SIGNAL]: stop node I's mountd (by pid) and wait for it
-	local f=$KC_CLUSTER_DIR/n$1/mountd.bgpid
-	[ -s "$f" ] || return 0
-	kill "-${2:-TERM}" "$(cat "$f")" 2>/dev/null
-	kc_wait_exit "$(cat "$f")" 15
-}
 cleanup() {
 	local i
 	for i in 1 2 3; do
-		mountd_stop "$i"
+		kc_mountd_stop "$i"
 	done
 	kc_clusterd_down
-	keep_logs
+	kc_keep_node_logs 06-failover
 	rm -rf "$KC_CLUSTER_DIR"
 }
 trap cleanup EXIT
@@ -208,7 +187,7 @@ done
 
 # ---- SIGKILL node 2 -----------------------------------------------------------------------
 ip2=$(assignment 1 | tr ' ' '\n' | sed -n 's/=2$//p')
-mountd_stop 2 KILL
+kc_mountd_stop 2 KILL
 t0=$(date +%s%3N)
 kc_node_kill 2
 tap_check "within 5 s nodes 1 and 3 show 2 members and node 2's IP moved to one of them" \
@@ -261,7 +240,7 @@ tap_check "nodes 1 and 2 take it over" wait_for 10 holds_somewhere "$KC_NET.201"
 tap_check "the client lists the share through $KC_NET.201" wait_for 10 lists_via "$KC_NET.201"
 
 for i in 1 2 3; do
-	mountd_stop "$i"
+	kc_mountd_stop "$i"
 done
 kc_check_sanitizers "clean clusterd and mountd logs" "$KC_CLUSTER_DIR"/n*/clusterd.log \
 	"$KC_CLUSTER_DIR"/n*/mountd.log

@@ -160,3 +160,37 @@ kc_status() {
 	out=$(kc_cli "$1" status --json 2>/dev/null) && [ -n "$out" ] &&
 		printf '%s\n' "$out" | jq -e "$2" >/dev/null
 }
+
+# kc_require DESC PROG...: unless every PROG is installed, report DESC as skipped
+# (make deps installs them) and end the test.
+kc_require() {
+	local desc=$1 prog
+	shift
+	for prog in "$@"; do
+		if ! command -v "$prog" >/dev/null; then
+			tap_skip "$desc" "$prog is not installed (make deps)"
+			tap_done
+			exit
+		fi
+	done
+}
+
+# kc_keep_node_logs NAME: when the test failed, copy each node's clusterd, corosync and
+# mountd logs to build/test-logs/cluster/NAME.nodes, next to the test's own log.
+kc_keep_node_logs() {
+	local d=$KC_TOP/build/test-logs/cluster/$1.nodes i f
+	[ "$TAP_FAILED" -gt 0 ] || return 0
+	rm -rf "$d" && mkdir -p "$d" && for i in 1 2 3; do
+		for f in clusterd corosync mountd; do
+			cp "$KC_CLUSTER_DIR/n$i/$f.log" "$d/n$i-$f.log" 2>/dev/null
+		done
+	done
+}
+
+# kc_mountd_stop I [SIGNAL]: stop node I's mountd (by pid; SIGTERM by default) and wait for it.
+kc_mountd_stop() {
+	local f=$KC_CLUSTER_DIR/n$1/mountd.bgpid
+	[ -s "$f" ] || return 0
+	kill "-${2:-TERM}" "$(cat "$f")" 2>/dev/null
+	kc_wait_exit "$(cat "$f")" 15
+}
