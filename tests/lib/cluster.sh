@@ -8,12 +8,14 @@
 #          v-n1              v-n2              v-n3              v-c
 #            +-------------- br0 in namespace ${P}br --------------+
 #
+# scripts/demo.sh sources this file too, with KC_NS_PREFIX=kcdemo- and KC_NET=10.98.0.
+#
 # Every address lives inside a namespace made here; the root namespace has no
 # route to 10.99.0.0/24, so nothing leaves the machine. MACs are fixed
 # (02:99:00:00:00:NN) so re-created nodes leave no stale ARP entries.
 
 KC_NS_PREFIX=${KC_NS_PREFIX:-kc$$-}
-KC_NET=10.99.0
+KC_NET=${KC_NET:-10.99.0}
 
 kc_ns() { echo "${KC_NS_PREFIX}$1"; }
 
@@ -122,13 +124,14 @@ kc_node_kill() {
 }
 
 # kc_shm_cleanup DIR: remove the /dev/shm files (corosync's blackbox, libqb IPC rings) left
-# by the processes whose pids are in DIR/*.pid and are no longer running.
+# by the processes whose pids are in DIR/*.pid and are no longer running (zombies count as
+# gone: the demo's processes outlive scripts/demo.sh and are reaped by init, later).
 kc_shm_cleanup() {
 	local f pid
 	for f in "$1"/*.pid; do
 		[ -s "$f" ] || continue
 		pid=$(cat "$f")
-		kill -0 "$pid" 2>/dev/null && continue
+		kc__gone "$pid" || continue
 		rm -rf /dev/shm/qb-*-"$pid"-* /dev/shm/qb-"$pid"-* 2>/dev/null
 	done
 	return 0
