@@ -8,7 +8,8 @@
 #   make SANITIZE=1 the same user-space programs with ASan+UBSan, in build/asan
 #   make deps       install every Debian package the build, tests and demo need
 #   make test       deps + build + every test layer (what .ci/run runs)
-#   make demo       deps + build + start a node serving ./demo-share; make demo-down stops it
+#   make demo       deps + build + start a local three-node cluster serving ./demo-share;
+#                   make demo-down removes it
 #   make bench      ksmbd-engine against Samba's smbd, 1 GiB put/get (not part of make test;
 #                   BENCH_ARGS="--size 256M --runs 5" passes options to scripts/bench.sh)
 #
