@@ -76,7 +76,7 @@ tap_check "status shows the running cluster" "$demo" status
 
 pids=$(cat "$KC_CLUSTER_DIR"/n*/*.pid "$KC_CLUSTER_DIR"/n*/mountd.bgpid 2>/dev/null
 	for i in 1 2 3; do kc_engine_pid "$KC_CLUSTER_DIR/n$i"; done)
-tap_diag "pids: $(echo $pids)"
+tap_diag "pids: $(printf "%s " $pids)"
 tap_check "demo.sh down" "$demo" down
 tap_check "no kcdemo- namespace is left" test -z "$(kc_cluster_namespaces)"
 gone_all() {
