@@ -135,6 +135,27 @@ static int each_record(struct kc_cli_conn *k, const char *prefix, enum pstore_ty
 	return ret;
 }
 
+/*
+ * A "list" verb: every record of @type under @prefix through @fn, as JSON
+ * between @open and @close when @json. The command's exit status.
+ */
+static int list_records(const char *what, bool json, const char *open, const char *close,
+			const char *prefix, enum pstore_type type, record_fn fn, void *arg)
+{
+	struct kc_cli_conn k;
+	int ret = kc_cli_conn_open(&k);
+
+	if (ret)
+		return ret;
+	if (json)
+		printf("%s", open);
+	ret = kc_cli_report(what, each_record(&k, prefix, type, fn, arg));
+	if (json)
+		printf("%s\n", close);
+	kc_cli_conn_close(&k);
+	return kc_cli_finish_stdout(ret);
+}
+
 /* Split "KEY=VALUE"; the key is trimmed of spaces. */
 static int split_kv(const char *arg, char **key, const char **value)
 {
@@ -340,19 +361,9 @@ static int print_share(const char *key, const struct pstore_rec *rec, void *arg)
 static int share_list(bool json)
 {
 	struct share_out o = { .json = json, .first = true };
-	struct kc_cli_conn k;
-	int ret = kc_cli_conn_open(&k);
 
-	if (ret)
-		return ret;
-	if (json)
-		printf("{\"shares\": [");
-	ret = kc_cli_report("share list", each_record(&k, "share:", PSTORE_T_SHARE, print_share,
-						       &o));
-	if (json)
-		printf("]}\n");
-	kc_cli_conn_close(&k);
-	return kc_cli_finish_stdout(ret);
+	return list_records("share list", json, "{\"shares\": [", "]}", "share:",
+			    PSTORE_T_SHARE, print_share, &o);
 }
 
 int kc_cmd_share_list(struct kc_cli *cli)
@@ -471,18 +482,9 @@ static int print_user(const char *key, const struct pstore_rec *rec, void *arg)
 int kc_cli_registry_user_list(bool json)
 {
 	struct user_out o = { .json = json, .first = true };
-	struct kc_cli_conn k;
-	int ret = kc_cli_conn_open(&k);
 
-	if (ret)
-		return ret;
-	if (json)
-		printf("{\"users\": [");
-	ret = kc_cli_report("user list", each_record(&k, "user:", PSTORE_T_USER, print_user, &o));
-	if (json)
-		printf("]}\n");
-	kc_cli_conn_close(&k);
-	return kc_cli_finish_stdout(ret);
+	return list_records("user list", json, "{\"users\": [", "]}", "user:",
+			    PSTORE_T_USER, print_user, &o);
 }
 
 /* ---- node ------------------------------------------------------------------------------------ */
@@ -753,19 +755,9 @@ static int print_option(const char *key, const struct pstore_rec *rec, void *arg
 static int global_list(bool json)
 {
 	struct user_out o = { .json = json, .first = true };
-	struct kc_cli_conn k;
-	int ret = kc_cli_conn_open(&k);
 
-	if (ret)
-		return ret;
-	if (json)
-		printf("{\"global\": {");
-	ret = kc_cli_report("global list", each_record(&k, "option:", PSTORE_T_OPTION,
-							print_option, &o));
-	if (json)
-		printf("}}\n");
-	kc_cli_conn_close(&k);
-	return kc_cli_finish_stdout(ret);
+	return list_records("global list", json, "{\"global\": {", "}}", "option:",
+			    PSTORE_T_OPTION, print_option, &o);
 }
 
 int kc_cmd_global_list(struct kc_cli *cli)
@@ -995,18 +987,9 @@ static int print_ip(const char *key, const struct pstore_rec *rec, void *arg)
 static int ip_list(bool json)
 {
 	struct ip_out o = { .json = json, .first = true };
-	struct kc_cli_conn k;
-	int ret = kc_cli_conn_open(&k);
 
-	if (ret)
-		return ret;
-	if (json)
-		printf("{\"ips\": [");
-	ret = kc_cli_report("ip list", each_record(&k, "ip:", PSTORE_T_PUBLIC_IP, print_ip, &o));
-	if (json && !ret)
-		printf("]}\n");
-	kc_cli_conn_close(&k);
-	return kc_cli_finish_stdout(ret);
+	return list_records("ip list", json, "{\"ips\": [", "]}", "ip:",
+			    PSTORE_T_PUBLIC_IP, print_ip, &o);
 }
 
 int kc_cmd_ip_list(struct kc_cli *cli)
