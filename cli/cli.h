@@ -95,6 +95,12 @@ int kc_cli_report(const char *what, int err);
 /* Flush standard output: @code, or KC_EXIT_FAILED on a write error. */
 int kc_cli_finish_stdout(int code);
 uint32_t kc_cli_get_u32(const uint8_t *p);
+/*
+ * A string of a clusterd reply: a 16-bit little-endian length, then the bytes,
+ * at *@off of @p (@len bytes); copied NUL-terminated into @out, *@off advanced.
+ * 0, or -1 when it does not fit the reply or @out.
+ */
+int kc_cli_get_str16(const uint8_t *p, size_t len, size_t *off, char *out, size_t outlen);
 /* A JSON string on standard output. */
 void kc_cli_json_str(const char *str);
 

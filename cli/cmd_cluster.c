@@ -171,7 +171,7 @@ static uint64_t get_u64(const uint8_t *p)
 	return kc_cli_get_u32(p) | (uint64_t)kc_cli_get_u32(p + 4) << 32;
 }
 
-static int get_str(const uint8_t *p, size_t len, size_t *off, char *out, size_t outlen)
+int kc_cli_get_str16(const uint8_t *p, size_t len, size_t *off, char *out, size_t outlen)
 {
 	size_t n;
 
@@ -220,8 +220,8 @@ static int status_parse(const uint8_t *p, size_t len, struct status *s)
 			return -1;
 		s->nodes[i].nodeid = kc_cli_get_u32(p + off);
 		off += 4;
-		if (get_str(p, len, &off, s->nodes[i].name, sizeof(s->nodes[i].name)) ||
-		    get_str(p, len, &off, s->nodes[i].addr, sizeof(s->nodes[i].addr)))
+		if (kc_cli_get_str16(p, len, &off, s->nodes[i].name, sizeof(s->nodes[i].name)) ||
+		    kc_cli_get_str16(p, len, &off, s->nodes[i].addr, sizeof(s->nodes[i].addr)))
 			return -1;
 	}
 	if (len - off < 4)
@@ -231,7 +231,7 @@ static int status_parse(const uint8_t *p, size_t len, struct status *s)
 	if (s->nips > 256)
 		return -1;
 	for (uint32_t i = 0; i < s->nips; i++) {
-		if (get_str(p, len, &off, s->ips[i].addr, sizeof(s->ips[i].addr)) || len - off < 5)
+		if (kc_cli_get_str16(p, len, &off, s->ips[i].addr, sizeof(s->ips[i].addr)) || len - off < 5)
 			return -1;
 		s->ips[i].owner = kc_cli_get_u32(p + off);
 		s->ips[i].held = p[off + 4];

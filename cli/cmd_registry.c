@@ -511,22 +511,6 @@ struct nodes {
 	struct { uint32_t id; char name[256], addr[256]; } v[64];
 };
 
-static int get_str16(const uint8_t *p, size_t len, size_t *off, char *out, size_t outlen)
-{
-	size_t n;
-
-	if (len - *off < 2)
-		return -1;
-	n = p[*off] | p[*off + 1] << 8;
-	*off += 2;
-	if (len - *off < n || n >= outlen)
-		return -1;
-	memcpy(out, p + *off, n);
-	out[n] = '\0';
-	*off += n;
-	return 0;
-}
-
 static int nodes_get(struct kc_cli_conn *k, struct nodes *ns)
 {
 	size_t off = 4 + 4 + 8 + 8 + KC_SM_HASH_LEN;
@@ -553,8 +537,8 @@ static int nodes_get(struct kc_cli_conn *k, struct nodes *ns)
 			goto bad;
 		ns->v[i].id = kc_cli_get_u32(k->res + off);
 		off += 4;
-		if (get_str16(k->res, k->len, &off, ns->v[i].name, sizeof(ns->v[i].name)) ||
-		    get_str16(k->res, k->len, &off, ns->v[i].addr, sizeof(ns->v[i].addr)))
+		if (kc_cli_get_str16(k->res, k->len, &off, ns->v[i].name, sizeof(ns->v[i].name)) ||
+		    kc_cli_get_str16(k->res, k->len, &off, ns->v[i].addr, sizeof(ns->v[i].addr)))
 			goto bad;
 	}
 	return 0;
