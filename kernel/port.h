@@ -150,6 +150,23 @@ int ksmbd_vfs_set_times(struct ksmbd_vfs_file *f, s64 atime_ns, s64 mtime_ns);
 int ksmbd_vfs_chmod(struct ksmbd_vfs_file *f, umode_t mode);
 
 /*
+ * Extended attributes of an open file (any open mode), by full name
+ * ("user.x", "security.x", ...). getxattr: @size 0 returns the value's
+ * length; otherwise copies at most @size bytes and returns the length, -ERANGE
+ * when it does not fit, -ENODATA when absent. listxattr: the names, each
+ * NUL-terminated, same @size rules. setxattr @flags: 0, KSMBD_VFS_XATTR_CREATE
+ * (-EEXIST if present) or KSMBD_VFS_XATTR_REPLACE (-ENODATA if absent).
+ * -EOPNOTSUPP where the filesystem has none.
+ */
+#define KSMBD_VFS_XATTR_CREATE	0x1
+#define KSMBD_VFS_XATTR_REPLACE	0x2
+ssize_t ksmbd_vfs_getxattr(struct ksmbd_vfs_file *f, const char *name, void *buf, size_t size);
+ssize_t ksmbd_vfs_listxattr(struct ksmbd_vfs_file *f, char *buf, size_t size);
+int ksmbd_vfs_setxattr(struct ksmbd_vfs_file *f, const char *name, const void *val, size_t size,
+		       unsigned int flags);
+int ksmbd_vfs_removexattr(struct ksmbd_vfs_file *f, const char *name);
+
+/*
  * Directory listing of a file opened with KSMBD_VFS_DIRECTORY, from its current
  * position; "." and ".." are listed too. @emit gets each entry (@name is not
  * NUL-terminated, @dtype is a DT_* value) and returns 0 to go on. When it

@@ -414,6 +414,40 @@ static void test_vfs_chmod(void **state)
 	ksmbd_vfs_close(f);
 }
 
+static void test_vfs_xattr(void **state)
+{
+	struct ksmbd_vfs_file *f;
+	char buf[64];
+
+	(void)state;
+	/* a read-only open is enough, as for chmod */
+	assert_int_equal(ksmbd_vfs_open(root, "hello", KSMBD_VFS_READ, 0, &f), 0);
+	assert_int_equal(ksmbd_vfs_getxattr(f, "trusted.kc.a", buf, sizeof(buf)), -ENODATA);
+	assert_int_equal(ksmbd_vfs_setxattr(f, "trusted.kc.a", "val", 3,
+					    KSMBD_VFS_XATTR_REPLACE), -ENODATA);
+	assert_int_equal(ksmbd_vfs_setxattr(f, "trusted.kc.a", "val", 3,
+					    KSMBD_VFS_XATTR_CREATE), 0);
+	assert_int_equal(ksmbd_vfs_setxattr(f, "trusted.kc.a", "x", 1,
+					    KSMBD_VFS_XATTR_CREATE), -EEXIST);
+	assert_int_equal(ksmbd_vfs_setxattr(f, "trusted.kc.b", "", 0, 0), 0);
+	assert_int_equal(ksmbd_vfs_setxattr(f, "trusted.kc.b", "", 0, 0x80), -EINVAL);
+	assert_int_equal(ksmbd_vfs_getxattr(f, "trusted.kc.a", NULL, 0), 3);
+	assert_int_equal(ksmbd_vfs_getxattr(f, "trusted.kc.a", buf, 2), -ERANGE);
+	assert_int_equal(ksmbd_vfs_getxattr(f, "trusted.kc.a", buf, sizeof(buf)), 3);
+	assert_memory_equal(buf, "val", 3);
+	assert_int_equal(ksmbd_vfs_getxattr(f, "trusted.kc.b", buf, sizeof(buf)), 0);
+	/* both names, each NUL-terminated, in some order */
+	assert_int_equal(ksmbd_vfs_listxattr(f, NULL, 0), 26);
+	assert_int_equal(ksmbd_vfs_listxattr(f, buf, 5), -ERANGE);
+	assert_int_equal(ksmbd_vfs_listxattr(f, buf, sizeof(buf)), 26);
+	assert_true(!memcmp(buf, "trusted.kc.a\0trusted.kc.b", 26) ||
+		    !memcmp(buf, "trusted.kc.b\0trusted.kc.a", 26));
+	assert_int_equal(ksmbd_vfs_removexattr(f, "trusted.kc.a"), 0);
+	assert_int_equal(ksmbd_vfs_removexattr(f, "trusted.kc.a"), -ENODATA);
+	assert_int_equal(ksmbd_vfs_listxattr(f, buf, sizeof(buf)), 13);
+	ksmbd_vfs_close(f);
+}
+
 #define NFILES 1000
 
 struct listing {
@@ -572,6 +606,7 @@ int main(void)
 		T(test_vfs_truncate_fsync),
 		T(test_vfs_set_times),
 		T(test_vfs_chmod),
+		T(test_vfs_xattr),
 		T(test_vfs_readdir_resumes),
 		T(test_vfs_readdir_small_and_changing),
 #undef T

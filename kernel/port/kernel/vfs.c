@@ -18,6 +18,7 @@
 #include <linux/stat.h>
 #include <linux/statfs.h>
 #include <linux/string.h>
+#include <linux/xattr.h>
 #include "port.h"
 
 struct ksmbd_vfs_root {
@@ -482,6 +483,48 @@ static bool vfs_readdir_actor(struct dir_context *ctx, const char *name, int len
 	return true;
 }
 
+ssize_t ksmbd_vfs_getxattr(struct ksmbd_vfs_file *f, const char *name, void *buf, size_t size)
+{
+	return vfs_getxattr(file_mnt_user_ns(f->filp), file_dentry(f->filp), name, buf, size);
+}
+
+ssize_t ksmbd_vfs_listxattr(struct ksmbd_vfs_file *f, char *buf, size_t size)
+{
+	return vfs_listxattr(file_dentry(f->filp), buf, size);
+}
+
+int ksmbd_vfs_setxattr(struct ksmbd_vfs_file *f, const char *name, const void *val, size_t size,
+		       unsigned int flags)
+{
+	int xflags = 0;
+	int ret;
+
+	if (flags & ~(KSMBD_VFS_XATTR_CREATE | KSMBD_VFS_XATTR_REPLACE))
+		return -EINVAL;
+	if (flags & KSMBD_VFS_XATTR_CREATE)
+		xflags |= XATTR_CREATE;
+	if (flags & KSMBD_VFS_XATTR_REPLACE)
+		xflags |= XATTR_REPLACE;
+	ret = mnt_want_write_file(f->filp);
+	if (ret)
+		return ret;
+	ret = vfs_setxattr(file_mnt_user_ns(f->filp), file_dentry(f->filp), name, val, size,
+			   xflags);
+	mnt_drop_write_file(f->filp);
+	return ret;
+}
+
+int ksmbd_vfs_removexattr(struct ksmbd_vfs_file *f, const char *name)
+{
+	int ret = mnt_want_write_file(f->filp);
+
+	if (ret)
+		return ret;
+	ret = vfs_removexattr(file_mnt_user_ns(f->filp), file_dentry(f->filp), name);
+	mnt_drop_write_file(f->filp);
+	return ret;
+}
+
 int ksmbd_vfs_readdir(struct ksmbd_vfs_file *f, ksmbd_vfs_emit_t emit, void *arg)
 {
 	struct vfs_readdir_ctx rd = {
@@ -623,6 +666,7 @@ static void vt_files(struct ksmbd_vfs_root *r, int *fails)
 	struct ksmbd_vfs_statfs sfs;
 	struct ksmbd_vfs_stat st, st2;
 	struct ksmbd_vfs_file *f;
+	char sfs_name[64];
 
 	VT_CHECK(ksmbd_vfs_open(r, "", KSMBD_VFS_READ, 0, &f), -ENOENT);
 	VT_CHECK(ksmbd_vfs_getattr_name(r, "", &st), -ENOENT);
@@ -663,6 +707,18 @@ static void vt_files(struct ksmbd_vfs_root *r, int *fails)
 	VT_CHECK(ksmbd_vfs_chmod(f, S_IFDIR | 0644), 0);
 	VT_CHECK(ksmbd_vfs_getattr_name(r, "hello", &st), 0);
 	VT_CHECK(st.mode, S_IFREG | 0644);
+	/* xattrs ("trusted." works on tmpfs too) */
+	VT_CHECK(ksmbd_vfs_setxattr(f, "trusted.kc.a", "val", 3, KSMBD_VFS_XATTR_REPLACE),
+		 -ENODATA);
+	VT_CHECK(ksmbd_vfs_setxattr(f, "trusted.kc.a", "val", 3, KSMBD_VFS_XATTR_CREATE), 0);
+	VT_CHECK(ksmbd_vfs_setxattr(f, "trusted.kc.a", "x", 1, KSMBD_VFS_XATTR_CREATE), -EEXIST);
+	VT_CHECK(ksmbd_vfs_getxattr(f, "trusted.kc.a", NULL, 0), 3);
+	VT_CHECK(ksmbd_vfs_getxattr(f, "trusted.kc.a", sfs_name, 2), -ERANGE);
+	VT_CHECK(ksmbd_vfs_getxattr(f, "trusted.kc.a", sfs_name, sizeof(sfs_name)), 3);
+	VT_CHECK(memcmp(sfs_name, "val", 3), 0);
+	VT_CHECK(ksmbd_vfs_listxattr(f, sfs_name, sizeof(sfs_name)) >= 13, 1);
+	VT_CHECK(ksmbd_vfs_removexattr(f, "trusted.kc.a"), 0);
+	VT_CHECK(ksmbd_vfs_removexattr(f, "trusted.kc.a"), -ENODATA);
 	ksmbd_vfs_close(f);
 }
 

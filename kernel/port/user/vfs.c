@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 #include "port.h"
 
@@ -314,6 +315,39 @@ int ksmbd_vfs_set_times(struct ksmbd_vfs_file *f, s64 atime_ns, s64 mtime_ns)
 int ksmbd_vfs_chmod(struct ksmbd_vfs_file *f, umode_t mode)
 {
 	return fchmod(f->fd, mode & 07777) ? -errno : 0;
+}
+
+ssize_t ksmbd_vfs_getxattr(struct ksmbd_vfs_file *f, const char *name, void *buf, size_t size)
+{
+	ssize_t n = fgetxattr(f->fd, name, buf, size);
+
+	return n < 0 ? -errno : n;
+}
+
+ssize_t ksmbd_vfs_listxattr(struct ksmbd_vfs_file *f, char *buf, size_t size)
+{
+	ssize_t n = flistxattr(f->fd, buf, size);
+
+	return n < 0 ? -errno : n;
+}
+
+int ksmbd_vfs_setxattr(struct ksmbd_vfs_file *f, const char *name, const void *val, size_t size,
+		       unsigned int flags)
+{
+	int xflags = 0;
+
+	if (flags & ~(KSMBD_VFS_XATTR_CREATE | KSMBD_VFS_XATTR_REPLACE))
+		return -EINVAL;
+	if (flags & KSMBD_VFS_XATTR_CREATE)
+		xflags |= XATTR_CREATE;
+	if (flags & KSMBD_VFS_XATTR_REPLACE)
+		xflags |= XATTR_REPLACE;
+	return fsetxattr(f->fd, name, val, size, xflags) ? -errno : 0;
+}
+
+int ksmbd_vfs_removexattr(struct ksmbd_vfs_file *f, const char *name)
+{
+	return fremovexattr(f->fd, name) ? -errno : 0;
 }
 
 int ksmbd_vfs_readdir(struct ksmbd_vfs_file *f, ksmbd_vfs_emit_t emit, void *arg)
