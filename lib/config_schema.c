@@ -153,9 +153,7 @@ static const struct kc_conf_param params[] = {
 	BOOL("available", KC_CONF_SHARE, "yes", "The share is served; no: it is switched off"),
 	{ .name = "case sensitive", .type = KC_CONF_T_ENUM, .scope = KC_CONF_SHARE,
 	  .def = "no", .values = case_values, .aliases = case_aliases,
-	  .doc = "Whether names are matched with their case: no (as Windows does: a name "
-		 "that does not exist with its exact case opens the entry that matches it "
-		 "without regard to case), yes (Linux semantics); auto is no for SMB2/3 clients" },
+	  .doc = "Whether names must match with their case; no: as Windows, without regard to case" },
 	BOOL("continuous availability", KC_CONF_SHARE, "no",
 	     "Handles survive a node failure (SMB3 persistent handles)"),
 };
