@@ -120,6 +120,9 @@ static bool ksmbd_wants_write(u32 access, bool readonly)
 	       ((access & MAXIMUM_ALLOWED) && !readonly);
 }
 
+#define KSMBD_CREATE_ATTRS_VALID	0x00007fb7
+#define KSMBD_CREATE_OPTIONS_RESERVED	0xff000000
+
 /* Rights of a "stat open", which breaks no oplock (MS-FSA 2.1.5.1.2.1 simplified). */
 #define KSMBD_STAT_ACCESS	(FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES | SYNCHRONIZE)
 
@@ -295,6 +298,17 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 	char *path;
 	int ret;
 
+	/*
+	 * FileAttributes a CREATE may carry (MS-FSCC 2.6 less VOLUME, DEVICE,
+	 * INTEGRITY_STREAM and the bits above 0x4000) and CreateOptions bits
+	 * below the reserved top byte: Windows refuses others, as here.
+	 */
+	/* MS-SMB2 3.3.5.9: Anonymous, Identification, Impersonation or Delegate */
+	if (le32_to_cpu(req->impersonation_level) > 3)
+		return STATUS_BAD_IMPERSONATION_LEVEL;
+	if ((le32_to_cpu(req->file_attributes) & ~KSMBD_CREATE_ATTRS_VALID) ||
+	    (opts & KSMBD_CREATE_OPTIONS_RESERVED))
+		return STATUS_INVALID_PARAMETER;
 	if (disp > FILE_OVERWRITE_IF || (len && !ksmbd_req_has(w, off, len)) ||
 	    (ctx_len && !ksmbd_req_has(w, ctx_off, ctx_len)) ||
 	    ((opts & FILE_DIRECTORY_FILE) && (opts & FILE_NON_DIRECTORY_FILE)))

@@ -214,6 +214,8 @@ static __le32 ksmbd_file_info_access(u8 class, const struct ksmbd_file *fp)
 	case FILE_NETWORK_OPEN_INFORMATION:
 	case FILE_ATTRIBUTE_TAG_INFORMATION:
 		return fp->access & FILE_READ_ATTRIBUTES ? STATUS_SUCCESS : STATUS_ACCESS_DENIED;
+	case FILE_FULL_EA_INFORMATION:
+		return fp->access & FILE_READ_EA ? STATUS_SUCCESS : STATUS_ACCESS_DENIED;
 	default:
 		return STATUS_SUCCESS;
 	}
@@ -361,6 +363,13 @@ __le32 ksmbd_smb2_query_info(struct ksmbd_work *w)
 			goto out;
 		status = ksmbd_file_info_access(req->file_info_class, fp);
 		if (status != STATUS_SUCCESS)
+			goto out;
+		/*
+		 * MS-FSA 2.1.5.11.13 (FileFullEaInformation): files have no EAs
+		 * here (FileEaInformation says EaSize 0; EAs cannot be set).
+		 */
+		status = STATUS_NO_EAS_ON_FILE;
+		if (req->file_info_class == FILE_FULL_EA_INFORMATION)
 			goto out;
 		ret = ksmbd_vfs_getattr(fp->vfs, &st);
 		status = ksmbd_errno_status(ret);
