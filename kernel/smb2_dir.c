@@ -3,7 +3,8 @@
  * SMB2 QUERY_DIRECTORY (MS-SMB2 3.3.5.18) with the directory information
  * classes of MS-FSCC 2.4 that clients use. Patterns support '*' and '?'
  * (the DOS wildcards '<', '>' and '"' are treated as '*', '?' and '.'),
- * matched without regard to ASCII case. The both-directory classes carry
+ * matched without regard to ASCII case; a pattern without wildcards matches
+ * a name equal to it with Unicode case folding, or whose short name it is. The both-directory classes carry
  * the short names of names that are not valid 8.3 names (name.h); attributes
  * and creation times come with the DOS attributes (dosattr.h), which costs
  * an open of each entry listed.
@@ -59,6 +60,7 @@ struct ksmbd_dir_ctx {
 	struct ksmbd_file *fp;
 	u8 class;
 	bool single;
+	bool wild;		/* the pattern has wildcards: no name-for-name match */
 	u8 *out;		/* the response buffer */
 	size_t len, max;	/* bytes used, bytes allowed */
 	u8 *last;		/* the previous entry, for NextEntryOffset */
@@ -153,7 +155,8 @@ static int ksmbd_dir_emit(void *arg, const char *name, size_t len, u64 ino, unsi
 	u8 name16[KSMBD_NAME_MAX];
 	int n16, ret;
 
-	if (!ksmbd_match(c->fp->pattern, name, len))
+	if (!ksmbd_match(c->fp->pattern, name, len) &&
+	    (c->wild || !ksmbd_name_matches(c->fp->pattern, strlen(c->fp->pattern), name, len)))
 		return 0;
 	/*
 	 * SMB2_RETURN_SINGLE_ENTRY: stop at the second match, which is not
@@ -221,6 +224,8 @@ __le32 ksmbd_smb2_query_directory(struct ksmbd_work *w)
 		ksmbd_vfs_rewinddir(fp->vfs);
 	}
 	c.fp = fp;
+	/* An exact name also matches with Unicode case folding, or as a short name. */
+	c.wild = strpbrk(fp->pattern, "*?<>\"");
 	c.single = req->flags & SMB2_RETURN_SINGLE_ENTRY;
 	c.max = min_t(u32, le32_to_cpu(req->output_buffer_length), KSMBD_DIR_OUT_MAX);
 	status = STATUS_INSUFFICIENT_RESOURCES;

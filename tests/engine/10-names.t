@@ -81,6 +81,14 @@ rm -f "$tmp/got"
 smb -c "get $alt $tmp/got" >/dev/null
 tap_check "get by the short name opens the long-named file" \
 	sh -c "[ \"\$(cat '$tmp/got' 2>/dev/null)\" = long ]"
+smbclient_expect "ls by the short name lists the long name" '^ +Long File Name.text +A ' \
+	//127.0.0.1/share -U alice%Secret-1 -c "ls $alt"
+mkdir -p "$S/uni"
+printf 'x' >"$S/uni/ÉTÉ.txt"
+rm -f "$tmp/got"
+smb -c "get uni/été.TXT $tmp/got" >/dev/null
+tap_check "non-ASCII names match with Unicode case folding (get été.TXT of ÉTÉ.txt)" \
+	sh -c "[ \"\$(cat '$tmp/got' 2>/dev/null)\" = x ]"
 smbclient_expect "an 8.3 name is its own altname" '^altname: Hello.txt' \
 	//127.0.0.1/share -U alice%Secret-1 -c "allinfo Hello.txt"
 
