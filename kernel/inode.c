@@ -5,6 +5,7 @@
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include "inode.h"
+#include "share.h"
 
 struct ksmbd_inode {
 	struct list_head node;		/* its bucket of ksmbd_inodes */
@@ -12,6 +13,7 @@ struct ksmbd_inode {
 	unsigned int opens;
 	bool delete_pending;
 	struct list_head oplocks;	/* see oplock.h; empty when the last open goes */
+	struct ksmbd_share_modes share;	/* see share.h */
 };
 
 /* Open files hashed by inode number; the lists start empty at first use. */
@@ -140,4 +142,30 @@ unsigned int ksmbd_inode_opens(struct ksmbd_inode *ni)
 struct list_head *ksmbd_inode_oplocks(struct ksmbd_inode *ni)
 {
 	return &ni->oplocks;
+}
+
+int ksmbd_inode_share_add(struct ksmbd_inode **nip, bool *counted, u32 access, u32 share)
+{
+	int ret = -ENOENT;
+
+	mutex_lock(&ksmbd_inode_lock);
+	if (*nip && !*counted) {
+		ret = -EBUSY;
+		if (!ksmbd_share_conflict(&(*nip)->share, access, share)) {
+			ksmbd_share_count(&(*nip)->share, access, share, true);
+			*counted = true;
+			ret = 0;
+		}
+	}
+	mutex_unlock(&ksmbd_inode_lock);
+	return ret;
+}
+
+void ksmbd_inode_share_del(struct ksmbd_inode **nip, bool *counted, u32 access, u32 share)
+{
+	mutex_lock(&ksmbd_inode_lock);
+	if (*nip && *counted)
+		ksmbd_share_count(&(*nip)->share, access, share, false);
+	*counted = false;
+	mutex_unlock(&ksmbd_inode_lock);
 }
