@@ -149,11 +149,13 @@ int ksmbd_inode_share_add(struct ksmbd_inode **nip, bool *counted, u32 access, u
 	int ret = -ENOENT;
 
 	mutex_lock(&ksmbd_inode_lock);
-	if (*nip && !*counted) {
+	if (*nip && *counted) {
+		ret = 0;
+	} else if (*nip) {
 		ret = -EBUSY;
 		if (!ksmbd_share_conflict(&(*nip)->share, access, share)) {
 			ksmbd_share_count(&(*nip)->share, access, share, true);
-			*counted = true;
+			*counted = access & KSMBD_SHARE_ACCESS;
 			ret = 0;
 		}
 	}

@@ -49,8 +49,9 @@ struct list_head *ksmbd_inode_oplocks(struct ksmbd_inode *ni);
 /*
  * Share modes (share.h): count the open that holds *@nip, with @access
  * (granted) and @share, in the file's share modes, unless it conflicts with
- * them (-EBUSY, a sharing violation) or is counted already (*@counted, which
- * the file's lock guards, is true then). -ENOENT once released.
+ * them (-EBUSY, a sharing violation). *@counted, which the file's lock
+ * guards, says whether it is counted (opens without data or delete access
+ * never are); 0 when it is already. -ENOENT once released.
  */
 int ksmbd_inode_share_add(struct ksmbd_inode **nip, bool *counted, u32 access, u32 share);
 /* Uncount it (when *@counted); done before the open releases the file. */
