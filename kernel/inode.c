@@ -171,3 +171,15 @@ void ksmbd_inode_share_del(struct ksmbd_inode **nip, bool *counted, u32 access, 
 	*counted = false;
 	mutex_unlock(&ksmbd_inode_lock);
 }
+
+bool ksmbd_inode_share_conflict_of(u64 dev, u64 ino, u32 access, u32 share)
+{
+	struct ksmbd_inode *ni;
+	bool conflict;
+
+	mutex_lock(&ksmbd_inode_lock);
+	ni = ksmbd_inode_find(dev, ino);
+	conflict = ni && ksmbd_share_conflict(&ni->share, access, share);
+	mutex_unlock(&ksmbd_inode_lock);
+	return conflict;
+}

@@ -56,5 +56,7 @@ struct list_head *ksmbd_inode_oplocks(struct ksmbd_inode *ni);
 int ksmbd_inode_share_add(struct ksmbd_inode **nip, bool *counted, u32 access, u32 share);
 /* Uncount it (when *@counted); done before the open releases the file. */
 void ksmbd_inode_share_del(struct ksmbd_inode **nip, bool *counted, u32 access, u32 share);
+/* Whether an open of (@dev, @ino) with @access and @share would conflict now. */
+bool ksmbd_inode_share_conflict_of(u64 dev, u64 ino, u32 access, u32 share);
 
 #endif

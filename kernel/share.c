@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Share modes and the access checks of CREATE (share.h). */
 #include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include "inode.h"
+#include "port.h"
 #include "share.h"
 
 bool ksmbd_share_conflict(const struct ksmbd_share_modes *m, u32 access, u32 share)
@@ -109,5 +113,27 @@ __le32 ksmbd_open_access_check(const struct ksmbd_open_req *r, u32 *granted)
 		    !(r->options & FILE_DIRECTORY_FILE)))
 			return STATUS_CANNOT_DELETE;
 	}
+	return STATUS_SUCCESS;
+}
+
+__le32 ksmbd_rename_share_check(struct ksmbd_vfs_root *root, const char *target)
+{
+	const char *slash = strrchr(target, '/');
+	struct ksmbd_vfs_stat st;
+	char *dir;
+	int ret;
+
+	dir = kstrdup(slash ? target : ".", GFP_KERNEL);
+	if (!dir)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	if (slash)
+		dir[slash - target] = '\0';
+	ret = ksmbd_vfs_getattr_name(root, dir, &st);
+	kfree(dir);
+	if (ret)
+		return STATUS_SUCCESS;	/* the rename itself reports a missing directory */
+	if (ksmbd_inode_share_conflict_of(st.dev, st.ino, FILE_WRITE_DATA | SYNCHRONIZE,
+					  FILE_SHARE_READ | FILE_SHARE_WRITE))
+		return STATUS_SHARING_VIOLATION;
 	return STATUS_SUCCESS;
 }

@@ -89,4 +89,14 @@ struct ksmbd_open_req {
  */
 __le32 ksmbd_open_access_check(const struct ksmbd_open_req *r, u32 *granted);
 
+struct ksmbd_vfs_root;
+/*
+ * A rename to @target (a path inside the share @root): as Windows does, it
+ * opens the target's directory to add the entry (FILE_ADD_FILE, sharing read
+ * and write) for the time of the rename, so opens of that directory which
+ * have DELETE access, or do not share writing, make it
+ * STATUS_SHARING_VIOLATION. STATUS_SUCCESS otherwise.
+ */
+__le32 ksmbd_rename_share_check(struct ksmbd_vfs_root *root, const char *target);
+
 #endif
