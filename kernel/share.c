@@ -79,6 +79,9 @@ __le32 ksmbd_open_access_check(const struct ksmbd_open_req *r, u32 *granted)
 	if (r->desired & ACCESS_SYSTEM_SECURITY)
 		return STATUS_PRIVILEGE_NOT_HELD;
 	wanted = ksmbd_access_map_generic(r->desired & ~MAXIMUM_ALLOWED);
+	/* MS-SMB2 3.3.5.9: delete on close needs the right to delete. */
+	if (doc && !(wanted & DELETE) && !(r->desired & MAXIMUM_ALLOWED))
+		return STATUS_ACCESS_DENIED;
 
 	/* What this open may have at most. */
 	if (r->share_readonly) {
@@ -87,7 +90,10 @@ __le32 ksmbd_open_access_check(const struct ksmbd_open_req *r, u32 *granted)
 			return STATUS_ACCESS_DENIED;
 		allowed = FILE_GENERIC_READ_EXECUTE;
 	} else if (rdonly) {
-		/* MS-FSA 2.1.5.1.2.1: a read-only file's data cannot change. */
+		/* MS-FSA 2.1.5.1.2.1: a read-only file cannot be deleted... */
+		if (doc)
+			return STATUS_CANNOT_DELETE;
+		/* ...and its data cannot change. */
 		if (r->disposition == FILE_SUPERSEDE || r->disposition == FILE_OVERWRITE ||
 		    r->disposition == FILE_OVERWRITE_IF)
 			return STATUS_ACCESS_DENIED;
@@ -95,22 +101,16 @@ __le32 ksmbd_open_access_check(const struct ksmbd_open_req *r, u32 *granted)
 	} else {
 		allowed = FILE_ALL_ACCESS;
 	}
-	if (wanted & ~allowed) {
-		/* MS-FSA 2.1.5.1.2.1: deleting a read-only file is "cannot delete". */
-		if (doc && rdonly && !r->share_readonly)
-			return STATUS_CANNOT_DELETE;
+	if (wanted & ~allowed)
 		return STATUS_ACCESS_DENIED;
-	}
 	*granted = r->desired & MAXIMUM_ALLOWED ? allowed : wanted;
-
 	if (doc) {
-		/* MS-SMB2 3.3.5.9: delete on close needs the right to delete. */
+		/* MAXIMUM_ALLOWED on a read-only share has no DELETE to give. */
 		if (!(*granted & DELETE))
 			return STATUS_ACCESS_DENIED;
-		/* MS-FSA 2.1.5.1.1, 2.1.5.1.2.1: a read-only file cannot be deleted. */
-		if (rdonly || (!r->exists && ksmbd_disp_creates(r->disposition) &&
-		    (r->attributes & FILE_ATTRIBUTE_READONLY) &&
-		    !(r->options & FILE_DIRECTORY_FILE)))
+		/* MS-FSA 2.1.5.1.1: nor can a file created read-only be deleted. */
+		if (!r->exists && ksmbd_disp_creates(r->disposition) &&
+		    (r->attributes & FILE_ATTRIBUTE_READONLY) && !(r->options & FILE_DIRECTORY_FILE))
 			return STATUS_CANNOT_DELETE;
 	}
 	return STATUS_SUCCESS;
