@@ -99,6 +99,7 @@ __le32 ksmbd_smb_path(const u8 *name, u16 len, char *out, size_t size)
 
 #define KSMBD_CREATE_ATTRS_VALID	0x00007fb7
 #define KSMBD_CREATE_OPTIONS_RESERVED	0xff000000
+#define KSMBD_CREATE_OPTIONS_UNSUPPORTED	0x00102080
 
 /* Rights of a "stat open", which breaks no oplock (MS-FSA 2.1.5.1.2.1 simplified). */
 #define KSMBD_STAT_ACCESS	(FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES | SYNCHRONIZE)
@@ -356,6 +357,13 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 	status = STATUS_INVALID_PARAMETER;
 	if ((le32_to_cpu(req->file_attributes) & ~KSMBD_CREATE_ATTRS_VALID) ||
 	    (opts & KSMBD_CREATE_OPTIONS_RESERVED))
+		goto out;
+	/*
+	 * FILE_CREATE_TREE_CONNECTION, FILE_OPEN_BY_FILE_ID and
+	 * FILE_RESERVE_OPFILTER are not implemented (Windows answers the same).
+	 */
+	status = STATUS_NOT_SUPPORTED;
+	if (opts & KSMBD_CREATE_OPTIONS_UNSUPPORTED)
 		goto out;
 
 	status = STATUS_INSUFFICIENT_RESOURCES;
