@@ -6,8 +6,16 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
 #include <linux/kernel.h>
+#include "dosattr.h"
+#include "lookup.h"
 #include "name.h"
+#include "port.h"
+#include "smb2.h"
 
 static bool eq_ci(const char *a, const char *b)
 {
@@ -140,6 +148,98 @@ static void test_matches(void **state)
 	assert_false(ksmbd_name_matches(s, n, "Long File Name.txt", 18));
 }
 
+static void test_dosattr_attrs(void **state)
+{
+	struct ksmbd_vfs_stat file = { .mode = 0100644 }, rofile = { .mode = 0100444 };
+	struct ksmbd_vfs_stat dir = { .mode = 0040755 };
+	struct ksmbd_dosattr none = { 0 };
+	struct ksmbd_dosattr hs = { .flags = KSMBD_DOSATTR_HAS_ATTRS, .attrs = 0x2 | 0x4 | 0x1 | 0x10 };
+	struct ksmbd_dosattr zero = { .flags = KSMBD_DOSATTR_HAS_ATTRS };
+	struct ksmbd_dosattr ct = { .flags = KSMBD_DOSATTR_HAS_CTIME, .create_ft = 0x1234 };
+	u8 block[52] = { 0 };
+
+	(void)state;
+	assert_int_equal(ksmbd_dosattr_attrs(&file, &none), FILE_ATTRIBUTE_ARCHIVE);
+	assert_int_equal(ksmbd_dosattr_attrs(&rofile, NULL), FILE_ATTRIBUTE_ARCHIVE | 0x1);
+	assert_int_equal(ksmbd_dosattr_attrs(&dir, &none), FILE_ATTRIBUTE_DIRECTORY);
+	/* READONLY of a file comes from its mode bits, DIRECTORY from its type */
+	assert_int_equal(ksmbd_dosattr_attrs(&file, &hs), 0x2 | 0x4);
+	assert_int_equal(ksmbd_dosattr_attrs(&dir, &hs), 0x2 | 0x4 | 0x1 | 0x10);
+	assert_int_equal(ksmbd_dosattr_attrs(&file, &zero), FILE_ATTRIBUTE_NORMAL);
+	assert_int_equal(ksmbd_dosattr_attrs(&dir, &zero), FILE_ATTRIBUTE_DIRECTORY);
+	ksmbd_dosattr_patch(&file, &ct, block);
+	assert_int_equal(block[0], 0x34);
+	assert_int_equal(block[1], 0x12);
+	assert_int_equal(block[48], FILE_ATTRIBUTE_ARCHIVE);
+}
+
+/* The xattr's bytes (dosattr.h), a round trip, and a lookup without case, on a real directory. */
+static void test_dosattr_xattr_and_lookup(void **state)
+{
+	static const u8 want[16] = { 1, 3, 0, 0, 0x22, 0, 0, 0, 8, 7, 6, 5, 4, 3, 2, 1 };
+	struct ksmbd_dosattr da = { .flags = 3, .attrs = 0x22, .create_ft = 0x0102030405060708ULL };
+	struct ksmbd_dosattr back;
+	char top[] = "/tmp/kc-names-XXXXXX", path[128], buf[64];
+	struct ksmbd_vfs_root *root;
+	struct ksmbd_vfs_file *f;
+	ssize_t n;
+
+	(void)state;
+	assert_non_null(mkdtemp(top));
+	snprintf(path, sizeof(path), "%s/Sub Dir", top);
+	assert_int_equal(mkdir(path, 0755), 0);
+	assert_int_equal(ksmbd_vfs_root_open(top, &root), 0);
+	assert_int_equal(ksmbd_vfs_open(root, "Sub Dir/Hello.TXT", KSMBD_VFS_READ | KSMBD_VFS_WRITE |
+					KSMBD_VFS_CREATE, 0644, &f), 0);
+	ksmbd_dosattr_read(f, &back);
+	assert_int_equal(back.flags, 0);
+	if (ksmbd_dosattr_write(f, &da) == -EOPNOTSUPP) {
+		ksmbd_vfs_close(f);
+		skip();
+	}
+	ksmbd_dosattr_read(f, &back);
+	assert_int_equal(back.flags, 3);
+	assert_int_equal(back.attrs, 0x22);
+	assert_true(back.create_ft == da.create_ft);
+	ksmbd_vfs_close(f);
+	snprintf(path, sizeof(path), "%s/Sub Dir/Hello.TXT", top);
+	n = getxattr(path, KSMBD_DOSATTR_XATTR, buf, sizeof(buf));
+	assert_int_equal(n, 16);
+	assert_memory_equal(buf, want, 16);
+
+	/* every component found without case; a new last component keeps its case */
+	strcpy(path, "sub dir/hello.txt");
+	assert_int_equal(ksmbd_lookup_ci(root, path, sizeof(path)), 0);
+	assert_string_equal(path, "Sub Dir/Hello.TXT");
+	strcpy(path, "SUB DIR/New.txt");
+	assert_int_equal(ksmbd_lookup_ci(root, path, sizeof(path)), 0);
+	assert_string_equal(path, "Sub Dir/New.txt");
+	strcpy(path, "nodir/x");
+	assert_int_equal(ksmbd_lookup_ci(root, path, sizeof(path)), 0);
+	assert_string_equal(path, "nodir/x");
+	/* by the short name of the directory */
+	{
+		char sn[KSMBD_SHORT_NAME_MAX];
+		int k = ksmbd_name_mangle("Sub Dir", 7, sn);
+
+		assert_true(k > 0);
+		snprintf(path, sizeof(path), "%s/hello.txt", sn);
+		assert_int_equal(ksmbd_lookup_ci(root, path, sizeof(path)), 0);
+		assert_string_equal(path, "Sub Dir/Hello.TXT");
+	}
+	/* the on-disk name may be longer in UTF-8 (KELVIN SIGN for k); past @size it is -ENAMETOOLONG */
+	snprintf(path, sizeof(path), "%s/\xe2\x84\xaa" ".txt", top);
+	assert_int_equal(mknod(path, S_IFREG | 0644, 0), 0);
+	strcpy(path, "K.TXT");
+	assert_int_equal(ksmbd_lookup_ci(root, path, 9), 0);
+	assert_string_equal(path, "\xe2\x84\xaa" ".txt");
+	strcpy(path, "k.txt");
+	assert_int_equal(ksmbd_lookup_ci(root, path, 8), -ENAMETOOLONG);
+	ksmbd_vfs_root_close(root);
+	snprintf(buf, sizeof(buf), "rm -rf '%s'", top);
+	assert_int_equal(system(buf), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -149,6 +249,8 @@ int main(void)
 		cmocka_unit_test(test_mangle_shape),
 		cmocka_unit_test(test_mangle_stable),
 		cmocka_unit_test(test_matches),
+		cmocka_unit_test(test_dosattr_attrs),
+		cmocka_unit_test(test_dosattr_xattr_and_lookup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
