@@ -376,6 +376,8 @@ static int ksmbd_smb2_reply(struct ksmbd_conn *conn, struct ksmbd_work *works, i
 			len = ALIGN(len, 8);
 			h->next_command = cpu_to_le32(len);
 		}
+		if (works[i].mark_signed)
+			h->flags |= SMB2_FLAGS_SIGNED;
 		if (!enc && works[i].sign && works[i].sess)
 			ret = ksmbd_smb2_sign(conn, works[i].sess, (u8 *)h, len);
 		pos += works[i].rsp_len;

@@ -55,6 +55,8 @@ struct ksmbd_work {
 	struct ksmbd_tree *tree;	/* the request's tree connect (a reference), or NULL */
 	struct ksmbd_file *fp;		/* the open its FileId names (a reference), or NULL */
 	bool sign;			/* sign the response with sess's key */
+	/* Set SMB2_FLAGS_SIGNED without a signature (smb2_bind.h, SESSION_SETUP). */
+	bool mark_signed;
 	const struct ksmbd_chain *chain; /* NULL for the first request of a chain */
 	u64 transform_sess_id;		/* the request came encrypted for it; 0: not */
 	/*

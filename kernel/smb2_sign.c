@@ -18,7 +18,8 @@ static int ksmbd_smb2_mac(struct ksmbd_conn *conn, struct ksmbd_session *sess,
 	const struct smb2_hdr *hdr = (const struct smb2_hdr *)pdu;
 	struct smb2_hdr zeroed;
 	struct kvec iov[2];
-	u8 full[32], nonce[12];
+	u8 full[32], nonce[12], key[16];
+	u16 alg;
 	int ret;
 
 	memcpy(&zeroed, hdr, sizeof(zeroed));
@@ -28,12 +29,14 @@ static int ksmbd_smb2_mac(struct ksmbd_conn *conn, struct ksmbd_session *sess,
 	iov[1].iov_base = (void *)(pdu + sizeof(zeroed));
 	iov[1].iov_len = len - sizeof(zeroed);
 
-	switch (conn->signing_alg) {
+	/* The channel's key on a bound channel (multichannel), else the session's. */
+	ksmbd_session_signing_key(sess, conn, key, &alg);
+	switch (alg) {
 	case SMB2_SIGNING_HMAC_SHA256:
-		ret = ksmbd_crypto_hmac(KSMBD_HASH_SHA256, sess->signing_key, 16, iov, 2, full);
+		ret = ksmbd_crypto_hmac(KSMBD_HASH_SHA256, key, 16, iov, 2, full);
 		memcpy(mac, full, 16);
 		memzero_explicit(full, sizeof(full));
-		return ret;
+		break;
 	case SMB2_SIGNING_AES_GMAC:
 		/* MessageId, then bit 0: sent by the server, bit 1: a CANCEL request. */
 		memcpy(nonce, &hdr->message_id, 8);
@@ -42,10 +45,14 @@ static int ksmbd_smb2_mac(struct ksmbd_conn *conn, struct ksmbd_session *sess,
 			nonce[8] |= 1;
 		else if (le16_to_cpu(hdr->command) == SMB2_CANCEL)
 			nonce[8] |= 2;
-		return ksmbd_crypto_gmac_aes128(sess->signing_key, nonce, iov, 2, mac);
+		ret = ksmbd_crypto_gmac_aes128(key, nonce, iov, 2, mac);
+		break;
 	default:
-		return ksmbd_crypto_cmac_aes128(sess->signing_key, iov, 2, mac);
+		ret = ksmbd_crypto_cmac_aes128(key, iov, 2, mac);
+		break;
 	}
+	memzero_explicit(key, sizeof(key));
+	return ret;
 }
 
 int ksmbd_smb2_sign(struct ksmbd_conn *conn, struct ksmbd_session *sess, u8 *pdu, size_t len)
