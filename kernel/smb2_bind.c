@@ -126,7 +126,7 @@ static __le32 ksmbd_bind_leg(struct ksmbd_work *w, struct ksmbd_session *sess,
 			 * Signed now with the session's key, and hashed as
 			 * the client will hash it: as sent.
 			 */
-			if (ksmbd_smb2_sign(conn, sess, w->rsp, w->rsp_len) ||
+			if (ksmbd_smb2_sign_session(conn, sess, w->rsp, w->rsp_len) ||
 			    (v311 && ksmbd_preauth_add(conn->bind_preauth, w->rsp, w->rsp_len)))
 				status = STATUS_INSUFFICIENT_RESOURCES;
 			w->sign = false;
@@ -163,6 +163,7 @@ static __le32 ksmbd_bind_leg(struct ksmbd_work *w, struct ksmbd_session *sess,
 		/* The final response is signed with the new channel's key. */
 		status = ksmbd_session_setup_rsp(w, sess, &login, STATUS_SUCCESS);
 		w->sign = true;
+		w->sign_session_key = false;
 		pr_debug("%s: bound to session 0x%llx\n", conn->t->peer, sess->id);
 	}
 out:
@@ -194,12 +195,28 @@ __le32 ksmbd_smb2_session_bind(struct ksmbd_work *w, const u8 *blob, u16 len)
 	}
 	/* The channel's key if this is one already, else the session's (3.3.5.2.4). */
 	if (!ksmbd_smb2_verify(conn, sess, w->req, w->req_len)) {
-		ksmbd_session_put(sess);
-		return STATUS_ACCESS_DENIED;
+		/*
+		 * Unverified: signed only on a connection that is a channel
+		 * already (authenticated; the client checks the refusal with
+		 * the session's key), never for a stranger.
+		 */
+		if (!ksmbd_session_has_channel(sess, conn)) {
+			ksmbd_session_put(sess);
+			return STATUS_ACCESS_DENIED;
+		}
+		status = STATUS_ACCESS_DENIED;
+	} else {
+		status = STATUS_SUCCESS;
 	}
-	/* Verified: every answer from here on is signed the same way. */
+	/*
+	 * Refusals are signed with the session's own key and algorithm,
+	 * which the client's new channel uses until it has its own key.
+	 */
 	w->sess = sess;
 	w->sign = true;
+	w->sign_session_key = true;
+	if (status != STATUS_SUCCESS)
+		return status;
 	status = ksmbd_bind_check(conn, sess);
 	if (status != STATUS_SUCCESS)
 		return status;

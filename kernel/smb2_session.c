@@ -198,6 +198,16 @@ __le32 ksmbd_smb2_session_setup(struct ksmbd_work *w)
 		}
 		status = ksmbd_reauth_check(w, sess);
 		if (status != STATUS_SUCCESS) {
+			/*
+			 * A signed refusal, with the session's own key: a
+			 * client reauthenticating on a channel checks it so.
+			 */
+			if ((w->hdr->flags & SMB2_FLAGS_SIGNED) && !w->transform_sess_id) {
+				w->sess = sess;
+				w->sign = true;
+				w->sign_session_key = true;
+				return status;
+			}
 			ksmbd_session_put(sess);
 			return status;
 		}
