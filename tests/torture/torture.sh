@@ -25,6 +25,7 @@ KC_TORTURE_SUITES=(
 	smb2.getinfo:60
 	smb2.setinfo:60
 	smb2.session:240
+	smb2.multichannel:120
 	smb2.tcon:60
 	smb2.rw:120
 	smb2.compound:120
