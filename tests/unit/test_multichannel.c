@@ -283,7 +283,7 @@ static void test_bind_refusals_3x(void **state)
 static void test_multichannel_off(void **state)
 {
 	struct ksmbd_conn *c;
-	struct mem_transport *m;
+	struct mem_transport *m = NULL;
 	struct ksmbd_session *sess;
 	const struct smb2_hdr *h;
 	u64 mid = 0;
