@@ -175,7 +175,7 @@ static int del_record(struct clusterd *cd, const char *key)
 
 void cd_ipconn_scan(struct clusterd *cd, const struct cd_held_ip *held, size_t n)
 {
-	struct conn_list l;
+	struct conn_list l = { 0 };
 	unsigned int muts = 0;
 
 	if (cd->memory_state || !cd->connected || !cd->quorate || !cd_in_sync(cd) ||
@@ -229,7 +229,7 @@ size_t cd_ipconn_tickle(struct clusterd *cd, const struct kc_ipaddr *ip, const c
 {
 	struct kc_ipctl_err err;
 	struct kc_tcp_conn *v;
-	struct conn_list l;
+	struct conn_list l = { 0 };
 	size_t n = 0;
 
 	if (cd->memory_state || list_records(cd, ip, &l) || !l.n) {
