@@ -12,7 +12,7 @@
 # checks that the three nodes end with the same state hash. Everything it started is removed
 # at the end, also on Ctrl-C.
 #
-#   scripts/bench-repl.sh [--writers N] [--seconds S | --count N] [--keep-logs DIR]
+#   scripts/bench-repl.sh [--writers N] [--seconds S | --count N] [--dir DIR] [--keep-logs DIR]
 set -o pipefail
 
 PROG=${0##*/}
@@ -23,12 +23,15 @@ writers=6
 seconds=10
 count=0
 keep=""
+base=/var/tmp
 usage() {
 	cat <<EOF
-usage: $PROG [--writers N] [--seconds S | --count N] [--keep-logs DIR]
+usage: $PROG [--writers N] [--seconds S | --count N] [--dir DIR] [--keep-logs DIR]
   --writers N    concurrent writers in all, spread over the three nodes (default 6)
   --seconds S    run for S seconds (default 10)
   --count N      commit N mutations in all instead (e.g. a smoke run)
+  --dir DIR      where the nodes' state directories go (default /var/tmp, on disk; a
+                 tmpfs such as /dev/shm takes the disk's sync time out of the numbers)
   --keep-logs D  copy the nodes' corosync and clusterd logs to D
 EOF
 }
@@ -37,6 +40,7 @@ while [ $# -gt 0 ]; do
 	--writers) writers=$2; shift 2 ;;
 	--seconds) seconds=$2; count=0; shift 2 ;;
 	--count) count=$2; seconds=0; shift 2 ;;
+	--dir) base=$2; shift 2 ;;
 	--keep-logs) keep=$2; shift 2 ;;
 	-h|--help) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
@@ -54,7 +58,7 @@ export KC_NET=10.97.0
 . "$top/tests/lib/cluster.sh"
 KC_BIN=${KC_BIN:-$top/build/default/bin}
 [ -x "$KC_BIN/kc-repl-bench" ] || { echo "$PROG: $KC_BIN/kc-repl-bench missing (make user)" >&2; exit 1; }
-KC_CLUSTER_DIR=$(mktemp -d /var/tmp/kc-bench-repl.XXXXXX)
+KC_CLUSTER_DIR=$(mktemp -d "$base/kc-bench-repl.XXXXXX") || exit 1
 bench_pids=""
 
 teardown() {
