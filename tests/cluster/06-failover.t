@@ -236,8 +236,12 @@ tap_diag "takeover seen after $t_take ms, client connection reset after $t_reset
 kill -INT "$cap_pid" 2>/dev/null
 kc_wait_exit "$cap_pid" 10
 pkts=$(tshark -r "$cap" -T fields -e ip.src -e tcp.srcport -e tcp.seq_raw -e tcp.ack_raw \
-	-e tcp.flags.reset 2>/dev/null)
+	-e tcp.flags.reset -e frame.time_epoch 2>/dev/null)
 printf '%s\n' "$pkts" | sed 's/^/#   capture: /'
+printf '%s\n' "$pkts" | awk -v s="$ip2" -v t0="$t0" '
+	$1 == s && $2 == 445 && $3 == 0 && $4 == 0 && $5 != 1 && !tk { tk = $6 }
+	$1 == s && $2 == 445 && $5 == 1 && tk && !rst { rst = $6 }
+	END { if (tk && rst) printf "# first tickle ACK %d ms after the failure, the RST %.3f ms after it\n", tk * 1000 - t0, (rst - tk) * 1000 }'
 tap_check "the capture shows the tickle ACK (seq 0, ack 0) from $ip2:445" sh -c \
 	"printf '%s\n' \"\$1\" | awk -v s=$ip2 '\$1 == s && \$2 == 445 && \$3 == 0 && \$4 == 0 && \$5 != 1 { f = 1 } END { exit !f }'" \
 	sh "$pkts"
