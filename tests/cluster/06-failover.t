@@ -18,8 +18,9 @@
 #    take it over; healed: back to one IP per node;
 #  - node disable n1 moves n1's IP away, node enable brings the balance back;
 #  - ip move makes a node the home of an IP; ip del releases it everywhere;
-#  - during those planned moves an address monitor on every node shows each address deleted
-#    by its old owner before its new owner adds it (never on two nodes at once);
+#  - during those planned moves an address monitor of all three nodes (one netlink socket, so
+#    in the kernels' order) shows each address deleted by its old owner before its new owner
+#    adds it (never on two nodes at once);
 #  - SIGTERM of a clusterd releases its IP.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/node.sh"
@@ -283,7 +284,7 @@ tap_check "healed: three members, equal state hashes" wait_for 20 formed "1 2 3"
 tap_check "healed: one IP per node again" wait_for 5 settled "1 2 3" 1
 
 # ---- disable / enable ---------------------------------------------------------------------
-# An address monitor on every node for the planned moves below (disable, enable, move).
+# An address monitor of every node for the planned moves below (disable, enable, move).
 held_list() {	# I: the public IPs on node I's eth0, comma separated
 	local ip l=""
 	for ip in $PUBS; do
@@ -291,22 +292,25 @@ held_list() {	# I: the public IPs on node I's eth0, comma separated
 	done
 	echo "$l"
 }
+# One "ip monitor all-nsid" in the bridge's namespace, where the nodes' namespaces get ids:
+# one netlink socket receives every node's address events in the order they happened.
+br=$(kc_ns br)
+for i in 1 2 3; do
+	ip -n "$br" netns set "$(kc_ns "n$i")" auto 2>/dev/null	# or already has one
+done
+ip -n "$br" -ts monitor all-nsid address >"$KC_CLUSTER_DIR/addrmon" 2>&1 &
+mon_pid=$!
+bg_pids="$bg_pids $mon_pid"
+for try in 1 2 3 4 5; do	# a probe address shows when the monitor listens
+	ip -n "$(kc_ns n1)" addr add 127.0.0.9/32 dev lo 2>/dev/null
+	wait_for 1 grep -q " 127.0.0.9/" "$KC_CLUSTER_DIR/addrmon" && break
+	ip -n "$(kc_ns n1)" addr del 127.0.0.9/32 dev lo 2>/dev/null
+done
+ip -n "$(kc_ns n1)" addr del 127.0.0.9/32 dev lo 2>/dev/null
 mon_specs=""
 for i in 1 2 3; do
-	ip -n "$(kc_ns "n$i")" -ts monitor address >"$KC_CLUSTER_DIR/addrmon.$i" 2>&1 &
-	mon_pids="${mon_pids:-} $!"
-	bg_pids="$bg_pids $!"
-done
-for i in 1 2 3; do	# a probe address shows when each monitor listens
-	for try in 1 2 3 4 5; do
-		ip -n "$(kc_ns "n$i")" addr add 127.0.0.9/32 dev lo 2>/dev/null
-		wait_for 1 grep -q " 127.0.0.9/" "$KC_CLUSTER_DIR/addrmon.$i" && break
-		ip -n "$(kc_ns "n$i")" addr del 127.0.0.9/32 dev lo 2>/dev/null
-	done
-	ip -n "$(kc_ns "n$i")" addr del 127.0.0.9/32 dev lo 2>/dev/null
-done
-for i in 1 2 3; do
-	mon_specs="$mon_specs n$i=$KC_CLUSTER_DIR/addrmon.$i=$(held_list "$i")"
+	nsid=$(ip -n "$br" netns list | sed -n "s/^$(kc_ns "n$i") (id: \([0-9]*\))\$/\1/p")
+	mon_specs="$mon_specs n$i=$KC_CLUSTER_DIR/addrmon=$(held_list "$i")=$nsid"
 done
 tap_check "node disable n1" kc_cli 2 node disable n1
 tap_check "n1's IP moves away, nodes 2 and 3 share the three" wait_for 5 n1_drained
@@ -316,10 +320,8 @@ tap_check "balance is back: one IP per node" wait_for 5 settled "1 2 3" 1
 # ---- move, del, SIGTERM -------------------------------------------------------------------
 tap_check "ip move $KC_NET.201 n3" kc_cli 1 ip move "$KC_NET.201" n3
 tap_check "$KC_NET.201 goes to its home n3, the same everywhere" wait_for 5 moved_home
-for p in $mon_pids; do
-	kill "$p" 2>/dev/null
-	kc_wait_exit "$p" 5
-done
+kill "$mon_pid" 2>/dev/null
+kc_wait_exit "$mon_pid" 5
 # shellcheck disable=SC2086
 overlap=$(/usr/bin/python3 "$KC_TOP/tests/lib/addr-overlap.py" "$(echo $PUBS | tr ' ' ,)" $mon_specs)
 printf '%s\n' "$overlap" | sed 's/^/#   /'
