@@ -48,17 +48,29 @@ struct psm {
 };
 
 /* Which of psm_dbs a key belongs to, from its "type:" prefix; -1 if none. */
+static const struct { const char *prefix; int db; } key_map[] = {
+	{ "share:", 0 }, { "user:", 0 }, { "option:", 0 }, { "ip:", 0 }, { "node:", 1 },
+	{ "conn:", 2 },
+};
+
 static int key_db(const char *key)
 {
-	static const struct { const char *prefix; int db; } map[] = {
-		{ "share:", 0 }, { "user:", 0 }, { "option:", 0 }, { "ip:", 0 }, { "node:", 1 },
-		{ "conn:", 2 },
-	};
+	for (size_t i = 0; i < sizeof(key_map) / sizeof(key_map[0]); i++)
+		if (!strncmp(key, key_map[i].prefix, strlen(key_map[i].prefix)) &&
+		    key[strlen(key_map[i].prefix)])
+			return key_map[i].db;
+	return -1;
+}
 
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (!strncmp(key, map[i].prefix, strlen(map[i].prefix)) &&
-		    key[strlen(map[i].prefix)])
-			return map[i].db;
+/* The only database that can hold keys starting with @prefix, or -1 (any). */
+static int prefix_db(const void *prefix, size_t plen)
+{
+	for (size_t i = 0; i < sizeof(key_map) / sizeof(key_map[0]); i++) {
+		size_t l = strlen(key_map[i].prefix);
+
+		if (plen >= l && !memcmp(prefix, key_map[i].prefix, l))
+			return key_map[i].db;
+	}
 	return -1;
 }
 
@@ -386,9 +398,11 @@ static int psm_list(void *sm, const void *prefix, size_t plen, kc_sm_list_fn fn,
 	struct psm *p = sm;
 	struct psm_list l = { .prefix = prefix, .plen = plen };
 	struct pstore_err err;
-	int ret = 0;
+	int only = prefix_db(prefix, plen), ret = 0;
 
 	for (int i = 0; !ret && i < PSM_NDB; i++) {
+		if (only >= 0 && i != only)
+			continue;	/* e.g. "ip:" (a lookup per applied mutation) reads one */
 		ret = pstore_foreach(p->db[i], 0, list_collect, &l, &err);
 		if (ret && ret != -ENOMEM)
 			log_warnx("state: %s", err.msg);
