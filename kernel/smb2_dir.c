@@ -12,6 +12,7 @@
 #include "file.h"
 #include "port.h"
 #include "smb2.h"
+#include "ea.h"
 #include "tree.h"
 #include "unicode.h"
 
@@ -92,6 +93,27 @@ static int ksmbd_dir_stat(struct ksmbd_dir_ctx *c, const char *name, size_t len,
 	return ret;
 }
 
+/* EaSize of an entry (ea.h): regular files and directories only. */
+static u32 ksmbd_dir_ea_size(struct ksmbd_dir_ctx *c, const char *name, size_t len,
+			     const struct ksmbd_vfs_stat *st)
+{
+	bool dir = (st->mode & 0170000) == 0040000;
+	char *full;
+	u32 size;
+
+	if (!dir && (st->mode & 0170000) != 0100000)
+		return 0;
+	if ((len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.'))
+		return len == 1 ? ksmbd_ea_size(c->fp->vfs) : 0;
+	full = kasprintf(GFP_KERNEL, "%s%s%.*s", c->fp->path, *c->fp->path ? "/" : "",
+			 (int)len, name);
+	if (!full)
+		return 0;
+	size = ksmbd_ea_size_name(c->w->tree->root, full, dir);
+	kfree(full);
+	return size;
+}
+
 /* Write one entry at @e; @name16 is the UTF-16 name of @n16 bytes. */
 static void ksmbd_dir_fill(u8 class, u8 *e, const struct ksmbd_vfs_stat *st,
 			   const u8 *name16, int n16)
@@ -110,7 +132,7 @@ static void ksmbd_dir_fill(u8 class, u8 *e, const struct ksmbd_vfs_stat *st,
 	memcpy(e + 48, block + 32, 8);		/* AllocationSize */
 	memcpy(e + 56, block + 48, 4);		/* FileAttributes */
 	put_unaligned_le32(n16, e + 60);
-	/* EaSize 0, short names empty; the Id classes end with the file id. */
+	/* EaSize: by the caller; short names empty; the Id classes end with the file id. */
 	if (class == FILE_ID_BOTH_DIRECTORY_INFORMATION || class == FILE_ID_FULL_DIRECTORY_INFORMATION)
 		put_unaligned_le64(st->ino, e + fixed - 8);
 	memcpy(e + fixed, name16, n16);
@@ -148,6 +170,8 @@ static int ksmbd_dir_emit(void *arg, const char *name, size_t len, u64 ino, unsi
 		return 1;		/* no room: this entry comes first next time */
 	memset(c->out + c->len, 0, need - c->len);
 	ksmbd_dir_fill(c->class, c->out + start, &st, name16, n16);
+	if (c->class != FILE_DIRECTORY_INFORMATION && c->class != FILE_NAMES_INFORMATION)
+		put_unaligned_le32(ksmbd_dir_ea_size(c, name, len, &st), c->out + start + 64);
 	if (c->last)
 		put_unaligned_le32(c->out + start - c->last, c->last);
 	c->last = c->out + start;

@@ -137,6 +137,8 @@ static const struct kc_conf_param params[] = {
 	  .doc = "Users (@group for groups) never allowed to connect" },
 	BOOL("browseable", KC_CONF_SHARE, "yes", "The share is listed when clients browse"),
 	BOOL("available", KC_CONF_SHARE, "yes", "The share is served; no: it is switched off"),
+	BOOL("streams", KC_CONF_SHARE, "yes",
+	     "Files have named (alternate data) streams, kept in extended attributes"),
 	BOOL("continuous availability", KC_CONF_SHARE, "no",
 	     "Handles survive a node failure (SMB3 persistent handles)"),
 };

@@ -52,6 +52,8 @@ void kc_share_check(const struct kc_conf *conf, const char *share, const char *u
 	out->path = kc_conf_str(sec, "path");
 	if (kc_conf_bool(sec, "read only"))
 		out->flags |= KSMBD_SHARE_READONLY;
+	if (!kc_conf_bool(sec, "streams"))
+		out->flags |= KSMBD_SHARE_NO_STREAMS;
 	switch (kc_conf_enum(sec, "smb encrypt")) {
 	case KC_CONF_ENCRYPT_REQUIRED:
 		out->flags |= KSMBD_SHARE_ENCRYPT | KSMBD_SHARE_ENCRYPT_REQUIRED;

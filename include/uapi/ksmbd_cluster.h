@@ -194,6 +194,8 @@ enum ksmbd_cluster_attr {
 /* The share's smb encrypt: desired (ENCRYPT) or required (both bits). */
 #define KSMBD_SHARE_ENCRYPT		0x4
 #define KSMBD_SHARE_ENCRYPT_REQUIRED	0x8
+/* The share's streams = no: named streams are not offered. */
+#define KSMBD_SHARE_NO_STREAMS		0x10
 
 enum ksmbd_pipe_op {
 	KSMBD_PIPE_OPEN = 1,
