@@ -277,6 +277,8 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 		goto out;
 	if (has_stream && !stream)
 		opts |= FILE_NON_DIRECTORY_FILE;	/* "dir::$DATA" */
+	if (stream)
+		opts &= ~FILE_NON_DIRECTORY_FILE;	/* it says what the stream is */
 	status = base_len ? ksmbd_smb_path(w->req + off, base_len, path, KSMBD_PATH_MAX) :
 		 STATUS_SUCCESS;
 	if (!base_len)
