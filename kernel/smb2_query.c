@@ -30,6 +30,8 @@
 #define KSMBD_INFO_MAX		(KSMBD_INFO_FIXED + KSMBD_INFO_NAME_MAX)
 /* A class is provided, but the buffer is shorter: STATUS_BUFFER_OVERFLOW. */
 #define KSMBD_INFO_VARIABLE	0x80000000u
+/* A list cut at an entry for want of room: STATUS_BUFFER_OVERFLOW. */
+#define KSMBD_INFO_CUT		0x40000000u
 
 /* FileStreamInformation's buffer: the largest response it may fill. */
 #define KSMBD_STREAM_INFO_MAX	65536
@@ -144,19 +146,21 @@ static long ksmbd_info_file(struct ksmbd_work *w, u8 class, const struct ksmbd_v
 		return (long)(n + ret) | KSMBD_INFO_VARIABLE;
 	case FILE_STREAM_INFORMATION: {
 		/* the base file's streams, whichever of them @fp opened */
+		const struct smb2_query_info_req *req = (const void *)ksmbd_req_body(w);
+		u32 max = le32_to_cpu(req->output_buffer_length);
 		struct ksmbd_vfs_stat bst;
+		bool cut;
 		long sn;
 
 		ret = ksmbd_vfs_getattr(fp->vfs, &bst);
 		if (ret)
 			return ret;
+		/* whole entries only: as many as the client's buffer holds */
 		sn = ksmbd_stream_info(fp, &bst, !(w->tree->flags & KSMBD_SHARE_NO_STREAMS),
-				       out, KSMBD_STREAM_INFO_MAX);
-		if (sn == -E2BIG)
-			return -ENOSPC;
+				       out, min_t(u32, max, KSMBD_STREAM_INFO_MAX), &cut);
 		if (sn < 0)
 			return sn;
-		return sn | KSMBD_INFO_VARIABLE;
+		return sn | KSMBD_INFO_VARIABLE | (cut ? KSMBD_INFO_CUT : 0);
 	}
 	case FILE_COMPRESSION_INFORMATION:
 		/* MS-FSCC 2.4.9: not compressed (COMPRESSION_FORMAT_NONE) */
@@ -404,7 +408,7 @@ __le32 ksmbd_smb2_query_info(struct ksmbd_work *w)
 	status = STATUS_INVALID_INFO_CLASS;
 	if (!len)
 		goto out;
-	n = len & ~KSMBD_INFO_VARIABLE;
+	n = len & ~(KSMBD_INFO_VARIABLE | KSMBD_INFO_CUT);
 	min = ksmbd_info_min(req->info_type, req->file_info_class) ?: n;
 	status = STATUS_INFO_LENGTH_MISMATCH;
 	if (max < min)
@@ -420,7 +424,8 @@ __le32 ksmbd_smb2_query_info(struct ksmbd_work *w)
 	rsp->output_buffer_offset = cpu_to_le16(sizeof(struct smb2_hdr) + sizeof(*rsp));
 	rsp->output_buffer_length = cpu_to_le32(n);
 	memcpy(rsp->buffer, info, n);
-	status = n < (len & ~KSMBD_INFO_VARIABLE) ? STATUS_BUFFER_OVERFLOW : STATUS_SUCCESS;
+	status = n < (len & ~(KSMBD_INFO_VARIABLE | KSMBD_INFO_CUT)) || (len & KSMBD_INFO_CUT) ?
+		 STATUS_BUFFER_OVERFLOW : STATUS_SUCCESS;
 out:
 	kvfree(info);
 	return status;

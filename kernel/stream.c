@@ -397,7 +397,7 @@ static int ksmbd_stream_entry(u8 *out, size_t size, size_t *len, u8 **last,
 }
 
 long ksmbd_stream_info(struct ksmbd_file *fp, const struct ksmbd_vfs_stat *st, bool streams,
-		       u8 *out, size_t size)
+		       u8 *out, size_t size, bool *overflow)
 {
 	bool dir = (st->mode & 0170000) == 0040000;
 	size_t len = 0;
@@ -409,8 +409,11 @@ long ksmbd_stream_info(struct ksmbd_file *fp, const struct ksmbd_vfs_stat *st, b
 	/* MS-FSCC 2.4.49: a directory has no unnamed data stream. */
 	if (!dir)
 		ret = ksmbd_stream_entry(out, size, &len, &last, "", st->size, st->blocks * 512);
-	if (ret || !streams)
-		return ret ? ret : (long)len;
+	*overflow = ret == -E2BIG;
+	if (ret == -E2BIG || !streams)
+		return len;
+	if (ret)
+		return ret;
 	mutex_lock(&ksmbd_stream_lock);
 	list = ksmbd_xattr_list(fp->vfs, &xlen);
 	if (!list) {
@@ -428,7 +431,8 @@ long ksmbd_stream_info(struct ksmbd_file *fp, const struct ksmbd_vfs_stat *st, b
 	}
 	kvfree(list);
 	mutex_unlock(&ksmbd_stream_lock);
-	return ret ? ret : (long)len;
+	*overflow = ret == -E2BIG;
+	return ret && ret != -E2BIG ? ret : (long)len;
 }
 
 int ksmbd_stream_remove_all(struct ksmbd_vfs_file *f)

@@ -65,10 +65,11 @@ void ksmbd_stream_fix_stat(struct ksmbd_file *fp, struct ksmbd_vfs_stat *st);
 /*
  * FileStreamInformation (MS-FSCC 2.4.49) of the file @fp is on into @out
  * (@size bytes): "::$DATA" for files, then every named stream. @streams:
- * the share has streams. Its length, or -errno (-E2BIG: does not fit).
+ * the share has streams. Its length, or -errno; *@overflow when entries
+ * were left out for want of room (the length is then of those that fit).
  */
 long ksmbd_stream_info(struct ksmbd_file *fp, const struct ksmbd_vfs_stat *st, bool streams,
-		       u8 *out, size_t size);
+		       u8 *out, size_t size, bool *overflow);
 /* Remove every named stream of @f (an overwrite of the file). */
 int ksmbd_stream_remove_all(struct ksmbd_vfs_file *f);
 /* Whether a stream of (@dev, @ino) is open. */
