@@ -81,6 +81,20 @@ static int ksmbd_info_name(struct ksmbd_file *fp, u8 *out, bool normalized)
 	mutex_unlock(&fp->dir_lock);
 	if (n < 0)
 		return n;
+	if (fp->is_stream) {
+		/* a stream's open: \dir\file:stream */
+		char sname[2 + 256];
+		int m;
+
+		sname[0] = ':';
+		m = ksmbd_stream_name(fp, sname + 1, sizeof(sname) - 1);
+		if (!m)
+			m = ksmbd_utf8_to_utf16(sname, strlen(sname), name + n,
+						KSMBD_INFO_NAME_MAX - 2 - n);
+		if (m < 0)
+			return m;
+		n += m;
+	}
 	for (p = name; p < name + n; p += 2)
 		if (get_unaligned_le16(p) == '/')
 			put_unaligned_le16('\\', p);

@@ -256,6 +256,17 @@ __le32 ksmbd_stream_set_delete(struct ksmbd_file *fp, bool pending)
 	return STATUS_SUCCESS;
 }
 
+int ksmbd_stream_name(struct ksmbd_file *fp, char *buf, size_t size)
+{
+	int ret = -ENOENT;
+
+	mutex_lock(&ksmbd_stream_lock);
+	if (fp->stream)
+		ret = strscpy(buf, fp->stream->xname + KSMBD_STREAM_PREFIX_LEN, size);
+	mutex_unlock(&ksmbd_stream_lock);
+	return ret < 0 ? ret : 0;
+}
+
 bool ksmbd_stream_delete_pending(struct ksmbd_file *fp)
 {
 	bool pending;

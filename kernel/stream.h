@@ -56,6 +56,8 @@ void ksmbd_stream_close(struct ksmbd_file *fp);
 /* FileDispositionInformation on a stream open. */
 __le32 ksmbd_stream_set_delete(struct ksmbd_file *fp, bool pending);
 bool ksmbd_stream_delete_pending(struct ksmbd_file *fp);
+/* The stream's name (as stored, without ":$DATA") into @buf; 0 or -errno. */
+int ksmbd_stream_name(struct ksmbd_file *fp, char *buf, size_t size);
 /* Data of a stream open; same conventions as ksmbd_vfs_read()/write(). */
 ssize_t ksmbd_stream_read(struct ksmbd_file *fp, void *buf, size_t len, loff_t pos);
 ssize_t ksmbd_stream_write(struct ksmbd_file *fp, const void *buf, size_t len, loff_t pos);
