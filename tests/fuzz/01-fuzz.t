@@ -135,7 +135,7 @@ put("ioctl", D311, ioctl(0x00140204, struct.pack("<IHHH", 0x7f, 1, 1, 0x311)), c
 put("symlink-escape", D311, create("escape\\secret"), create("escape\\new.txt", disp=2), write(b"x", 0),
     create("abs\\secret", disp=5), create("escape", access=0x00100081, opts=0x01), qdir(37), close())
 put("utf8-name", D311, create("\u00fc\u20ac.txt"), read(100, 0), create("dir\\sub\\..\\x", disp=2), close(fid(1)))
-put("streams", D311, create("s.txt:one", disp=3), write(b"stream" * 10, 0), read(100, 2),
+put("streams", D311, create("s.txt:one", disp=3, access=0x001f01ff), write(b"stream" * 10, 0), read(100, 2),
     qinfo(1, 22), qinfo(1, 5), sinfo(1, 20, struct.pack("<Q", 3)), create("s.txt::$DATA"), qinfo(1, 22),
     sinfo(1, 10, struct.pack("<BBHIQI", 1, 0, 0, 0, 0, 8) + u16(":two")), sinfo(1, 13, b"\1"), close(fid(1)),
     create("dir:ds:$DATA", disp=2), create("s.txt:bad:$FOO"), close())
