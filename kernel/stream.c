@@ -94,13 +94,22 @@ invalid:
 /* The names of @f's attributes: a kvmalloc'd list, its length in *@len. */
 static char *ksmbd_xattr_list(struct ksmbd_vfs_file *f, ssize_t *len)
 {
-	char *buf = kvmalloc(KSMBD_XATTR_LIST_MAX, GFP_KERNEL);
+	ssize_t size = ksmbd_vfs_listxattr(f, NULL, 0);
+	char *buf;
 
-	if (!buf) {
-		*len = -ENOMEM;
+	/* most files have no attributes at all: no buffer for them */
+	if (size == -EOPNOTSUPP)
+		size = 0;
+	*len = size;
+	if (size < 0)
 		return NULL;
-	}
-	*len = ksmbd_vfs_listxattr(f, buf, KSMBD_XATTR_LIST_MAX);
+	/* room for a few more names added meanwhile (-ERANGE otherwise) */
+	size = min_t(ssize_t, size + 256, KSMBD_XATTR_LIST_MAX);
+	buf = kvmalloc(size, GFP_KERNEL);
+	*len = -ENOMEM;
+	if (!buf)
+		return NULL;
+	*len = ksmbd_vfs_listxattr(f, buf, size);
 	if (*len == -EOPNOTSUPP)
 		*len = 0;
 	if (*len < 0) {
