@@ -63,6 +63,7 @@ void ksmbd_file_discard(struct ksmbd_file *fp)
 	ksmbd_file_unpublish(fp);
 	fp->delete_on_close = false;
 	ksmbd_stream_close(fp);
+	ksmbd_inode_share_del(&fp->ni, &fp->share_counted, fp->access, fp->share_access);
 	ksmbd_oplock_release(fp, false);
 	if (fp->vfs)
 		ksmbd_vfs_close(fp->vfs);
@@ -159,6 +160,7 @@ int ksmbd_file_release(struct ksmbd_file *fp)
 	ksmbd_file_unpublish(fp);
 	/* A stream's delete on close removes the stream only (stream.h). */
 	ksmbd_stream_close(fp);
+	ksmbd_inode_share_del(&fp->ni, &fp->share_counted, fp->access, fp->share_access);
 	/* The oplock and the file's open go together (oplock.h). */
 	if (!ksmbd_oplock_release(fp, fp->delete_on_close && !fp->is_stream))
 		return 0;

@@ -10,6 +10,7 @@
 #include <asm/unaligned.h>
 #include "file.h"
 #include "port.h"
+#include "share.h"
 #include "smb2.h"
 #include "stream.h"
 #include "unicode.h"
@@ -26,6 +27,7 @@ struct ksmbd_stream {
 	u64 dev, ino;				/* the base file */
 	unsigned int opens;
 	bool delete_pending;
+	struct ksmbd_share_modes modes;		/* of the stream's opens (share.h) */
 	char xname[KSMBD_XATTR_NAME_MAX + 1];	/* the attribute's full name */
 };
 
@@ -188,6 +190,10 @@ __le32 ksmbd_stream_open(struct ksmbd_file *fp, const char *name, u32 disp, u32 
 		status = STATUS_DELETE_PENDING;
 		if (s && s->delete_pending)
 			goto out;
+		/* MS-FSA 2.1.5.1.2: the share modes of the stream's other opens */
+		status = STATUS_SHARING_VIOLATION;
+		if (s && ksmbd_share_conflict(&s->modes, fp->access, fp->share_access))
+			goto out;
 		switch (disp) {
 		case FILE_CREATE:
 			status = STATUS_OBJECT_NAME_COLLISION;
@@ -225,6 +231,7 @@ __le32 ksmbd_stream_open(struct ksmbd_file *fp, const char *name, u32 disp, u32 
 		list_add(&s->node, &ksmbd_streams);
 	}
 	s->opens++;
+	ksmbd_share_count(&s->modes, fp->access, fp->share_access, true);
 	fp->stream = s;
 	status = STATUS_SUCCESS;
 out:
@@ -243,6 +250,7 @@ void ksmbd_stream_close(struct ksmbd_file *fp)
 	mutex_lock(&ksmbd_stream_lock);
 	if (fp->delete_on_close)
 		s->delete_pending = true;
+	ksmbd_share_count(&s->modes, fp->access, fp->share_access, false);
 	if (!--s->opens) {
 		if (s->delete_pending) {
 			ret = ksmbd_vfs_removexattr(fp->vfs, s->xname);

@@ -19,7 +19,10 @@
  * count and delete disposition); it holds the base file's ksmbd_inode like
  * any open (so a pending delete of the file applies to it), takes no oplock,
  * and its FILE_DELETE_ON_CLOSE or disposition removes only the stream at
- * its last close.
+ * its last close. Share modes (share.h) are per stream: opens of one stream
+ * check and count against each other only, not against the file's opens or
+ * other streams' (Windows also checks a stream's opens when the file is
+ * opened with DELETE; that is not done).
  */
 #ifndef KSMBD_STREAM_H
 #define KSMBD_STREAM_H
