@@ -8,6 +8,7 @@
 #include "file.h"
 #include "inode.h"
 #include "ipc.h"
+#include "notify.h"
 #include "port.h"
 #include "tree.h"
 
@@ -143,6 +144,10 @@ static int ksmbd_file_delete(struct ksmbd_file *fp)
 	if (!ret)
 		ret = fp->is_dir ? ksmbd_vfs_rmdir(fp->root, fp->path) :
 				   ksmbd_vfs_unlink(fp->root, fp->path);
+	if (!ret)
+		ksmbd_notify_event(fp->root_dev, fp->root_ino, fp->path, FILE_ACTION_REMOVED,
+				   fp->is_dir ? FILE_NOTIFY_CHANGE_DIR_NAME :
+						FILE_NOTIFY_CHANGE_FILE_NAME);
 	if (ret)
 		pr_debug("delete on close of %s: %d\n", fp->path, ret);
 	mutex_unlock(&fp->dir_lock);
@@ -153,6 +158,7 @@ int ksmbd_file_release(struct ksmbd_file *fp)
 {
 	if (!fp->vfs)
 		return 0;
+	ksmbd_notify_release(fp);
 	ksmbd_file_unpublish(fp);
 	/* The oplock and the file's open go together (oplock.h). */
 	if (!ksmbd_oplock_release(fp, fp->delete_on_close))

@@ -50,6 +50,10 @@ struct ksmbd_file {
 	struct ksmbd_conn *conn;
 	struct ksmbd_oplock oplock;
 
+	/* CHANGE_NOTIFY (notify.h), under notify.c's lock */
+	struct ksmbd_notify_watch *notify;
+	bool notify_closed;		/* released: no watch any more */
+
 	u32 mode;			/* FileModeInformation flags */
 	u64 position;			/* FilePositionInformation */
 

@@ -21,6 +21,7 @@
 #include <asm/unaligned.h>
 #include "file.h"
 #include "inode.h"
+#include "notify.h"
 #include "oplock.h"
 #include "ipc.h"
 #include "port.h"
@@ -114,7 +115,15 @@ static __le32 ksmbd_set_basic(struct ksmbd_work *w, const u8 *buf, u32 len)
 		}
 	}
 	ret = ksmbd_vfs_set_times(fp->vfs, atime_ns, mtime_ns);
-	return ret ? ksmbd_errno_status(ret) : STATUS_SUCCESS;
+	if (ret)
+		return ksmbd_errno_status(ret);
+	/* MS-FSA 2.1.5.14.2: what was set, as change notifications see it. */
+	ksmbd_notify_fp(fp, FILE_ACTION_MODIFIED,
+			(attrs ? FILE_NOTIFY_CHANGE_ATTRIBUTES : 0) |
+			(ctime_ns >= 0 ? FILE_NOTIFY_CHANGE_CREATION : 0) |
+			(atime_ns >= 0 ? FILE_NOTIFY_CHANGE_LAST_ACCESS : 0) |
+			(mtime_ns >= 0 ? FILE_NOTIFY_CHANGE_LAST_WRITE : 0));
+	return STATUS_SUCCESS;
 }
 
 static int ksmbd_first_entry(void *arg, const char *name, size_t len, u64 ino,
@@ -240,6 +249,7 @@ static __le32 ksmbd_do_rename(struct ksmbd_file *fp, char *target, bool replace)
 	ret = ksmbd_vfs_rename(fp->root, fp->path, name,
 			       replace ? 0 : KSMBD_VFS_RENAME_NOREPLACE);
 	if (!ret) {
+		ksmbd_notify_rename(fp->root_dev, fp->root_ino, fp->path, name, fp->is_dir);
 		ksmbd_file_set_path(fp, name);
 		name = NULL;
 	}
@@ -316,7 +326,11 @@ static __le32 ksmbd_set_size(struct ksmbd_work *w, const u8 *buf, u32 len, bool 
 	ret = ksmbd_vfs_truncate(fp->vfs, size);
 	if (ret == -EFBIG)
 		return STATUS_DISK_FULL;
-	return ret ? ksmbd_errno_status(ret) : STATUS_SUCCESS;
+	if (ret)
+		return ksmbd_errno_status(ret);
+	ksmbd_notify_fp(fp, FILE_ACTION_MODIFIED,
+			FILE_NOTIFY_CHANGE_SIZE | FILE_NOTIFY_CHANGE_LAST_WRITE);
+	return STATUS_SUCCESS;
 }
 
 /* MS-FSCC 2.4.35, MS-FSA 2.1.5.14.10 */
