@@ -69,6 +69,13 @@ struct ksmbd_conn {
 	struct list_head async_list;	/* struct ksmbd_async, see smb2.h */
 	bool async_closed;		/* torn down: nothing may go async */
 	u64 next_async_id;
+	/*
+	 * MessageIds of CANCELs that found nothing: their request may still
+	 * be on its way to waiting (requests of a connection run
+	 * concurrently). It is cancelled as it starts to wait. 0: free slot.
+	 */
+	u64 cancel_mids[16];
+	unsigned int cancel_next;
 
 	/*
 	 * Detached async requests (smb2.h, struct ksmbd_async_req) not yet

@@ -161,8 +161,13 @@ int ksmbd_file_release(struct ksmbd_file *fp)
 	ksmbd_notify_release(fp);
 	ksmbd_file_unpublish(fp);
 	/* The oplock and the file's open go together (oplock.h). */
-	if (!ksmbd_oplock_release(fp, fp->delete_on_close))
+	if (!ksmbd_oplock_release(fp, fp->delete_on_close)) {
+		/* Other opens keep a directory whose delete is now pending. */
+		if (fp->delete_on_close && fp->is_dir &&
+		    ksmbd_inode_delete_pending_of(fp->dev, fp->ino))
+			ksmbd_notify_delete_pending(fp->dev, fp->ino);
 		return 0;
+	}
 	return ksmbd_file_delete(fp);
 }
 

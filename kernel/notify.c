@@ -46,6 +46,8 @@ struct ksmbd_notify_watch {
 	bool tree;			/* WATCH_TREE */
 	bool overflow;			/* changes were lost: answer ENUM_DIR */
 	bool dead;			/* its open closed */
+	bool delete_pending;		/* its directory is to be deleted */
+	u64 dev, ino;			/* its directory */
 	u32 max_len;			/* the first request's OutputBufferLength */
 	u32 bytes;			/* the queued entries' size */
 	unsigned int refs;		/* the open's, and one per request on it */
@@ -320,6 +322,24 @@ void ksmbd_notify_fp(struct ksmbd_file *fp, u32 action, u32 filter)
 	mutex_unlock(&fp->dir_lock);
 }
 
+void ksmbd_notify_delete_pending(u64 dev, u64 ino)
+{
+	struct ksmbd_notify_watch *wt;
+	struct ksmbd_notify_req *r, *tmp;
+
+	if (!atomic_read(&ksmbd_notify_nr_watches))
+		return;
+	mutex_lock(&ksmbd_notify_lock);
+	list_for_each_entry(wt, &ksmbd_notify_watches, node) {
+		if (wt->dev != dev || wt->ino != ino)
+			continue;
+		wt->delete_pending = true;
+		list_for_each_entry_safe(r, tmp, &wt->waiting, node)
+			ksmbd_notify_claim(r, STATUS_DELETE_PENDING);
+	}
+	mutex_unlock(&ksmbd_notify_lock);
+}
+
 void ksmbd_notify_release(struct ksmbd_file *fp)
 {
 	struct ksmbd_notify_watch *wt;
@@ -379,6 +399,8 @@ __le32 ksmbd_smb2_change_notify(struct ksmbd_work *w)
 	mutex_unlock(&fp->dir_lock);
 	if (!fresh->path)
 		goto nomem;
+	fresh->dev = fp->dev;
+	fresh->ino = fp->ino;
 	fresh->root_dev = fp->root_dev;
 	fresh->root_ino = fp->root_ino;
 	fresh->filter = filter;
@@ -402,6 +424,11 @@ __le32 ksmbd_smb2_change_notify(struct ksmbd_work *w)
 	if (!wt) {
 		mutex_unlock(&ksmbd_notify_lock);
 		status = STATUS_FILE_CLOSED;	/* closed meanwhile */
+		goto out;
+	}
+	if (wt->delete_pending) {
+		mutex_unlock(&ksmbd_notify_lock);
+		status = STATUS_DELETE_PENDING;
 		goto out;
 	}
 	if (wt->overflow || !list_empty(&wt->events)) {

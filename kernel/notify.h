@@ -73,6 +73,11 @@ void ksmbd_notify_rename(u64 root_dev, u64 root_ino, const char *from, const cha
 			 bool is_dir);
 /* A change of the file or directory open as @fp (its current path). */
 void ksmbd_notify_fp(struct ksmbd_file *fp, u32 action, u32 filter);
+/*
+ * The delete of directory (@dev, @ino) is pending while it is still open:
+ * requests waiting on its watches answer STATUS_DELETE_PENDING, as do later ones.
+ */
+void ksmbd_notify_delete_pending(u64 dev, u64 ino);
 /* @fp closes: its waiting requests answer STATUS_NOTIFY_CLEANUP, its watch goes. */
 void ksmbd_notify_release(struct ksmbd_file *fp);
 

@@ -13,6 +13,7 @@
 #include "port.h"
 #include "ipc.h"
 #include "session.h"
+#include "smb2.h"
 #include "tree.h"
 #include "smb_wire.h"
 
@@ -89,8 +90,14 @@ void ksmbd_session_unlink(struct ksmbd_conn *conn, struct ksmbd_session *sess)
 	if (linked)
 		list_del_init(&sess->node);
 	mutex_unlock(&conn->sess_lock);
-	if (linked)
-		ksmbd_session_put(sess);
+	if (!linked)
+		return;
+	/*
+	 * What waits on the session ends now: a detached request holds a
+	 * reference to it, so its opens would otherwise never close.
+	 */
+	ksmbd_async_cancel_all(conn, sess->id, NULL, false);
+	ksmbd_session_put(sess);
 }
 
 void ksmbd_session_unlink_all(struct ksmbd_conn *conn)

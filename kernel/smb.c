@@ -409,6 +409,8 @@ static int ksmbd_smb2_reply(struct ksmbd_conn *conn, struct ksmbd_work *works, i
 	return ret;
 }
 
+static bool ksmbd_async_cancel_early(struct ksmbd_conn *conn, u64 mid);
+
 int ksmbd_async_begin(struct ksmbd_work *w, void (*cancel)(struct ksmbd_async *a))
 {
 	struct ksmbd_conn *conn = w->conn;
@@ -422,7 +424,8 @@ int ksmbd_async_begin(struct ksmbd_work *w, void (*cancel)(struct ksmbd_async *a
 	a->cancelled = false;
 	a->cleanup = false;
 	mutex_lock(&conn->async_lock);
-	if (conn->async_closed || READ_ONCE(conn->state) != KSMBD_CONN_RUNNING)
+	if (conn->async_closed || READ_ONCE(conn->state) != KSMBD_CONN_RUNNING ||
+	    ksmbd_async_cancel_early(conn, a->mid))
 		ret = -ECANCELED;
 	else
 		list_add_tail(&a->node, &conn->async_list);
@@ -475,14 +478,35 @@ static void ksmbd_smb2_cancel(struct ksmbd_conn *conn, const struct smb2_hdr *hd
 	u64 id = by_async ? get_unaligned_le64(&hdr->process_id) : le64_to_cpu(hdr->message_id);
 	struct ksmbd_async *a;
 
+	bool found = false;
+
 	mutex_lock(&conn->async_lock);
 	list_for_each_entry(a, &conn->async_list, node) {
 		if (by_async ? a->async_id == id : a->mid == id) {
 			ksmbd_async_cancel_one(a);
+			found = true;
 			break;
 		}
 	}
+	if (!found && !by_async && id) {
+		conn->cancel_mids[conn->cancel_next] = id;
+		conn->cancel_next = (conn->cancel_next + 1) % ARRAY_SIZE(conn->cancel_mids);
+	}
 	mutex_unlock(&conn->async_lock);
+}
+
+/* Whether a CANCEL for MessageId @mid came before its request waited; conn->async_lock held. */
+static bool ksmbd_async_cancel_early(struct ksmbd_conn *conn, u64 mid)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(conn->cancel_mids); i++) {
+		if (mid && conn->cancel_mids[i] == mid) {
+			conn->cancel_mids[i] = 0;
+			return true;
+		}
+	}
+	return false;
 }
 
 void ksmbd_async_interim(struct ksmbd_work *w)
@@ -554,6 +578,9 @@ int ksmbd_async_detach(struct ksmbd_work *w, struct ksmbd_async_req *r,
 		if (r->sess)
 			refcount_inc(&r->sess->refs);
 		w->detached = r;
+		/* Cancelled before it got here: its owner answers STATUS_CANCELLED. */
+		if (ksmbd_async_cancel_early(conn, a->mid))
+			ksmbd_async_cancel_one(a);
 	}
 	mutex_unlock(&conn->async_lock);
 	return ret;

@@ -178,8 +178,11 @@ static __le32 ksmbd_set_disposition(struct ksmbd_work *w, const u8 *buf, u32 len
 		return STATUS_DIRECTORY_NOT_EMPTY;
 	if (ret)
 		return ksmbd_errno_status(ret);
-	return ksmbd_inode_set_delete_pending(&fp->ni, true) ? STATUS_FILE_CLOSED :
-								STATUS_SUCCESS;
+	if (ksmbd_inode_set_delete_pending(&fp->ni, true))
+		return STATUS_FILE_CLOSED;
+	if (fp->is_dir)
+		ksmbd_notify_delete_pending(fp->dev, fp->ino);
+	return STATUS_SUCCESS;
 }
 
 static __le32 ksmbd_rename_status(int err)
