@@ -14,6 +14,7 @@
 #include <asm/unaligned.h>
 #include "conn.h"
 #include "file.h"
+#include "inode.h"
 #include "notify.h"
 #include "session.h"
 #include "smb2.h"
@@ -426,6 +427,9 @@ __le32 ksmbd_smb2_change_notify(struct ksmbd_work *w)
 		status = STATUS_FILE_CLOSED;	/* closed meanwhile */
 		goto out;
 	}
+	/* A delete that became pending before the watch existed. */
+	if (!wt->delete_pending && ksmbd_inode_delete_pending(&fp->ni))
+		wt->delete_pending = true;
 	if (wt->delete_pending) {
 		mutex_unlock(&ksmbd_notify_lock);
 		status = STATUS_DELETE_PENDING;
@@ -466,6 +470,8 @@ __le32 ksmbd_smb2_change_notify(struct ksmbd_work *w)
 		wt = fp->notify;
 		if (!wt) {
 			ksmbd_notify_claim(r, STATUS_NOTIFY_CLEANUP);
+		} else if (wt->delete_pending) {
+			ksmbd_notify_claim(r, STATUS_DELETE_PENDING);
 		} else {
 			wt->refs++;
 			r->watch = wt;
