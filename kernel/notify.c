@@ -52,7 +52,7 @@ struct ksmbd_notify_watch {
 	u32 max_len;			/* the first request's OutputBufferLength */
 	u32 bytes;			/* the queued entries' size */
 	unsigned int refs;		/* the open's, and one per request on it */
-	unsigned int claimed;		/* requests answering changes, not answered yet */
+	bool hold;			/* a rename's first half: do not answer yet */
 };
 
 struct ksmbd_notify_req {
@@ -64,6 +64,8 @@ struct ksmbd_notify_req {
 	/* Set once, by whoever claims the request (under ksmbd_notify_lock). */
 	bool claimed;
 	__le32 status;
+	u8 *body;			/* the answer's body, taken when claimed */
+	size_t len;
 };
 
 static DEFINE_MUTEX(ksmbd_notify_lock);
@@ -96,17 +98,6 @@ static void ksmbd_notify_watch_put(struct ksmbd_notify_watch *wt)
 	ksmbd_notify_drop_events(wt);
 	kfree(wt->path);
 	kfree(wt);
-}
-
-/* Take @r over and have its work answer it with @status; ksmbd_notify_lock held. */
-static void ksmbd_notify_claim(struct ksmbd_notify_req *r, __le32 status)
-{
-	r->claimed = true;
-	r->status = status;
-	list_del_init(&r->node);
-	if (r->watch && status == STATUS_SUCCESS)
-		r->watch->claimed++;
-	queue_work(ksmbd_notify_wq, &r->work);
 }
 
 /*
@@ -154,26 +145,32 @@ static __le32 ksmbd_notify_take(struct ksmbd_notify_watch *wt, u32 out_len, u8 *
 	return STATUS_SUCCESS;
 }
 
+/*
+ * Take @r over and have its work answer it with @status; a request answered
+ * with changes takes them now, so later ones wait for the next request.
+ * ksmbd_notify_lock held.
+ */
+static void ksmbd_notify_claim(struct ksmbd_notify_req *r, __le32 status)
+{
+	r->claimed = true;
+	list_del_init(&r->node);
+	if (r->watch && status == STATUS_SUCCESS)
+		status = ksmbd_notify_take(r->watch, r->out_len, &r->body, &r->len);
+	r->status = status;
+	queue_work(ksmbd_notify_wq, &r->work);
+}
+
 static void ksmbd_notify_work(struct work_struct *work)
 {
 	struct ksmbd_notify_req *r = container_of(work, struct ksmbd_notify_req, work);
-	struct ksmbd_notify_watch *wt = r->watch;
-	__le32 status = r->status;
-	size_t len = 0;
-	u8 *body = NULL;
 
-	mutex_lock(&ksmbd_notify_lock);
-	if (wt) {
-		if (status == STATUS_SUCCESS) {
-			wt->claimed--;
-			status = wt->dead ? STATUS_NOTIFY_CLEANUP :
-					    ksmbd_notify_take(wt, r->out_len, &body, &len);
-		}
-		ksmbd_notify_watch_put(wt);
+	if (r->watch) {
+		mutex_lock(&ksmbd_notify_lock);
+		ksmbd_notify_watch_put(r->watch);
+		mutex_unlock(&ksmbd_notify_lock);
 	}
-	mutex_unlock(&ksmbd_notify_lock);
-	ksmbd_async_answer(&r->areq, status, body, len);
-	kfree(body);
+	ksmbd_async_answer(&r->areq, r->status, r->body, r->len);
+	kfree(r->body);
 	kfree(r);
 }
 
@@ -232,8 +229,8 @@ lost:
 	ksmbd_notify_drop_events(wt);
 	wt->overflow = true;
 wake:
-	if (wt->claimed)
-		return;	/* one that answers is on its way and takes this too */
+	if (wt->hold)
+		return;	/* the rest of the change follows at once */
 	r = list_first_entry_or_null(&wt->waiting, struct ksmbd_notify_req, node);
 	if (r)
 		ksmbd_notify_claim(r, STATUS_SUCCESS);
@@ -306,9 +303,9 @@ void ksmbd_notify_rename(u64 root_dev, u64 root_ino, const char *from, const cha
 		if (!rf || !rt)
 			continue;
 		/* Both names in one response: the old one cannot complete alone. */
-		wt->claimed++;
+		wt->hold = true;
 		ksmbd_notify_queue(wt, FILE_ACTION_RENAMED_OLD_NAME, rf);
-		wt->claimed--;
+		wt->hold = false;
 		ksmbd_notify_queue(wt, FILE_ACTION_RENAMED_NEW_NAME, rt);
 	}
 	mutex_unlock(&ksmbd_notify_lock);
@@ -477,7 +474,7 @@ __le32 ksmbd_smb2_change_notify(struct ksmbd_work *w)
 			r->watch = wt;
 			list_add_tail(&r->node, &wt->waiting);
 			/* Changes that came while detaching. */
-			if ((wt->overflow || !list_empty(&wt->events)) && !wt->claimed)
+			if (wt->overflow || !list_empty(&wt->events))
 				ksmbd_notify_claim(r, STATUS_SUCCESS);
 		}
 	}
