@@ -28,7 +28,8 @@ static u64 ksmbd_netif_speed(int fd, const char *name)
 	ifr.ifr_data = (void *)&cmd;
 	if (ioctl(fd, SIOCETHTOOL, &ifr) < 0)
 		return 0;
-	mbps = ethtool_cmd_speed(&cmd);
+	/* ethtool_cmd_speed() shifts an int: undefined for speed_hi 0xffff (unknown) */
+	mbps = ((u32)cmd.speed_hi << 16) | cmd.speed;
 	if (!mbps || mbps == (u32)SPEED_UNKNOWN)
 		return 0;
 	return (u64)mbps * 1000000;
