@@ -18,6 +18,7 @@
 #include "port.h"
 #include "session.h"
 #include "smb2.h"
+#include "smb2_security.h"
 #include "tree.h"
 #include "unicode.h"
 
@@ -334,6 +335,9 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 		status = ksmbd_errno_status(ret);
 		goto discard;
 	}
+	status = ksmbd_sd_access_check(w, fp, path, access, action, &st);
+	if (status != STATUS_SUCCESS)
+		goto discard;
 	fp->dev = st.dev;
 	fp->ino = st.ino;
 	/* the share root's identity, for ksmbd_file_opens_below() */

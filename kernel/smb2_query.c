@@ -4,7 +4,7 @@
  * MS-FSCC 2.4 that clients ask for when they open a file, and the common
  * filesystem classes of MS-FSCC 2.5. Names are the open's path inside the
  * share with a leading separator ("\dir\file"); there are no short names
- * and no alternate data streams. Security information is not provided yet.
+ * and no alternate data streams. Security information: smb2_security.c.
  */
 #include <linux/kernel.h>
 #include <linux/slab.h>
@@ -16,6 +16,7 @@
 #include "server.h"
 #include "conn.h"
 #include "smb2.h"
+#include "smb2_security.h"
 #include "tree.h"
 #include "unicode.h"
 
@@ -293,6 +294,8 @@ __le32 ksmbd_smb2_query_info(struct ksmbd_work *w)
 	u8 *info;
 	int ret;
 
+	if (req->info_type == SMB2_0_INFO_SECURITY)
+		return ksmbd_sd_query(w);
 	if (req->info_type != SMB2_0_INFO_FILE && req->info_type != SMB2_0_INFO_FILESYSTEM)
 		return STATUS_NOT_SUPPORTED;
 	fp = w->fp;

@@ -17,6 +17,7 @@
 #include "server.h"
 #include "session.h"
 #include "smb2.h"
+#include "smb2_security.h"
 
 static int ksmbd_preauth_add(u8 *hash, const void *msg, size_t len)
 {
@@ -92,6 +93,7 @@ static __le32 ksmbd_session_established(struct ksmbd_work *w, struct ksmbd_sessi
 	strscpy(sess->user, login->user, sizeof(sess->user));
 	sess->guest = login->flags & KSMBD_LOGIN_GUEST;
 	sess->anonymous = login->flags & KSMBD_LOGIN_ANONYMOUS;
+	ksmbd_session_token(sess, login);
 	if (sess->state == KSMBD_SESS_VALID) {
 		/*
 		 * Reauthentication (3.3.5.5.3): the identity may change, the

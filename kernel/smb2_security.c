@@ -1,0 +1,475 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Security descriptors of files: see smb2_security.h for the storage and
+ * smb_acl.h for the descriptor logic.
+ */
+#define pr_fmt(fmt) "ksmbd_cluster: " fmt
+
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <asm/unaligned.h>
+#include "file.h"
+#include "ipc.h"
+#include "port.h"
+#include "session.h"
+#include "smb2.h"
+#include "smb2_security.h"
+#include "smb_acl.h"
+#include "tree.h"
+
+#define FILE_ADD_FILE		0x00000002
+#define FILE_ADD_SUBDIRECTORY	0x00000004
+#define FILE_LIST_DIRECTORY	0x00000001
+
+/* Parts of a descriptor this server keeps. */
+#define KSMBD_SD_INFO_KEPT	(OWNER_SECURITY_INFORMATION | GROUP_SECURITY_INFORMATION | \
+				 DACL_SECURITY_INFORMATION | SACL_SECURITY_INFORMATION)
+
+void ksmbd_session_token(struct ksmbd_session *sess, const struct ksmbd_login *login)
+{
+	struct ksmbd_token *tok = &sess->token;
+
+	memset(tok, 0, sizeof(*tok));
+	if (sess->anonymous || !login->user_sid_len ||
+	    ksmbd_sid_get(login->user_sid, login->user_sid_len, &tok->user) < 0) {
+		/* MS-DTYP 2.4.2.4: ANONYMOUS LOGON, in Everyone only by policy: not here. */
+		tok->user = ksmbd_sid_anonymous;
+		tok->group = ksmbd_sid_anonymous;
+		tok->sids[tok->count++] = ksmbd_sid_anonymous;
+		tok->sids[tok->count++] = ksmbd_sid_network;
+		return;
+	}
+	if (!login->group_sid_len ||
+	    ksmbd_sid_get(login->group_sid, login->group_sid_len, &tok->group) < 0)
+		tok->group = tok->user;
+	tok->sids[tok->count++] = tok->user;
+	tok->sids[tok->count++] = tok->group;
+	tok->sids[tok->count++] = ksmbd_sid_everyone;
+	tok->sids[tok->count++] = ksmbd_sid_network;
+	if (!sess->guest)
+		tok->sids[tok->count++] = ksmbd_sid_authenticated;
+}
+
+/*
+ * The descriptor of the open file @vfs: the stored one (*@stored true), or
+ * one synthesised from @st. 0 or -ENOMEM / -errno of the read.
+ */
+static int ksmbd_sd_load(struct ksmbd_vfs_file *vfs, const struct ksmbd_vfs_stat *st,
+			 struct ksmbd_sd *sd, bool *stored)
+{
+	bool is_dir = (st->mode & 0170000) == 0040000;
+	ssize_t n;
+	u8 *buf;
+	int ret;
+
+	*stored = false;
+	buf = kmalloc(KSMBD_SD_MAX, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	n = ksmbd_vfs_getxattr(vfs, KSMBD_SD_XATTR, buf, KSMBD_SD_MAX);
+	if (n >= 0) {
+		ret = ksmbd_sd_decode(buf, n, sd);
+		if (!ret) {
+			kfree(buf);
+			*stored = true;
+			return 0;
+		}
+		if (ret == -ENOMEM) {
+			kfree(buf);
+			return ret;
+		}
+		/* Damaged: shown and treated as if there were none (the mode rules). */
+		pr_warn_ratelimited("inode %llu: invalid %s ignored\n", st->ino, KSMBD_SD_XATTR);
+	} else if (n != -ENODATA && n != -EOPNOTSUPP && n != -ERANGE) {
+		kfree(buf);
+		return n;
+	}
+	kfree(buf);
+	return ksmbd_sd_from_mode(st->uid, st->gid, st->mode, is_dir, sd);
+}
+
+static int ksmbd_sd_store(struct ksmbd_vfs_file *vfs, const struct ksmbd_sd *sd)
+{
+	size_t n = ksmbd_sd_encode(sd, KSMBD_SD_INFO_KEPT, NULL);
+	u8 *buf;
+	int ret;
+
+	if (n > KSMBD_SD_MAX)
+		return -E2BIG;
+	buf = kmalloc(n, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	ksmbd_sd_encode(sd, KSMBD_SD_INFO_KEPT, buf);
+	ret = ksmbd_vfs_setxattr(vfs, KSMBD_SD_XATTR, buf, n, 0);
+	kfree(buf);
+	return ret;
+}
+
+/* Map the DACL onto the permission bits, as far as they say the same. */
+static void ksmbd_sd_chmod(struct ksmbd_vfs_file *vfs, const struct ksmbd_vfs_stat *st,
+			   const struct ksmbd_sd *sd)
+{
+	u32 mode = ksmbd_sd_to_mode(sd, st->uid, st->gid, st->mode & 07777);
+
+	if (mode != (st->mode & 07777))
+		ksmbd_vfs_chmod(vfs, mode);
+}
+
+__le32 ksmbd_sd_query(struct ksmbd_work *w)
+{
+	const struct smb2_query_info_req *req = (const void *)ksmbd_req_body(w);
+	u32 info = le32_to_cpu(req->additional_information);
+	u32 max = le32_to_cpu(req->output_buffer_length);
+	struct ksmbd_file *fp = w->fp;
+	struct smb2_query_info_rsp *rsp;
+	struct ksmbd_vfs_stat st;
+	struct ksmbd_sd sd;
+	bool stored;
+	size_t n;
+	int ret;
+
+	if (!fp->vfs)
+		return STATUS_NOT_SUPPORTED;		/* pipes */
+	/* MS-SMB2 3.3.5.20.3 with MS-FSA 2.1.5.13: the rights each part needs. */
+	if ((info & (OWNER_SECURITY_INFORMATION | GROUP_SECURITY_INFORMATION |
+		     DACL_SECURITY_INFORMATION | LABEL_SECURITY_INFORMATION)) &&
+	    !(fp->access & READ_CONTROL))
+		return STATUS_ACCESS_DENIED;
+	if ((info & SACL_SECURITY_INFORMATION) && !(fp->access & ACCESS_SYSTEM_SECURITY))
+		return STATUS_ACCESS_DENIED;
+	ret = ksmbd_vfs_getattr(fp->vfs, &st);
+	if (!ret)
+		ret = ksmbd_sd_load(fp->vfs, &st, &sd, &stored);
+	if (ret)
+		return ksmbd_errno_status(ret);
+	n = ksmbd_sd_encode(&sd, info, NULL);
+	if (n > max) {
+		ksmbd_sd_free(&sd);
+		w->err_u32_set = true;
+		w->err_u32 = n;
+		return STATUS_BUFFER_TOO_SMALL;
+	}
+	rsp = ksmbd_rsp_body(w, sizeof(*rsp) + n);
+	if (!rsp) {
+		ksmbd_sd_free(&sd);
+		return STATUS_INSUFFICIENT_RESOURCES;
+	}
+	rsp->structure_size = cpu_to_le16(9);
+	rsp->output_buffer_offset = cpu_to_le16(sizeof(struct smb2_hdr) + sizeof(*rsp));
+	rsp->output_buffer_length = cpu_to_le32(n);
+	ksmbd_sd_encode(&sd, info, rsp->buffer);
+	ksmbd_sd_free(&sd);
+	return STATUS_SUCCESS;
+}
+
+static bool ksmbd_token_has_sid(const struct ksmbd_token *tok, const struct ksmbd_sid *sid)
+{
+	unsigned int i;
+
+	for (i = 0; i < tok->count; i++)
+		if (ksmbd_sid_equal(&tok->sids[i], sid))
+			return true;
+	return false;
+}
+
+__le32 ksmbd_sd_set(struct ksmbd_work *w, const u8 *buf, u32 len)
+{
+	const struct smb2_set_info_req *req = (const void *)ksmbd_req_body(w);
+	u32 info = le32_to_cpu(req->additional_information);
+	struct ksmbd_file *fp = w->fp;
+	struct ksmbd_vfs_stat st;
+	struct ksmbd_sd in, cur;
+	__le32 status;
+	bool stored;
+	int ret;
+
+	if (!fp->vfs)
+		return STATUS_NOT_SUPPORTED;
+	if (info & (LABEL_SECURITY_INFORMATION | ATTRIBUTE_SECURITY_INFORMATION |
+		    SCOPE_SECURITY_INFORMATION | BACKUP_SECURITY_INFORMATION))
+		return STATUS_NOT_SUPPORTED;	/* labels, claims, scopes are not kept */
+	if (w->tree->flags & KSMBD_SHARE_READONLY)
+		return STATUS_MEDIA_WRITE_PROTECTED;
+	if (((info & (OWNER_SECURITY_INFORMATION | GROUP_SECURITY_INFORMATION)) &&
+	     !(fp->access & WRITE_OWNER)) ||
+	    ((info & (DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION |
+		      UNPROTECTED_DACL_SECURITY_INFORMATION)) && !(fp->access & WRITE_DAC)) ||
+	    ((info & (SACL_SECURITY_INFORMATION | PROTECTED_SACL_SECURITY_INFORMATION |
+		      UNPROTECTED_SACL_SECURITY_INFORMATION)) &&
+	     !(fp->access & ACCESS_SYSTEM_SECURITY)))
+		return STATUS_ACCESS_DENIED;
+	ret = ksmbd_sd_decode(buf, len, &in);
+	if (ret)
+		return ret == -ENOMEM ? STATUS_INSUFFICIENT_RESOURCES :
+					STATUS_INVALID_SECURITY_DESCR;
+	ret = ksmbd_vfs_getattr(fp->vfs, &st);
+	if (!ret)
+		ret = ksmbd_sd_load(fp->vfs, &st, &cur, &stored);
+	if (ret) {
+		ksmbd_sd_free(&in);
+		return ksmbd_errno_status(ret);
+	}
+	/*
+	 * MS-FSA 2.1.5.16: the new owner must be the caller or one of its
+	 * groups (nobody here holds SeRestorePrivilege); the owner it already
+	 * has stays allowed.
+	 */
+	status = STATUS_INVALID_OWNER;
+	if ((info & OWNER_SECURITY_INFORMATION) && in.has_owner &&
+	    !ksmbd_token_has_sid(&w->sess->token, &in.owner) &&
+	    !(cur.has_owner && ksmbd_sid_equal(&cur.owner, &in.owner)))
+		goto out;
+	status = STATUS_INVALID_SECURITY_DESCR;
+	ret = ksmbd_sd_merge(&cur, &in, info);
+	if (ret == -ENOMEM)
+		status = STATUS_INSUFFICIENT_RESOURCES;
+	if (ret)
+		goto out;
+	ret = ksmbd_sd_store(fp->vfs, &cur);
+	status = ret == -E2BIG ? STATUS_INVALID_SECURITY_DESCR : ksmbd_errno_status(ret);
+	if (ret)
+		goto out;
+	if (info & DACL_SECURITY_INFORMATION)
+		ksmbd_sd_chmod(fp->vfs, &st, &cur);
+	status = STATUS_SUCCESS;
+out:
+	ksmbd_sd_free(&in);
+	ksmbd_sd_free(&cur);
+	return status;
+}
+
+/*
+ * The SecD create context (MS-SMB2 2.2.13.2.1) of the CREATE in @w, decoded
+ * into @sd: 1 when there is one, 0 when not, or a negative errno (-EINVAL:
+ * malformed contexts or descriptor).
+ */
+static int ksmbd_sd_create_ctx(struct ksmbd_work *w, struct ksmbd_sd *sd)
+{
+	const struct smb2_create_req *req = (const void *)ksmbd_req_body(w);
+	u32 off = le32_to_cpu(req->create_contexts_offset);
+	u32 len = le32_to_cpu(req->create_contexts_length);
+	const u8 *p, *end;
+	int ret;
+
+	if (!len || !ksmbd_req_has(w, off, len))
+		return 0;
+	p = w->req + off;
+	end = p + len;
+	for (;;) {
+		u32 next, doff, dlen;
+		u16 noff, nlen;
+
+		if (end - p < 16)
+			return -EINVAL;
+		next = get_unaligned_le32(p);
+		noff = get_unaligned_le16(p + 4);
+		nlen = get_unaligned_le16(p + 6);
+		doff = get_unaligned_le16(p + 10);
+		dlen = get_unaligned_le32(p + 12);
+		if ((u32)noff + nlen > (u32)(end - p) || (dlen && (u64)doff + dlen > (u64)(end - p)))
+			return -EINVAL;
+		if (nlen == 4 && !memcmp(p + noff, "SecD", 4)) {
+			ret = ksmbd_sd_decode(p + doff, dlen, sd);
+			return ret ? ret : 1;
+		}
+		if (!next)
+			return 0;
+		if (next > (u32)(end - p))
+			return -EINVAL;
+		p += next;
+	}
+}
+
+/* The parent directory of @path ("a/b" -> "a", "b" -> "."). */
+static int ksmbd_sd_open_parent(struct ksmbd_file *fp, const char *path,
+				struct ksmbd_vfs_file **out)
+{
+	const char *slash = strrchr(path, '/');
+	char *parent;
+	int ret;
+
+	if (!*path)
+		return -ENOENT;			/* the share root has no parent here */
+	parent = kmalloc(slash ? slash - path + 1 : 2, GFP_KERNEL);
+	if (!parent)
+		return -ENOMEM;
+	if (slash) {
+		memcpy(parent, path, slash - path);
+		parent[slash - path] = '\0';
+	} else {
+		strcpy(parent, ".");
+	}
+	ret = ksmbd_vfs_open(fp->root, parent, KSMBD_VFS_READ | KSMBD_VFS_DIRECTORY, 0, out);
+	kfree(parent);
+	return ret;
+}
+
+/* The parent's descriptor, when it has a stored one (1), else 0, or -errno. */
+static int ksmbd_sd_parent(struct ksmbd_file *fp, const char *path, struct ksmbd_sd *sd)
+{
+	struct ksmbd_vfs_file *pf;
+	struct ksmbd_vfs_stat pst;
+	bool stored = false;
+	int ret;
+
+	ret = ksmbd_sd_open_parent(fp, path, &pf);
+	if (ret)
+		return ret == -ENOENT ? 0 : ret;
+	ret = ksmbd_vfs_getattr(pf, &pst);
+	if (!ret)
+		ret = ksmbd_sd_load(pf, &pst, sd, &stored);
+	ksmbd_vfs_close(pf);
+	if (ret)
+		return ret;
+	if (!stored) {
+		ksmbd_sd_free(sd);
+		return 0;
+	}
+	return 1;
+}
+
+/* A new file: the parent's permission, then its descriptor. */
+static __le32 ksmbd_sd_created(struct ksmbd_work *w, struct ksmbd_file *fp, const char *path,
+			       const struct ksmbd_vfs_stat *st, struct ksmbd_sd *creator,
+			       bool has_creator)
+{
+	const struct ksmbd_token *tok = &w->sess->token;
+	bool is_dir = (st->mode & 0170000) == 0040000;
+	struct ksmbd_sd parent, sd;
+	bool inherited, ok;
+	__le32 status;
+	int pret, ret;
+
+	pret = ksmbd_sd_parent(fp, path, &parent);
+	if (pret < 0)
+		return ksmbd_errno_status(pret);
+	if (pret) {
+		ksmbd_sd_access(&parent, tok, is_dir ? FILE_ADD_SUBDIRECTORY : FILE_ADD_FILE, &ok);
+		if (!ok) {
+			ksmbd_sd_free(&parent);
+			return STATUS_ACCESS_DENIED;
+		}
+	}
+	status = STATUS_SUCCESS;
+	/* Nothing to pass on and nothing asked for: the mode rules, as before. */
+	if (!has_creator && !(pret && ksmbd_sd_has_inheritable(&parent, is_dir)))
+		goto out;
+	status = STATUS_INVALID_OWNER;
+	if (has_creator && creator->has_owner && !ksmbd_token_has_sid(tok, &creator->owner))
+		goto out;
+	status = STATUS_INSUFFICIENT_RESOURCES;
+	ret = ksmbd_sd_inherit(pret ? &parent : NULL, has_creator ? creator : NULL, tok, is_dir,
+			       &sd, &inherited);
+	if (ret)
+		goto out;
+	ret = ksmbd_sd_store(fp->vfs, &sd);
+	status = ret == -E2BIG ? STATUS_INVALID_SECURITY_DESCR : ksmbd_errno_status(ret);
+	if (!ret) {
+		ksmbd_sd_chmod(fp->vfs, st, &sd);
+		status = STATUS_SUCCESS;
+	}
+	ksmbd_sd_free(&sd);
+out:
+	if (pret)
+		ksmbd_sd_free(&parent);
+	return status;
+}
+
+/*
+ * MS-FSA 2.1.5.1.2.1: DELETE is granted by the parent's FILE_DELETE_CHILD,
+ * FILE_READ_ATTRIBUTES by its FILE_LIST_DIRECTORY. A parent without a stored
+ * descriptor grants both (its mode is not enforced).
+ */
+static u32 ksmbd_sd_parent_grants(struct ksmbd_work *w, struct ksmbd_file *fp, const char *path)
+{
+	struct ksmbd_sd parent;
+	u32 granted = 0;
+	bool ok;
+	int ret;
+
+	ret = ksmbd_sd_parent(fp, path, &parent);
+	if (ret <= 0)
+		return ret < 0 ? 0 : DELETE | FILE_READ_ATTRIBUTES;
+	granted = ksmbd_sd_access(&parent, &w->sess->token, MAXIMUM_ALLOWED, &ok);
+	ksmbd_sd_free(&parent);
+	return (granted & FILE_DELETE_CHILD ? DELETE : 0) |
+	       (granted & FILE_LIST_DIRECTORY ? FILE_READ_ATTRIBUTES : 0);
+}
+
+static __le32 ksmbd_sd_opened(struct ksmbd_work *w, struct ksmbd_file *fp, const char *path,
+			      u32 desired, const struct ksmbd_vfs_stat *st)
+{
+	u32 want = ksmbd_sd_map_generic(desired) & ~MAXIMUM_ALLOWED;
+	struct ksmbd_sd sd;
+	u32 granted;
+	bool stored, ok;
+	int ret;
+
+	ret = ksmbd_sd_load(fp->vfs, st, &sd, &stored);
+	if (ret)
+		return ksmbd_errno_status(ret);
+	if (!stored) {
+		ksmbd_sd_free(&sd);
+		return STATUS_SUCCESS;
+	}
+	granted = ksmbd_sd_access(&sd, &w->sess->token, desired | MAXIMUM_ALLOWED, &ok);
+	ksmbd_sd_free(&sd);
+	if ((want | (desired & MAXIMUM_ALLOWED ? DELETE | FILE_READ_ATTRIBUTES : 0)) &
+	    ~granted & (DELETE | FILE_READ_ATTRIBUTES))
+		granted |= ksmbd_sd_parent_grants(w, fp, path);
+	if (want & ~granted)
+		return STATUS_ACCESS_DENIED;
+	if (desired & MAXIMUM_ALLOWED) {
+		/* MS-SMB2 3.3.5.9: nothing at all is "access denied" too. */
+		if (!(granted & fp->access))
+			return STATUS_ACCESS_DENIED;
+		fp->access &= granted | want;
+		fp->can_read = fp->access & (FILE_READ_DATA | FILE_EXECUTE);
+		if (!(fp->access & (FILE_WRITE_DATA | FILE_APPEND_DATA)))
+			fp->can_write = false;
+	}
+	return STATUS_SUCCESS;
+}
+
+static void ksmbd_sd_undo_create(struct ksmbd_file *fp, const char *path,
+				 const struct ksmbd_vfs_stat *st)
+{
+	int ret;
+
+	if ((st->mode & 0170000) == 0040000)
+		ret = ksmbd_vfs_rmdir(fp->root, path);
+	else
+		ret = ksmbd_vfs_unlink(fp->root, path);
+	if (ret)
+		pr_warn_ratelimited("cannot remove the refused new file: %d\n", ret);
+}
+
+__le32 ksmbd_sd_access_check(struct ksmbd_work *w, struct ksmbd_file *fp, const char *path,
+			     u32 desired, u32 action, const struct ksmbd_vfs_stat *st)
+{
+	struct ksmbd_sd creator;
+	__le32 status;
+	int ret;
+
+	ret = ksmbd_sd_create_ctx(w, &creator);
+	if (ret < 0) {
+		status = ret == -ENOMEM ? STATUS_INSUFFICIENT_RESOURCES : STATUS_INVALID_PARAMETER;
+		goto undo;
+	}
+	/* MS-FSA 2.1.5.1: ACCESS_SYSTEM_SECURITY needs SeSecurityPrivilege. */
+	status = STATUS_PRIVILEGE_NOT_HELD;
+	if (desired & ACCESS_SYSTEM_SECURITY)
+		goto free;
+	if (action == FILE_CREATED)
+		status = ksmbd_sd_created(w, fp, path, st, &creator, ret > 0);
+	else
+		status = ksmbd_sd_opened(w, fp, path, desired, st);
+free:
+	if (ret > 0)
+		ksmbd_sd_free(&creator);
+undo:
+	if (status != STATUS_SUCCESS && action == FILE_CREATED && *path)
+		ksmbd_sd_undo_create(fp, path, st);
+	return status;
+}
