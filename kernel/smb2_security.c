@@ -52,46 +52,76 @@ void ksmbd_session_token(struct ksmbd_session *sess, const struct ksmbd_login *l
 }
 
 /*
- * The descriptor of the open file @vfs: the stored one (*@stored true), or
- * one synthesised from @st. 0 or -ENOMEM / -errno of the read.
+ * The descriptor of the open file @vfs. The xattr may hold all of it, or only
+ * an owner and group (SE_DACL_PRESENT clear: files created where nothing was
+ * inherited); what it lacks is synthesised from @st. *@dacl_stored tells
+ * whether the DACL came from the xattr, which is what makes it enforced.
+ * 0 or -ENOMEM / -errno of the read.
  */
 static int ksmbd_sd_load(struct ksmbd_vfs_file *vfs, const struct ksmbd_vfs_stat *st,
-			 struct ksmbd_sd *sd, bool *stored)
+			 struct ksmbd_sd *sd, bool *dacl_stored)
 {
 	bool is_dir = (st->mode & 0170000) == 0040000;
+	struct ksmbd_sd synth;
 	ssize_t n;
 	u8 *buf;
 	int ret;
 
-	*stored = false;
+	*dacl_stored = false;
+	ret = ksmbd_sd_from_mode(st->uid, st->gid, st->mode, is_dir, &synth);
+	if (ret)
+		return ret;
 	buf = kmalloc(KSMBD_SD_MAX, GFP_KERNEL);
-	if (!buf)
+	if (!buf) {
+		ksmbd_sd_free(&synth);
 		return -ENOMEM;
-	n = ksmbd_vfs_getxattr(vfs, KSMBD_SD_XATTR, buf, KSMBD_SD_MAX);
-	if (n >= 0) {
-		ret = ksmbd_sd_decode(buf, n, sd);
-		if (!ret) {
-			kfree(buf);
-			*stored = true;
-			return 0;
-		}
-		if (ret == -ENOMEM) {
-			kfree(buf);
-			return ret;
-		}
-		/* Damaged: shown and treated as if there were none (the mode rules). */
-		pr_warn_ratelimited("inode %llu: invalid %s ignored\n", st->ino, KSMBD_SD_XATTR);
-	} else if (n != -ENODATA && n != -EOPNOTSUPP && n != -ERANGE) {
-		kfree(buf);
-		return n;
 	}
+	n = ksmbd_vfs_getxattr(vfs, KSMBD_SD_XATTR, buf, KSMBD_SD_MAX);
+	if (n < 0) {
+		kfree(buf);
+		if (n != -ENODATA && n != -EOPNOTSUPP && n != -ERANGE) {
+			ksmbd_sd_free(&synth);
+			return n;
+		}
+		*sd = synth;
+		return 0;
+	}
+	ret = ksmbd_sd_decode(buf, n, sd);
 	kfree(buf);
-	return ksmbd_sd_from_mode(st->uid, st->gid, st->mode, is_dir, sd);
+	if (ret == -ENOMEM) {
+		ksmbd_sd_free(&synth);
+		return ret;
+	}
+	if (ret) {
+		/* Damaged: treated as if there were none (the mode rules). */
+		pr_warn_ratelimited("inode %llu: invalid %s ignored\n", st->ino, KSMBD_SD_XATTR);
+		*sd = synth;
+		return 0;
+	}
+	if (!sd->has_owner) {
+		sd->owner = synth.owner;
+		sd->has_owner = true;
+	}
+	if (!sd->has_group) {
+		sd->group = synth.group;
+		sd->has_group = true;
+	}
+	if (sd->control & SE_DACL_PRESENT) {
+		*dacl_stored = true;
+		ksmbd_sd_free(&synth);
+	} else {
+		sd->control |= SE_DACL_PRESENT;
+		sd->dacl = synth.dacl;		/* taken over */
+	}
+	return 0;
 }
 
-static int ksmbd_sd_store(struct ksmbd_vfs_file *vfs, const struct ksmbd_sd *sd)
+/* Store @sd; without @dacl_stored its DACL (synthesised) is left out. */
+static int ksmbd_sd_store(struct ksmbd_vfs_file *vfs, const struct ksmbd_sd *sd,
+			  bool dacl_stored)
 {
-	size_t n = ksmbd_sd_encode(sd, KSMBD_SD_INFO_KEPT, NULL);
+	u32 info = KSMBD_SD_INFO_KEPT & ~(dacl_stored ? 0 : DACL_SECURITY_INFORMATION);
+	size_t n = ksmbd_sd_encode(sd, info, NULL);
 	u8 *buf;
 	int ret;
 
@@ -100,7 +130,7 @@ static int ksmbd_sd_store(struct ksmbd_vfs_file *vfs, const struct ksmbd_sd *sd)
 	buf = kmalloc(n, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
-	ksmbd_sd_encode(sd, KSMBD_SD_INFO_KEPT, buf);
+	ksmbd_sd_encode(sd, info, buf);
 	ret = ksmbd_vfs_setxattr(vfs, KSMBD_SD_XATTR, buf, n, 0);
 	kfree(buf);
 	return ret;
@@ -226,7 +256,9 @@ __le32 ksmbd_sd_set(struct ksmbd_work *w, const u8 *buf, u32 len)
 		status = STATUS_INSUFFICIENT_RESOURCES;
 	if (ret)
 		goto out;
-	ret = ksmbd_sd_store(fp->vfs, &cur);
+	if (info & DACL_SECURITY_INFORMATION)
+		stored = true;
+	ret = ksmbd_sd_store(fp->vfs, &cur, stored);
 	status = ret == -E2BIG ? STATUS_INVALID_SECURITY_DESCR : ksmbd_errno_status(ret);
 	if (ret)
 		goto out;
@@ -337,7 +369,7 @@ static __le32 ksmbd_sd_created(struct ksmbd_work *w, struct ksmbd_file *fp, cons
 	const struct ksmbd_token *tok = &w->sess->token;
 	bool is_dir = (st->mode & 0170000) == 0040000;
 	struct ksmbd_sd parent, sd;
-	bool inherited, ok;
+	bool inherited, ok, dacl;	/* inherited: not needed here */
 	__le32 status;
 	int pret, ret;
 
@@ -351,10 +383,6 @@ static __le32 ksmbd_sd_created(struct ksmbd_work *w, struct ksmbd_file *fp, cons
 			return STATUS_ACCESS_DENIED;
 		}
 	}
-	status = STATUS_SUCCESS;
-	/* Nothing to pass on and nothing asked for: the mode rules, as before. */
-	if (!has_creator && !(pret && ksmbd_sd_has_inheritable(&parent, is_dir)))
-		goto out;
 	status = STATUS_INVALID_OWNER;
 	if (has_creator && creator->has_owner && !ksmbd_token_has_sid(tok, &creator->owner))
 		goto out;
@@ -363,10 +391,18 @@ static __le32 ksmbd_sd_created(struct ksmbd_work *w, struct ksmbd_file *fp, cons
 			       &sd, &inherited);
 	if (ret)
 		goto out;
-	ret = ksmbd_sd_store(fp->vfs, &sd);
+	/*
+	 * Under a parent whose DACL is stored the file gets a DACL: the one
+	 * asked for, what the parent passes on, or the default one. Under a
+	 * parent whose mode rules, and without a DACL asked for, the creator
+	 * owns the file and its mode rules it too.
+	 */
+	dacl = pret || (has_creator && (creator->control & SE_DACL_PRESENT));
+	ret = ksmbd_sd_store(fp->vfs, &sd, dacl);
 	status = ret == -E2BIG ? STATUS_INVALID_SECURITY_DESCR : ksmbd_errno_status(ret);
 	if (!ret) {
-		ksmbd_sd_chmod(fp->vfs, st, &sd);
+		if (dacl)
+			ksmbd_sd_chmod(fp->vfs, st, &sd);
 		status = STATUS_SUCCESS;
 	}
 	ksmbd_sd_free(&sd);

@@ -444,6 +444,7 @@ static u32 ksmbd_sd_grants(const struct ksmbd_sd *sd, const struct ksmbd_sid *si
 u32 ksmbd_sd_to_mode(const struct ksmbd_sd *sd, u32 uid, u32 gid, u32 mode)
 {
 	struct ksmbd_sid sid;
+	u32 old = mode;
 
 	if (!(sd->control & SE_DACL_PRESENT) || !sd->dacl)
 		return mode;
@@ -454,6 +455,12 @@ u32 ksmbd_sd_to_mode(const struct ksmbd_sd *sd, u32 uid, u32 gid, u32 mode)
 	ksmbd_sid_unix(&sid, true, gid);
 	if (sd->has_group && ksmbd_sid_equal(&sd->group, &sid))
 		mode = (mode & ~070) | ksmbd_mask_rwx(ksmbd_sd_grants(sd, &sid)) << 3;
+	/*
+	 * No write bit at all is FILE_ATTRIBUTE_READONLY, which only SET_INFO
+	 * of the attributes decides: the owner keeps its write bit then.
+	 */
+	if ((old & 0222) && !(mode & 0222))
+		mode |= 0200;
 	return mode;
 }
 
@@ -552,7 +559,7 @@ bool ksmbd_sd_has_inheritable(const struct ksmbd_sd *parent, bool is_dir)
 }
 
 /* MS-DTYP 2.5.3.4.2 ComputeInheritedACLFromParent, appended to @acl (room for 2 per ACE). */
-static void ksmbd_inherit_aces(const struct ksmbd_acl *pacl, bool is_dir,
+static void ksmbd_inherit_aces(const struct ksmbd_acl *pacl, bool is_dir, u8 inh,
 			       const struct ksmbd_sid *owner, const struct ksmbd_sid *group,
 			       struct ksmbd_acl *acl)
 {
@@ -573,7 +580,7 @@ static void ksmbd_inherit_aces(const struct ksmbd_acl *pacl, bool is_dir,
 			sid = group;
 		creator = sid != &p->sid;
 		if (!is_dir) {
-			ksmbd_ace_set(&acl->aces[acl->count++], p->type, KSMBD_ACE_INHERITED,
+			ksmbd_ace_set(&acl->aces[acl->count++], p->type, inh,
 				      ksmbd_sd_map_generic(p->mask), sid);
 			continue;
 		}
@@ -581,23 +588,23 @@ static void ksmbd_inherit_aces(const struct ksmbd_acl *pacl, bool is_dir,
 			/* object-inherit only: passed on to files below, no effect here */
 			ksmbd_ace_set(&acl->aces[acl->count++], p->type,
 				      (p->flags & KSMBD_ACE_INHERIT_FLAGS) |
-				      KSMBD_ACE_INHERIT_ONLY | KSMBD_ACE_INHERITED,
+				      KSMBD_ACE_INHERIT_ONLY | inh,
 				      p->mask, &p->sid);
 			continue;
 		}
 		propagate = !(p->flags & KSMBD_ACE_NO_PROPAGATE);
 		if (!propagate) {
-			ksmbd_ace_set(&acl->aces[acl->count++], p->type, KSMBD_ACE_INHERITED,
+			ksmbd_ace_set(&acl->aces[acl->count++], p->type, inh,
 				      ksmbd_sd_map_generic(p->mask), sid);
 			continue;
 		}
 		flags = (p->flags & KSMBD_ACE_INHERIT_FLAGS & ~KSMBD_ACE_INHERIT_ONLY) |
-			KSMBD_ACE_INHERITED;
+			inh;
 		if (creator || (p->mask & (GENERIC_ALL | GENERIC_READ | GENERIC_WRITE |
 					   GENERIC_EXECUTE))) {
 			/* an effective copy here, the original passed on below */
 			ace = &acl->aces[acl->count++];
-			ksmbd_ace_set(ace, p->type, KSMBD_ACE_INHERITED,
+			ksmbd_ace_set(ace, p->type, inh,
 				      ksmbd_sd_map_generic(p->mask), sid);
 			ksmbd_ace_set(&acl->aces[acl->count++], p->type,
 				      flags | KSMBD_ACE_INHERIT_ONLY, p->mask, &p->sid);
@@ -612,6 +619,7 @@ int ksmbd_sd_inherit(const struct ksmbd_sd *parent, const struct ksmbd_sd *creat
 		     bool *inherited)
 {
 	struct ksmbd_acl *acl;
+	bool auto_inh;
 
 	memset(out, 0, sizeof(*out));
 	*inherited = false;
@@ -629,9 +637,17 @@ int ksmbd_sd_inherit(const struct ksmbd_sd *parent, const struct ksmbd_sd *creat
 		acl = ksmbd_acl_alloc(2 * parent->dacl->count);
 		if (!acl)
 			return -ENOMEM;
-		ksmbd_inherit_aces(parent->dacl, is_dir, &out->owner, &out->group, acl);
+		/*
+		 * MS-DTYP 2.5.3.4.2: inherited ACEs are marked INHERITED_ACE only
+		 * under automatic inheritance, which the parent's
+		 * SE_DACL_AUTO_INHERITED asks for.
+		 */
+		auto_inh = parent->control & SE_DACL_AUTO_INHERITED;
+		ksmbd_inherit_aces(parent->dacl, is_dir, auto_inh ? KSMBD_ACE_INHERITED : 0,
+				   &out->owner, &out->group, acl);
 		out->dacl = acl;
-		out->control |= SE_DACL_AUTO_INHERITED;
+		if (auto_inh)
+			out->control |= SE_DACL_AUTO_INHERITED;
 		*inherited = true;
 		return 0;
 	}
@@ -662,8 +678,10 @@ int ksmbd_sd_merge(struct ksmbd_sd *cur, const struct ksmbd_sd *in, u32 info)
 		cur->dacl = acl;
 		cur->control &= ~(SE_DACL_PRESENT | SE_DACL_DEFAULTED | SE_DACL_AUTO_INHERITED |
 				  SE_DACL_PROTECTED);
-		cur->control |= in->control & (SE_DACL_PRESENT | SE_DACL_DEFAULTED |
-					       SE_DACL_AUTO_INHERITED | SE_DACL_PROTECTED);
+		/* A DACL set without SE_DACL_PRESENT is a NULL DACL (MS-DTYP 2.4.6). */
+		cur->control |= SE_DACL_PRESENT |
+				(in->control & (SE_DACL_DEFAULTED | SE_DACL_AUTO_INHERITED |
+						SE_DACL_PROTECTED));
 	}
 	if (info & SACL_SECURITY_INFORMATION) {
 		acl = NULL;

@@ -157,7 +157,8 @@ int ksmbd_sd_from_mode(u32 uid, u32 gid, u32 mode, bool is_dir, struct ksmbd_sd 
  * The permission bits @sd implies, starting from @mode: the "other" bits from
  * what Everyone is granted, the owner's and group's bits from what the DACL
  * grants S-1-22-1-@uid and S-1-22-2-@gid when those are the SD's owner and
- * group (otherwise they are kept). A NULL DACL leaves @mode alone.
+ * group (otherwise they are kept). A NULL DACL leaves @mode alone. A mode
+ * with write bits keeps the owner's (read-only is a file attribute).
  */
 u32 ksmbd_sd_to_mode(const struct ksmbd_sd *sd, u32 uid, u32 gid, u32 mode);
 
@@ -188,7 +189,8 @@ int ksmbd_sd_inherit(const struct ksmbd_sd *parent, const struct ksmbd_sd *creat
 bool ksmbd_sd_has_inheritable(const struct ksmbd_sd *parent, bool is_dir);
 /*
  * SET_INFO: replace in @cur the parts @info selects by those of @in (owner,
- * group, DACL, SACL; the PROTECTED/UNPROTECTED bits set or clear
+ * group, DACL, SACL; a DACL without SE_DACL_PRESENT becomes a present NULL
+ * DACL; the PROTECTED/UNPROTECTED bits set or clear
  * SE_DACL/SACL_PROTECTED). 0, -EINVAL (a selected owner or group missing
  * from @in), -ENOMEM.
  */
