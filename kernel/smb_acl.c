@@ -498,10 +498,10 @@ u32 ksmbd_sd_access(const struct ksmbd_sd *sd, const struct ksmbd_token *tok, u3
 	u32 granted = 0, denied = 0;
 	int i;
 
-	/* No DACL, or a NULL DACL: everything. */
+	/* No DACL, or a NULL DACL: everything there is. */
 	if (!(sd->control & SE_DACL_PRESENT) || !sd->dacl) {
-		*ok = true;
-		return desired & MAXIMUM_ALLOWED ? FILE_ALL_ACCESS : want;
+		*ok = !(want & ~FILE_ALL_ACCESS);
+		return desired & MAXIMUM_ALLOWED ? FILE_ALL_ACCESS : want & FILE_ALL_ACCESS;
 	}
 	for (i = 0; i < sd->dacl->count; i++)
 		if (ksmbd_ace_has_sid(sd->dacl->aces[i].type) &&
