@@ -8,8 +8,7 @@
 # OWNER substitution onto files and directories created below; stable user
 # SIDs (the same after a restart); the access check of CREATE for another
 # user; the owner's implicit READ_CONTROL and WRITE_DAC; owners that may not
-# be set (STATUS_INVALID_OWNER); and malformed descriptors
-# (STATUS_INVALID_SECURITY_DESCR), each over SMB 2.1 and 3.1.1.
+# be set (STATUS_INVALID_OWNER), over SMB 2.1 and 3.1.1; a damaged xattr.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/node.sh"
 
@@ -82,12 +81,15 @@ for m in SMB2_10 SMB3_11; do
 		//127.0.0.1/share -m "$m" -U bob%Other-2 -c "put /etc/hostname d\\f-$m"
 	cacls "d\\f-$m" bob%Other-2 -m "$m" -a "ACL:S-1-1-0:ALLOWED/0/FULL"
 	check "$m: nor change its DACL" 'ACCESS_DENIED'
-	cacls "d\\f-$m" alice%Secret-1 -m "$m" -S "REVISION:1,OWNER:$owner,GROUP:S-1-1-0,ACL:$owner:ALLOWED/0/0x00120089"
-	tap_check "$m: alice replaces the DACL with read for herself only" test "$rc" = 0
+	cacls "d\\f-$m" alice%Secret-1 -m "$m" -S "REVISION:1,OWNER:$owner,GROUP:S-1-1-0,ACL:$owner:ALLOWED/0/0x00180089"
+	tap_check "$m: alice replaces the DACL: read and WRITE_OWNER for herself only" test "$rc" = 0
+	smbclient_expect "$m: alice still reads" 'getting file' \
+		//127.0.0.1/share -m "$m" -U alice%Secret-1 -c "get d\\f-$m /dev/null"
 	smbclient_expect "$m: bob is refused now" 'NT_STATUS_ACCESS_DENIED' \
 		//127.0.0.1/share -m "$m" -U bob%Other-2 -c "get d\\f-$m /dev/null"
 	cacls "d\\f-$m" alice%Secret-1 -m "$m" -a "ACL:$owner:ALLOWED/0/FULL"
-	tap_check "$m: the owner may still change the DACL (implicit WRITE_DAC)" test "$rc" = 0
+	tap_check "$m: the owner may still read and change the DACL (implicit READ_CONTROL, WRITE_DAC)" \
+		test "$rc" = 0
 	cacls "d\\f-$m" alice%Secret-1 -m "$m" -C 'S-1-5-32-544'
 	check "$m: an owner outside the caller's SIDs is STATUS_INVALID_OWNER" 'INVALID_OWNER'
 done
