@@ -389,6 +389,9 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 			goto discard;
 		}
 	}
+	status = ksmbd_sd_create_contexts(w, fp, path);
+	if (status != STATUS_SUCCESS)
+		goto discard;
 	rsp = (struct smb2_create_rsp *)(w->rsp + sizeof(struct smb2_hdr));
 	rsp->oplock_level = oplock;
 	/* A holder may have written back its cached data while we waited. */

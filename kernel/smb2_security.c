@@ -65,7 +65,7 @@ static int ksmbd_sd_load(struct ksmbd_vfs_file *vfs, const struct ksmbd_vfs_stat
 	struct ksmbd_sd synth;
 	ssize_t n;
 	u8 *buf;
-	int ret;
+	int ret, i;
 
 	*dacl_stored = false;
 	ret = ksmbd_sd_from_mode(st->uid, st->gid, st->mode, is_dir, &synth);
@@ -109,10 +109,23 @@ static int ksmbd_sd_load(struct ksmbd_vfs_file *vfs, const struct ksmbd_vfs_stat
 	if (sd->control & SE_DACL_PRESENT) {
 		*dacl_stored = true;
 		ksmbd_sd_free(&synth);
-	} else {
-		sd->control |= SE_DACL_PRESENT;
-		sd->dacl = synth.dacl;		/* taken over */
+		return 0;
 	}
+	/*
+	 * The mode's owner and group bits belong to the stored owner and group
+	 * (the SMB user who created the file), so that a client writing back
+	 * the DACL it read keeps its own access.
+	 */
+	for (i = 0; i < synth.dacl->count; i++) {
+		struct ksmbd_ace *ace = &synth.dacl->aces[i];
+
+		if (ksmbd_sid_equal(&ace->sid, &synth.owner))
+			ace->sid = sd->owner;
+		else if (ksmbd_sid_equal(&ace->sid, &synth.group))
+			ace->sid = sd->group;
+	}
+	sd->control |= SE_DACL_PRESENT;
+	sd->dacl = synth.dacl;			/* taken over */
 	return 0;
 }
 
@@ -272,17 +285,16 @@ out:
 }
 
 /*
- * The SecD create context (MS-SMB2 2.2.13.2.1) of the CREATE in @w, decoded
- * into @sd: 1 when there is one, 0 when not, or a negative errno (-EINVAL:
- * malformed contexts or descriptor).
+ * The create context named @name (4 bytes) of the CREATE in @w: 1 with its
+ * data, 0 when there is none, -EINVAL for a malformed list.
  */
-static int ksmbd_sd_create_ctx(struct ksmbd_work *w, struct ksmbd_sd *sd)
+static int ksmbd_create_ctx(struct ksmbd_work *w, const char *name, const u8 **data,
+			    u32 *data_len)
 {
 	const struct smb2_create_req *req = (const void *)ksmbd_req_body(w);
 	u32 off = le32_to_cpu(req->create_contexts_offset);
 	u32 len = le32_to_cpu(req->create_contexts_length);
 	const u8 *p, *end;
-	int ret;
 
 	if (!len || !ksmbd_req_has(w, off, len))
 		return 0;
@@ -301,9 +313,10 @@ static int ksmbd_sd_create_ctx(struct ksmbd_work *w, struct ksmbd_sd *sd)
 		dlen = get_unaligned_le32(p + 12);
 		if ((u32)noff + nlen > (u32)(end - p) || (dlen && (u64)doff + dlen > (u64)(end - p)))
 			return -EINVAL;
-		if (nlen == 4 && !memcmp(p + noff, "SecD", 4)) {
-			ret = ksmbd_sd_decode(p + doff, dlen, sd);
-			return ret ? ret : 1;
+		if (nlen == 4 && !memcmp(p + noff, name, 4)) {
+			*data = p + doff;
+			*data_len = dlen;
+			return 1;
 		}
 		if (!next)
 			return 0;
@@ -311,6 +324,24 @@ static int ksmbd_sd_create_ctx(struct ksmbd_work *w, struct ksmbd_sd *sd)
 			return -EINVAL;
 		p += next;
 	}
+}
+
+/*
+ * The SecD create context (MS-SMB2 2.2.13.2.1) decoded into @sd: 1 when
+ * there is one, 0 when not, or a negative errno (-EINVAL: malformed contexts
+ * or descriptor).
+ */
+static int ksmbd_sd_create_ctx(struct ksmbd_work *w, struct ksmbd_sd *sd)
+{
+	const u8 *data;
+	u32 len;
+	int ret;
+
+	ret = ksmbd_create_ctx(w, "SecD", &data, &len);
+	if (ret <= 0)
+		return ret;
+	ret = ksmbd_sd_decode(data, len, sd);
+	return ret ? ret : 1;
 }
 
 /* The parent directory of @path ("a/b" -> "a", "b" -> "."). */
@@ -508,4 +539,74 @@ undo:
 	if (status != STATUS_SUCCESS && action == FILE_CREATED && *path)
 		ksmbd_sd_undo_create(fp, path, st);
 	return status;
+}
+
+/* The maximal access of the session on @fp's file (MS-SMB2 3.3.5.9.5). */
+static u32 ksmbd_sd_maximal(struct ksmbd_work *w, struct ksmbd_file *fp)
+{
+	struct ksmbd_vfs_stat st;
+	struct ksmbd_sd sd;
+	u32 granted = FILE_ALL_ACCESS;
+	bool stored, ok;
+
+	if (ksmbd_vfs_getattr(fp->vfs, &st) || ksmbd_sd_load(fp->vfs, &st, &sd, &stored))
+		return 0;
+	if (stored) {
+		granted = ksmbd_sd_access(&sd, &w->sess->token, MAXIMUM_ALLOWED, &ok);
+		if (~granted & (DELETE | FILE_READ_ATTRIBUTES))
+			granted |= ksmbd_sd_parent_grants(w, fp, fp->path ? fp->path : "");
+	}
+	ksmbd_sd_free(&sd);
+	if (w->tree->flags & KSMBD_SHARE_READONLY)
+		granted &= FILE_GENERIC_READ | FILE_GENERIC_EXECUTE;
+	return granted;
+}
+
+__le32 ksmbd_sd_create_contexts(struct ksmbd_work *w, struct ksmbd_file *fp, const char *path)
+{
+	const size_t body = sizeof(struct smb2_create_rsp), ctx_len = 32;
+	struct smb2_create_rsp *rsp;
+	u8 saved[sizeof(struct smb2_create_rsp)];
+	const u8 *data;
+	u32 len, max;
+	u8 *ctx;
+	int ret;
+
+	ret = ksmbd_create_ctx(w, "MxAc", &data, &len);
+	if (ret <= 0)
+		return ret ? STATUS_INVALID_PARAMETER : STATUS_SUCCESS;
+	/* MS-SMB2 2.2.13.2.5: no data, or an 8-byte Timestamp. */
+	if (len && len != 8)
+		return STATUS_INVALID_PARAMETER;
+	if (fp->path) {
+		max = ksmbd_sd_maximal(w, fp);
+	} else {
+		/* not published yet: the parent is found by @path */
+		char *p = kstrdup(path, GFP_KERNEL);
+
+		if (!p)
+			return STATUS_INSUFFICIENT_RESOURCES;
+		fp->path = p;
+		max = ksmbd_sd_maximal(w, fp);
+		fp->path = NULL;
+		kfree(p);
+	}
+	memcpy(saved, w->rsp + sizeof(struct smb2_hdr), body);
+	rsp = ksmbd_rsp_body(w, body + ctx_len);
+	if (!rsp)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	memcpy(rsp, saved, body);
+	/* One context, MxAc (2.2.14.2.5): QueryStatus and MaximalAccess. */
+	ctx = (u8 *)rsp + body;
+	put_unaligned_le32(0, ctx);			/* Next */
+	put_unaligned_le16(16, ctx + 4);		/* NameOffset */
+	put_unaligned_le16(4, ctx + 6);			/* NameLength */
+	put_unaligned_le16(24, ctx + 10);		/* DataOffset */
+	put_unaligned_le32(8, ctx + 12);		/* DataLength */
+	memcpy(ctx + 16, "MxAc", 4);
+	put_unaligned_le32(0, ctx + 24);		/* STATUS_SUCCESS */
+	put_unaligned_le32(max, ctx + 28);
+	rsp->create_contexts_offset = cpu_to_le32(sizeof(struct smb2_hdr) + body);
+	rsp->create_contexts_length = cpu_to_le32(ctx_len);
+	return STATUS_SUCCESS;
 }

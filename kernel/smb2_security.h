@@ -39,5 +39,10 @@ __le32 ksmbd_sd_set(struct ksmbd_work *w, const u8 *buf, u32 len);
  */
 __le32 ksmbd_sd_access_check(struct ksmbd_work *w, struct ksmbd_file *fp, const char *path,
 			     u32 desired, u32 action, const struct ksmbd_vfs_stat *st);
+/*
+ * CREATE, once its response is built: the create contexts it answers (MxAc,
+ * the maximal access, MS-SMB2 2.2.14.2.5); @path is the open's name.
+ */
+__le32 ksmbd_sd_create_contexts(struct ksmbd_work *w, struct ksmbd_file *fp, const char *path);
 
 #endif
