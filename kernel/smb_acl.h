@@ -17,7 +17,9 @@
 /* The largest security descriptor accepted or stored (the xattr too). */
 #define KSMBD_SD_MAX		65536
 
+#ifndef ACCESS_SYSTEM_SECURITY
 #define ACCESS_SYSTEM_SECURITY		0x01000000
+#endif
 
 #define STATUS_PRIVILEGE_NOT_HELD	cpu_to_le32(0xc0000061)
 #define STATUS_INVALID_OWNER		cpu_to_le32(0xc000005a)
