@@ -149,6 +149,16 @@ static int ksmbd_sd_store(struct ksmbd_vfs_file *vfs, const struct ksmbd_sd *sd,
 	return ret;
 }
 
+/* The status of a failed ksmbd_sd_store(). */
+static __le32 ksmbd_sd_store_status(int err)
+{
+	if (err == -E2BIG)
+		return STATUS_INVALID_SECURITY_DESCR;
+	if (err == -EOPNOTSUPP)
+		return STATUS_NOT_SUPPORTED;	/* no xattrs where the share is */
+	return ksmbd_errno_status(err);
+}
+
 /* Map the DACL onto the permission bits, as far as they say the same. */
 static void ksmbd_sd_chmod(struct ksmbd_vfs_file *vfs, const struct ksmbd_vfs_stat *st,
 			   const struct ksmbd_sd *sd)
@@ -272,7 +282,7 @@ __le32 ksmbd_sd_set(struct ksmbd_work *w, const u8 *buf, u32 len)
 	if (info & DACL_SECURITY_INFORMATION)
 		stored = true;
 	ret = ksmbd_sd_store(fp->vfs, &cur, stored);
-	status = ret == -E2BIG ? STATUS_INVALID_SECURITY_DESCR : ksmbd_errno_status(ret);
+	status = ksmbd_sd_store_status(ret);
 	if (ret)
 		goto out;
 	if (info & DACL_SECURITY_INFORMATION)
@@ -430,7 +440,10 @@ static __le32 ksmbd_sd_created(struct ksmbd_work *w, struct ksmbd_file *fp, cons
 	 */
 	dacl = pret || (has_creator && (creator->control & SE_DACL_PRESENT));
 	ret = ksmbd_sd_store(fp->vfs, &sd, dacl);
-	status = ret == -E2BIG ? STATUS_INVALID_SECURITY_DESCR : ksmbd_errno_status(ret);
+	/* A filesystem without xattrs keeps no owner: the mode rules alone. */
+	if (ret == -EOPNOTSUPP && !dacl && !has_creator)
+		ret = 0;
+	status = ksmbd_sd_store_status(ret);
 	if (!ret) {
 		if (dacl)
 			ksmbd_sd_chmod(fp->vfs, st, &sd);
