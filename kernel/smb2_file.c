@@ -172,7 +172,11 @@ void ksmbd_fill_attrs(const struct ksmbd_vfs_stat *st, u8 *block)
 	put_unaligned_le64(st->atime_ns / 100 + t0, block + 8);
 	put_unaligned_le64(st->mtime_ns / 100 + t0, block + 16);
 	put_unaligned_le64(st->ctime_ns / 100 + t0, block + 24);
-	put_unaligned_le64(dir ? 0 : st->blocks * 512, block + 32);
+	/*
+	 * An empty file's blocks are metadata (an external xattr block holding
+	 * its security descriptor on ext4), not allocation.
+	 */
+	put_unaligned_le64(dir || !st->size ? 0 : st->blocks * 512, block + 32);
 	put_unaligned_le64(dir ? 0 : st->size, block + 40);
 	/* A file nobody may write is FILE_ATTRIBUTE_READONLY (SET_INFO keeps it so). */
 	put_unaligned_le32(dir ? FILE_ATTRIBUTE_DIRECTORY : FILE_ATTRIBUTE_ARCHIVE |
