@@ -541,7 +541,8 @@ __le32 ksmbd_sd_access_check(struct ksmbd_work *w, struct ksmbd_file *fp, const 
 	status = STATUS_PRIVILEGE_NOT_HELD;
 	if (desired & ACCESS_SYSTEM_SECURITY)
 		goto free;
-	if (action == FILE_CREATED)
+	/* A named stream has its file's descriptor: it is checked, never made. */
+	if (action == FILE_CREATED && !fp->is_stream)
 		status = ksmbd_sd_created(w, fp, path, st, &creator, ret > 0);
 	else
 		status = ksmbd_sd_opened(w, fp, path, desired, st);
@@ -549,7 +550,7 @@ free:
 	if (ret > 0)
 		ksmbd_sd_free(&creator);
 undo:
-	if (status != STATUS_SUCCESS && action == FILE_CREATED && *path)
+	if (status != STATUS_SUCCESS && action == FILE_CREATED && *path && !fp->is_stream)
 		ksmbd_sd_undo_create(fp, path, st);
 	return status;
 }
