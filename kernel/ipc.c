@@ -61,6 +61,8 @@ static const struct nla_policy ksmbd_policy[KSMBD_A_MAX + 1] = {
 	[KSMBD_A_PIPE_OP]	= NLA_POLICY_RANGE(NLA_U8, KSMBD_PIPE_OPEN, KSMBD_PIPE_CLOSE),
 	[KSMBD_A_PIPE_NAME]	= { .type = NLA_NUL_STRING, .len = KSMBD_SHARE_NAME_MAX },
 	[KSMBD_A_PIPE_MAX]	= { .type = NLA_U32 },
+	[KSMBD_A_USER_SID]	= NLA_POLICY_RANGE(NLA_BINARY, 8, KSMBD_SID_MAX),
+	[KSMBD_A_GROUP_SID]	= NLA_POLICY_RANGE(NLA_BINARY, 8, KSMBD_SID_MAX),
 };
 
 static struct genl_family ksmbd_genl_family;

@@ -14,6 +14,9 @@ struct ksmbd_login {
 	u8 session_key[KSMBD_SESSION_KEY_SIZE];
 	char user[KSMBD_USER_NAME_MAX + 1];
 	u32 flags;			/* KSMBD_LOGIN_* */
+	/* the session's user and primary group SIDs (MS-DTYP 2.4.2.2), 0: none */
+	u8 user_sid[KSMBD_SID_MAX], group_sid[KSMBD_SID_MAX];
+	u8 user_sid_len, group_sid_len;
 };
 
 int ksmbd_ipc_init(void);

@@ -171,6 +171,15 @@ int ksmbd_ipc_login(u64 auth_id, const char *client, const void *blob, size_t le
 			nla_strscpy(out->user, tb[KSMBD_A_USER_NAME], sizeof(out->user));
 		if (tb[KSMBD_A_LOGIN_FLAGS])
 			out->flags = nla_get_u32(tb[KSMBD_A_LOGIN_FLAGS]);
+		if (tb[KSMBD_A_USER_SID]) {
+			out->user_sid_len = nla_len(tb[KSMBD_A_USER_SID]);
+			memcpy(out->user_sid, nla_data(tb[KSMBD_A_USER_SID]), out->user_sid_len);
+		}
+		if (tb[KSMBD_A_GROUP_SID]) {
+			out->group_sid_len = nla_len(tb[KSMBD_A_GROUP_SID]);
+			memcpy(out->group_sid, nla_data(tb[KSMBD_A_GROUP_SID]),
+			       out->group_sid_len);
+		}
 	}
 	kfree(p.attrs);
 	if (ret)

@@ -98,6 +98,7 @@ struct ksmbd_vfs_stat {
 	u64 size;
 	u64 blocks;		/* 512-byte units */
 	u32 mode;
+	u32 uid, gid;		/* the owner and group, as the initial namespace sees them */
 	u32 nlink;
 	u32 blksize;		/* preferred I/O size */
 	s64 atime_ns, mtime_ns, ctime_ns;

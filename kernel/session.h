@@ -27,6 +27,7 @@
 #include <linux/mutex.h>
 #include <linux/refcount.h>
 #include <uapi/ksmbd_cluster.h>
+#include "smb_acl.h"
 
 struct ksmbd_conn;
 struct ksmbd_session;
@@ -80,6 +81,8 @@ struct ksmbd_session {
 	u8 nonce_salt[4];
 	bool guest, anonymous;
 	char user[KSMBD_USER_NAME_MAX + 1];
+	/* The SIDs access checks see (smb2_security.c), replaced by reauthentication. */
+	struct ksmbd_token token;
 
 	struct mutex tree_lock;		/* protects trees and next_tree_id */
 	struct list_head trees;		/* struct ksmbd_tree, see tree.h */

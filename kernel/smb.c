@@ -130,11 +130,16 @@ void *ksmbd_rsp_body(struct ksmbd_work *w, size_t body_len)
 /* MS-SMB2 2.2.2: the error response body. */
 static int ksmbd_smb2_error(struct ksmbd_work *w, __le32 status)
 {
-	struct smb2_err_rsp *err = ksmbd_rsp_body(w, sizeof(*err));
+	struct smb2_err_rsp *err;
 
+	err = ksmbd_rsp_body(w, sizeof(*err) + (w->err_u32_set ? 3 : 0));
 	if (!err)
 		return -ENOMEM;
 	err->structure_size = cpu_to_le16(9);
+	if (w->err_u32_set) {
+		err->byte_count = cpu_to_le32(4);
+		put_unaligned_le32(w->err_u32, err->error_data);
+	}
 	((struct smb2_hdr *)w->rsp)->status = status;
 	return 0;
 }

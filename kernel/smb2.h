@@ -74,6 +74,12 @@ struct ksmbd_work {
 	 */
 	bool async_ok;
 	struct ksmbd_async async;	/* see ksmbd_async_begin() */
+	/*
+	 * An error response's ErrorData: a 4-byte value (MS-SMB2 2.2.2, e.g.
+	 * the size STATUS_BUFFER_TOO_SMALL needs, 3.3.5.20.3) when set.
+	 */
+	bool err_u32_set;
+	u32 err_u32;
 	bool last;			/* the last (or only) request of its message */
 	struct ksmbd_async_req *detached; /* see ksmbd_async_detach() */
 };

@@ -25,6 +25,7 @@
 #include "smb2.h"
 #include "stream.h"
 #include "ea.h"
+#include "smb2_security.h"
 #include "tree.h"
 #include "unicode.h"
 
@@ -181,7 +182,11 @@ void ksmbd_fill_attrs(const struct ksmbd_vfs_stat *st, u8 *block)
 	put_unaligned_le64(st->atime_ns / 100 + t0, block + 8);
 	put_unaligned_le64(st->mtime_ns / 100 + t0, block + 16);
 	put_unaligned_le64(st->ctime_ns / 100 + t0, block + 24);
-	put_unaligned_le64(dir ? 0 : st->blocks * 512, block + 32);
+	/*
+	 * An empty file's blocks are metadata (an external xattr block holding
+	 * its security descriptor on ext4), not allocation.
+	 */
+	put_unaligned_le64(dir || !st->size ? 0 : st->blocks * 512, block + 32);
 	put_unaligned_le64(dir ? 0 : st->size, block + 40);
 	/* A file nobody may write is FILE_ATTRIBUTE_READONLY (SET_INFO keeps it so). */
 	put_unaligned_le32(dir ? FILE_ATTRIBUTE_DIRECTORY : FILE_ATTRIBUTE_ARCHIVE |
@@ -451,6 +456,9 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 		status = ksmbd_errno_status(ret);
 		goto discard;
 	}
+	status = ksmbd_sd_access_check(w, fp, path, access, action, &st);
+	if (status != STATUS_SUCCESS)
+		goto discard;
 	fp->dev = st.dev;
 	fp->ino = st.ino;
 	/* the share root's identity, for ksmbd_file_opens_below() */
@@ -537,6 +545,9 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 		if (status != STATUS_SUCCESS)
 			goto discard;
 	}
+	status = ksmbd_sd_create_contexts(w, fp, path);
+	if (status != STATUS_SUCCESS)
+		goto discard;
 	rsp = (struct smb2_create_rsp *)(w->rsp + sizeof(struct smb2_hdr));
 	rsp->oplock_level = oplock;
 	/* A holder may have written back its cached data while we waited. */

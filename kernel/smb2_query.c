@@ -7,8 +7,8 @@
  * from the long ones (name.h), attributes and creation times come with the
  * DOS attributes (dosattr.h); the named streams of stream.h are listed by
  * FileStreamInformation (opens of them report the stream's sizes); EAs
- * (ea.h): FileFullEaInformation and EaSize. Security information is not
- * provided yet.
+ * (ea.h): FileFullEaInformation and EaSize. Security information:
+ * smb2_security.c.
  */
 #include <linux/kernel.h>
 #include <linux/slab.h>
@@ -24,6 +24,7 @@
 #include "smb2.h"
 #include "stream.h"
 #include "ea.h"
+#include "smb2_security.h"
 #include "tree.h"
 #include "unicode.h"
 
@@ -406,6 +407,8 @@ __le32 ksmbd_smb2_query_info(struct ksmbd_work *w)
 	u8 *info;
 	int ret;
 
+	if (req->info_type == SMB2_0_INFO_SECURITY)
+		return ksmbd_sd_query(w);
 	if (req->info_type != SMB2_0_INFO_FILE && req->info_type != SMB2_0_INFO_FILESYSTEM)
 		return STATUS_NOT_SUPPORTED;
 	fp = w->fp;

@@ -18,6 +18,7 @@
 #include "session.h"
 #include "smb2.h"
 #include "smb2_bind.h"
+#include "smb2_security.h"
 
 int ksmbd_preauth_add(u8 *hash, const void *msg, size_t len)
 {
@@ -93,6 +94,7 @@ static __le32 ksmbd_session_established(struct ksmbd_work *w, struct ksmbd_sessi
 	strscpy(sess->user, login->user, sizeof(sess->user));
 	sess->guest = login->flags & KSMBD_LOGIN_GUEST;
 	sess->anonymous = login->flags & KSMBD_LOGIN_ANONYMOUS;
+	ksmbd_session_token(sess, login);
 	if (sess->state == KSMBD_SESS_VALID) {
 		/*
 		 * Reauthentication (3.3.5.5.3): the identity may change, the

@@ -34,6 +34,7 @@
 #include "smb2.h"
 #include "stream.h"
 #include "ea.h"
+#include "smb2_security.h"
 #include "tree.h"
 
 #define KSMBD_FILETIME_EPOCH	116444736000000000ULL
@@ -530,6 +531,8 @@ __le32 ksmbd_smb2_set_info(struct ksmbd_work *w)
 			 STATUS_NOT_SUPPORTED : STATUS_INVALID_INFO_CLASS;
 		break;
 	case SMB2_0_INFO_SECURITY:
+		status = ksmbd_sd_set(w, w->req + off, len);
+		break;
 	case SMB2_0_INFO_QUOTA:
 		status = STATUS_NOT_SUPPORTED;
 		break;

@@ -12,6 +12,8 @@
 #include "login.h"
 #include "pipes.h"
 #include "shares.h"
+#include "config.h"
+#include "sid.h"
 
 /* An authentication in progress: the legs of one SESSION_SETUP exchange. */
 struct mountd_login_ctx {
@@ -106,22 +108,37 @@ void mountd_login_free(struct mountd_login *l)
 }
 
 /* The LOGIN_REPLY for @res. */
-static int login_reply(struct kc_nlchan *ch, unsigned int handle,
+static int login_reply(struct mountd_login *l, struct kc_nlchan *ch, unsigned int handle,
 		       const struct mountd_auth_result *res)
 {
 	static const uint8_t no_key[KSMBD_SESSION_KEY_SIZE];
+	uint8_t user_sid[KC_SID_MAX_SIZE], group_sid[KC_SID_MAX_SIZE];
+	size_t user_sid_len = 0, group_sid_len = 0;
 	struct nl_msg *msg = kc_nlchan_msg(ch, KSMBD_CMD_LOGIN_REPLY, 0);
 	bool ok = res->status == MOUNTD_AUTH_SUCCESS;
 	uint32_t flags = (res->guest ? KSMBD_LOGIN_GUEST : 0) |
 			 (res->anonymous ? KSMBD_LOGIN_ANONYMOUS : 0);
 
+	/* The session's SIDs (lib/sid.h); anonymous sessions have none of the domain. */
+	if (ok && !res->anonymous) {
+		uint32_t dom[3];
+
+		kc_sid_domain(kc_conf_str(kc_conf_global(*l->confp), "netbios name"), dom);
+		user_sid_len = kc_sid_encode_domain(dom, res->guest ? KC_SID_GUEST :
+						    kc_sid_user_rid(res->user ? res->user : ""),
+						    user_sid);
+		group_sid_len = kc_sid_encode_domain(dom, res->guest ? KC_SID_DOMAIN_GUESTS :
+						     KC_SID_DOMAIN_USERS, group_sid);
+	}
 	if (!msg || nla_put_u32(msg, KSMBD_A_HANDLE, handle) ||
 	    nla_put_u32(msg, KSMBD_A_NTSTATUS, res->ntstatus) ||
 	    (res->blob_len && nla_put(msg, KSMBD_A_BLOB, res->blob_len, res->blob)) ||
 	    (ok && nla_put(msg, KSMBD_A_SESSION_KEY, KSMBD_SESSION_KEY_SIZE,
 			   res->has_session_key ? res->session_key : no_key)) ||
 	    (ok && nla_put_string(msg, KSMBD_A_USER_NAME, res->user ? res->user : "")) ||
-	    (ok && nla_put_u32(msg, KSMBD_A_LOGIN_FLAGS, flags))) {
+	    (ok && nla_put_u32(msg, KSMBD_A_LOGIN_FLAGS, flags)) ||
+	    (user_sid_len && nla_put(msg, KSMBD_A_USER_SID, user_sid_len, user_sid)) ||
+	    (group_sid_len && nla_put(msg, KSMBD_A_GROUP_SID, group_sid_len, group_sid))) {
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
@@ -155,7 +172,7 @@ static int login_step(struct mountd_login *l, struct kc_nlchan *ch, struct nlatt
 			 res.guest && res.client_user ? "')" : "");
 	else if (res.status != MOUNTD_AUTH_MORE_PROCESSING)
 		log_info("%s: logon failed: %s", client, res.error[0] ? res.error : "refused");
-	ret = login_reply(ch, handle, &res);
+	ret = login_reply(l, ch, handle, &res);
 	mountd_auth_result_clear(&res);
 	return ret;
 }

@@ -75,8 +75,10 @@
  *		  optional KSMBD_A_BLOB (the security buffer for the client), and
  *		  on success KSMBD_A_SESSION_KEY (16 bytes), KSMBD_A_USER_NAME
  *		  (string, at most 255 bytes) and KSMBD_A_LOGIN_FLAGS (u32,
- *		  KSMBD_LOGIN_*). An unknown handle (the engine gave up) is
- *		  -ENOENT.
+ *		  KSMBD_LOGIN_*), and unless anonymous KSMBD_A_USER_SID and
+ *		  KSMBD_A_GROUP_SID (binary, a SID as MS-DTYP 2.4.2.2 encodes it,
+ *		  at most KSMBD_SID_MAX bytes: the user and its primary group). An
+ *		  unknown handle (the engine gave up) is -ENOENT.
  *
  * KSMBD_CMD_LOGOUT: engine -> peer, no reply: KSMBD_A_AUTH_ID whose
  *	authentication context (finished or not) can be forgotten.
@@ -117,7 +119,7 @@
 
 #define KSMBD_CLUSTER_GENL_NAME		"ksmbd_cluster"
 #define KSMBD_CLUSTER_GENL_VERSION	1
-#define KSMBD_CLUSTER_PROTO_VERSION	2
+#define KSMBD_CLUSTER_PROTO_VERSION	3
 #define KSMBD_CLUSTER_UNIX_FAMILY_ID	0x4b43
 
 enum ksmbd_cluster_cmd {
@@ -170,6 +172,8 @@ enum ksmbd_cluster_attr {
 	KSMBD_A_PIPE_NAME,
 	KSMBD_A_PIPE_MAX,
 	KSMBD_A_MULTI_CHANNEL,
+	KSMBD_A_USER_SID,
+	KSMBD_A_GROUP_SID,
 	__KSMBD_A_MAX
 };
 #define KSMBD_A_MAX (__KSMBD_A_MAX - 1)
@@ -185,6 +189,7 @@ enum ksmbd_cluster_attr {
 #define KSMBD_CLIENT_ADDR_MAX		63
 #define KSMBD_USER_NAME_MAX		255
 #define KSMBD_SESSION_KEY_SIZE		16
+#define KSMBD_SID_MAX			68
 
 #define KSMBD_LOGIN_GUEST		0x1
 #define KSMBD_LOGIN_ANONYMOUS		0x2

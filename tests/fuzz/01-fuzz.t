@@ -188,6 +188,36 @@ open(os.path.join(d, "snapshot"), "wb").write(snap)
 PY
 }
 
+# fuzz_sd: security descriptors as Windows and smbcacls send them.
+seed_sd() {
+	python3 - "$1" <<'PY'
+import struct, sys, os
+d = sys.argv[1]
+def sid(auth, *subs):
+    return struct.pack("<BB", 1, len(subs)) + b"\0" * 5 + bytes([auth]) + b"".join(struct.pack("<I", x) for x in subs)
+def ace(t, flags, mask, s):
+    return struct.pack("<BBHI", t, flags, 8 + len(s), mask) + s
+def acl(rev, *aces):
+    body = b"".join(aces)
+    return struct.pack("<BBHHH", rev, 0, 8 + len(body), len(aces), 0) + body
+def sd(control, owner=b"", group=b"", sacl=b"", dacl=b""):
+    off, parts, offs = 20, b"", []
+    for p in (owner, group, sacl, dacl):
+        offs.append(off if p else 0)
+        parts += p
+        off += len(p)
+    return struct.pack("<BBHIIII", 1, 0, control, *offs) + parts
+alice = sid(5, 21, 1, 2, 3, 1001)
+put = lambda n, b: open(os.path.join(d, n), "wb").write(b)
+put("windows", sd(0x8004, sid(5, 32, 544), sid(5, 18), dacl=acl(2, ace(0, 3, 0x1f01ff, sid(1, 0)))))
+put("inherit", sd(0x8404, alice, sid(5, 21, 1, 2, 3, 513), dacl=acl(2,
+    ace(0, 0x0b, 0x10000000, sid(3, 0)), ace(1, 0, 2, alice), ace(0, 0x13, 0x1301bf, sid(5, 11)))))
+put("smbcacls", sd(0x0004, alice, sid(1, 0), dacl=acl(3, ace(0, 0, 0x1f01ff, alice))))
+put("sacl-null-dacl", sd(0x8014, alice, sacl=acl(2, ace(2, 0x40, 0x100, sid(1, 0)))))
+put("object-ace", sd(0x8004, dacl=acl(4, struct.pack("<BBHI", 5, 0, 20, 0x100) + b"\1\0\0\0" + sid(1, 0))))
+PY
+}
+
 seed_config() {
 	cp "$top"/tests/config/*.in "$1"/
 }

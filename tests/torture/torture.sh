@@ -34,6 +34,7 @@ KC_TORTURE_SUITES=(
 	smb2.rw:120
 	smb2.compound:120
 	smb2.rename:200
+	smb2.acls:120
 	smb2.sharemode:120
 	smb2.delete-on-close-perms:120
 	smb2.maximum_allowed:60

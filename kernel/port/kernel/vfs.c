@@ -133,6 +133,8 @@ static void vfs_kstat(const struct kstat *ks, struct ksmbd_vfs_stat *st)
 	st->size = ks->size;
 	st->blocks = ks->blocks;
 	st->mode = ks->mode;
+	st->uid = from_kuid(&init_user_ns, ks->uid);
+	st->gid = from_kgid(&init_user_ns, ks->gid);
 	st->nlink = ks->nlink;
 	st->blksize = ks->blksize;
 	st->atime_ns = timespec64_to_ns(&ks->atime);

@@ -177,6 +177,8 @@ static int vfs_statx(int dfd, const char *name, struct ksmbd_vfs_stat *st)
 	st->size = sx.stx_size;
 	st->blocks = sx.stx_blocks;
 	st->mode = sx.stx_mode;
+	st->uid = sx.stx_uid;
+	st->gid = sx.stx_gid;
 	st->nlink = sx.stx_nlink;
 	st->blksize = sx.stx_blksize;
 	st->atime_ns = vfs_ts_ns(&sx.stx_atime);
