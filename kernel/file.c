@@ -8,6 +8,7 @@
 #include "file.h"
 #include "inode.h"
 #include "ipc.h"
+#include "lock.h"
 #include "port.h"
 #include "tree.h"
 
@@ -153,6 +154,8 @@ int ksmbd_file_release(struct ksmbd_file *fp)
 {
 	if (!fp->vfs)
 		return 0;
+	/* Its locks first: they live on the file it is about to give up. */
+	ksmbd_brl_release(fp);
 	ksmbd_file_unpublish(fp);
 	/* The oplock and the file's open go together (oplock.h). */
 	if (!ksmbd_oplock_release(fp, fp->delete_on_close))

@@ -17,6 +17,7 @@
 #include <linux/mutex.h>
 #include <linux/refcount.h>
 #include <linux/types.h>
+#include "lock.h"
 #include "oplock.h"
 
 struct ksmbd_conn;
@@ -49,6 +50,16 @@ struct ksmbd_file {
 	 */
 	struct ksmbd_conn *conn;
 	struct ksmbd_oplock oplock;
+
+	/*
+	 * Byte-range locks (lock.h), under smb2_lock.c's lock: set once the
+	 * open released its locks; the lock sequence array (3.3.5.14), kept
+	 * only for opens with @lock_replay (durable, resilient, persistent:
+	 * none yet).
+	 */
+	bool brl_closed;
+	bool lock_replay;
+	u8 lock_seq[KSMBD_LOCK_SEQ_ENTRIES + 1];
 
 	u32 mode;			/* FileModeInformation flags */
 	u64 position;			/* FilePositionInformation */

@@ -12,6 +12,7 @@ struct ksmbd_inode {
 	unsigned int opens;
 	bool delete_pending;
 	struct list_head oplocks;	/* see oplock.h; empty when the last open goes */
+	struct list_head brlocks;	/* see lock.h; empty when the last open goes */
 };
 
 /* Open files hashed by inode number; the lists start empty at first use. */
@@ -50,6 +51,7 @@ struct ksmbd_inode *ksmbd_inode_open(u64 dev, u64 ino)
 		ni->dev = dev;
 		ni->ino = ino;
 		INIT_LIST_HEAD(&ni->oplocks);
+		INIT_LIST_HEAD(&ni->brlocks);
 		list_add(&ni->node, ksmbd_inode_bucket(dev, ino));
 	}
 	if (ni)
@@ -140,4 +142,9 @@ unsigned int ksmbd_inode_opens(struct ksmbd_inode *ni)
 struct list_head *ksmbd_inode_oplocks(struct ksmbd_inode *ni)
 {
 	return &ni->oplocks;
+}
+
+struct list_head *ksmbd_inode_brlocks(struct ksmbd_inode *ni)
+{
+	return &ni->brlocks;
 }

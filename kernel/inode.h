@@ -45,5 +45,10 @@ unsigned int ksmbd_inode_opens(struct ksmbd_inode *ni);
  * oplock.c's lock; valid while the caller holds an open of @ni.
  */
 struct list_head *ksmbd_inode_oplocks(struct ksmbd_inode *ni);
+/*
+ * The file's byte-range locks (struct ksmbd_brl, see lock.h), under
+ * smb2_lock.c's lock; valid while the caller holds an open of @ni.
+ */
+struct list_head *ksmbd_inode_brlocks(struct ksmbd_inode *ni);
 
 #endif

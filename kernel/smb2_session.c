@@ -17,6 +17,7 @@
 #include "server.h"
 #include "session.h"
 #include "smb2.h"
+#include "tree.h"
 
 static int ksmbd_preauth_add(u8 *hash, const void *msg, size_t len)
 {
@@ -230,6 +231,12 @@ __le32 ksmbd_smb2_logoff(struct ksmbd_work *w)
 	rsp->structure_size = cpu_to_le16(4);
 	/* w->sess keeps it alive until the response is signed. */
 	ksmbd_session_unlink(w->conn, w->sess);
+	/*
+	 * MS-SMB2 3.3.5.6: its opens close now, not when the last request
+	 * naming the session ends (a waiting LOCK may hold it): their locks
+	 * go, which may grant what waits on them before it is cancelled.
+	 */
+	ksmbd_tree_unlink_all(w->sess);
 	/* What waits on the session ends now (MS-SMB2 3.3.5.6). */
 	ksmbd_async_cancel_all(w->conn, w->sess->id, NULL, false);
 	return STATUS_SUCCESS;

@@ -29,6 +29,7 @@ KC_TORTURE_SUITES=(
 	smb2.rw:120
 	smb2.compound:120
 	smb2.rename:200
+	smb2.lock:240
 )
 # A single subtest that shows no result within this many seconds is stopped,
 # reported as "timeout", and the suite goes on with the subtests it did not reach.
