@@ -10,8 +10,9 @@
 #   make test       deps + build + every test layer (what .ci/run runs)
 #   make demo       deps + build + start a local three-node cluster serving ./demo-share;
 #                   make demo-down removes it
-#   make bench      ksmbd-engine against Samba's smbd, 1 GiB put/get (not part of make test;
-#                   BENCH_ARGS="--size 256M --runs 5" passes options to scripts/bench.sh)
+#   make bench      ksmbd-engine against Samba's smbd: 1 GiB put/get and create/stat/list/delete
+#                   of 10,000 small files (not part of make test; BENCH_ARGS="--size 256M
+#                   --runs 5 --workload meta" passes options to scripts/bench.sh)
 #
 # See README.md for the test layers (test-unit, test-pstore, test-engine, test-torture,
 # test-kernel, test-cluster, test-fuzz) and docs/architecture.md for the layout.

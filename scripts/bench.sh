@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# scripts/bench.sh [--size SIZE] [--runs N] [--warmup N] [--protection sign|off]: the job of
-# 'make bench'. Sequential write (smbclient put) and read (get) of one large
-# file against our node (ksmbd-mountd + ksmbd-engine from build/default) and
+# scripts/bench.sh [--workload data|meta|all] [--size SIZE] [--files N] [--runs N] [--warmup N]
+# [--protection sign|off]: the job of 'make bench'. Sequential write (smbclient put) and read
+# (get) of one large file, and a metadata workload (create, stat, list and delete of many small
+# files), against our node (ksmbd-mountd + ksmbd-engine from build/default) and
 # against Samba's smbd, both on the loopback of a network namespace created and
 # removed here, serving the same directory to the same user, measured with the
 # same smbclient binary and dialect (SMB3_11). Runs alternate between the two
@@ -18,6 +19,8 @@ cd "$(dirname "$0")/.."
 top=$PWD
 bin=${KC_BIN:-$top/build/default/bin}
 size=1G
+files=10000
+workload=all
 runs=3
 warmup=1
 protection=sign
@@ -28,11 +31,17 @@ pass=Bench-pass-1
 
 usage() {
 	cat <<EOF
-usage: $PROG [--size SIZE] [--runs N] [--warmup N] [--protection sign|off]
+usage: $PROG [--workload data|meta|all] [--size SIZE] [--files N] [--runs N] [--warmup N]
+       [--protection sign|off]
 
-Compares ksmbd-engine with Samba's smbd: sequential write (put) and read (get)
-of one SIZE file (head -c syntax: 1G, 256M, ...; default $size) over SMB3_11,
-N runs per server and direction (default $runs), alternating servers, after
+Compares ksmbd-engine with Samba's smbd over SMB3_11 with the same smbclient.
+The data workload is a sequential write (put) and read (get) of one SIZE file
+(head -c syntax: 1G, 256M, ...; default $size). The metadata workload (meta)
+creates N small files (default $files; smbclient mput of 100-byte files), stats
+each (allinfo: open, queries, close), lists the directory, and deletes them
+(del *); each phase is timed on its own and reported in operations per second.
+--workload all (the default) runs both. N runs per server and workload
+(default $runs), alternating servers, after
 --warmup untimed rounds per server (default $warmup: the first write after the
 file is made is slow for whichever server goes first). Signing
 is on by default (--protection off turns it off for both). Prints MB/s
@@ -51,6 +60,10 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--size) [ $# -ge 2 ] || die "--size needs a value"; size=$2; shift 2 ;;
 	--size=*) size=${1#*=}; shift ;;
+	--files) [ $# -ge 2 ] || die "--files needs a value"; files=$2; shift 2 ;;
+	--files=*) files=${1#*=}; shift ;;
+	--workload) [ $# -ge 2 ] || die "--workload needs a value"; workload=$2; shift 2 ;;
+	--workload=*) workload=${1#*=}; shift ;;
 	--runs) [ $# -ge 2 ] || die "--runs needs a value"; runs=$2; shift 2 ;;
 	--runs=*) runs=${1#*=}; shift ;;
 	--warmup) [ $# -ge 2 ] || die "--warmup needs a value"; warmup=$2; shift 2 ;;
@@ -64,6 +77,8 @@ while [ $# -gt 0 ]; do
 done
 case $runs in ''|*[!0-9]*|0) die "--runs wants a positive number, not '$runs'" ;; esac
 case $warmup in ''|*[!0-9]*) die "--warmup wants a number, not '$warmup'" ;; esac
+case $files in ''|*[!0-9]*|0) die "--files wants a positive number, not '$files'" ;; esac
+case $workload in data|meta|all) ;; *) die "--workload is data, meta or all, not '$workload'" ;; esac
 case $protection in sign|off) ;; *) die "--protection is sign or off, not '$protection'" ;; esac
 case $size in ''|*[!0-9KMGkmgBbi]*) die "--size wants a head -c size (1G, 256M, ...), not '$size'" ;; esac
 
@@ -80,7 +95,7 @@ if [ "$inner" = 0 ]; then
 	trap 'ip netns del "$ns" 2>/dev/null' EXIT
 	ip -n "$ns" link set lo up
 	ip netns exec "$ns" "$0" --inner --size "$size" --runs "$runs" --warmup "$warmup" \
-		--protection "$protection"
+		--protection "$protection" --files "$files" --workload "$workload"
 	exit $?
 fi
 
@@ -182,11 +197,24 @@ wait_until 15 port_open "$smbd_port" ||
 	{ cat "$s/smbd.out" "$s/log.smbd" >&2 2>/dev/null; die "smbd did not start"; }
 wait_until 15 port_open "$our_port" || die "our node does not accept connections"
 
-# --- the data ----------------------------------------------------------------------------------
-echo "$PROG: making a $size file of random bytes"
-head -c "$size" /dev/urandom >"$work/src.bin"
-bytes=$(stat -c %s "$work/src.bin")
-[ "$bytes" -gt 0 ] || die "could not make a $size file"
+# --- the workloads' data -------------------------------------------------------------------
+bytes=0
+if [ "$workload" != meta ]; then
+	echo "$PROG: making a $size file of random bytes"
+	head -c "$size" /dev/urandom >"$work/src.bin"
+	bytes=$(stat -c %s "$work/src.bin")
+	[ "$bytes" -gt 0 ] || die "could not make a $size file"
+fi
+if [ "$workload" != data ]; then
+	echo "$PROG: making $files 100-byte files and the smbclient command lists"
+	mkdir "$work/small"
+	head -c 100 /dev/urandom >"$work/small.tmpl"
+	for i in $(seq 1 "$files"); do cp "$work/small.tmpl" "$work/small/f$i"; done
+	printf 'lcd %s\nprompt off\nmkdir meta\ncd meta\nmput f*\n' "$work/small" >"$work/cmd.create"
+	{ echo "cd meta"; for i in $(seq 1 "$files"); do echo "allinfo f$i"; done; } >"$work/cmd.stat"
+	printf 'cd meta\nls\n' >"$work/cmd.list"
+	printf 'cd meta\ndel *\ncd ..\nrmdir meta\n' >"$work/cmd.delete"
+fi
 
 drop_caches() {
 	sync
@@ -199,13 +227,14 @@ else
 fi
 echo "$PROG: $caches"
 
-# xfer PORT CMD: one smbclient command; prints its wall time in milliseconds.
-xfer() {
-	local port=$1 cmd=$2 start end
+# smbc PORT CMDFILE: run the smbclient commands in CMDFILE (read from stdin, one per line);
+# prints the wall time in milliseconds.
+smbc() {
+	local port=$1 cmds=$2 start end
 	drop_caches
 	start=$(date +%s%N)
 	timeout 1800 smbclient "//127.0.0.1/bench" -p "$port" -m SMB3_11 \
-		--client-protection="$protection" -U "$user%$pass" -c "$cmd" \
+		--client-protection="$protection" -U "$user%$pass" <"$cmds" \
 		>"$work/xfer.log" 2>&1 || {
 			cat "$work/xfer.log" >&2
 			# pkill and killall are not confined by network namespaces: say so when
@@ -222,60 +251,112 @@ xfer() {
 	end=$(date +%s%N)
 	echo $(( (end - start) / 1000000 ))
 }
+xfer() { printf '%s\n' "$2" >"$work/cmd.xfer"; smbc "$1" "$work/cmd.xfer"; }
 mbps() { awk -v b="$bytes" -v ms="$1" 'BEGIN { printf "%.1f", b / 1e6 / (ms / 1000) }'; }
+opss() { awk -v n="$files" -v ms="$1" 'BEGIN { printf "%.0f", n / (ms / 1000) }'; }
 median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END {
 	if (NR % 2) printf "%.1f", v[(NR + 1) / 2]; else printf "%.1f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-declare -A res=([ours-write]= [ours-read]= [smbd-write]= [smbd-read]=)
-# run_server WHO PORT LABEL [warmup]: one put and one get; recorded unless "warmup".
-run_server() {
+declare -A res=()
+# record WHO-WHAT VALUE LABEL: keep a measured value (not in warm-up rounds).
+record() { [ "$3" = warmup ] || res[$1]+=" $2"; }
+
+# run_data WHO PORT LABEL [warmup]: one put and one get.
+run_data() {
 	local who=$1 port=$2 label=$3 ms r
 	ms=$(xfer "$port" "put $work/src.bin bench.bin") || die "$who: put failed"
 	[ "$(stat -c %s "$share/bench.bin")" = "$bytes" ] || die "$who: the file in the share has the wrong size"
 	r=$(mbps "$ms")
-	[ "${4:-}" = warmup ] || res[$who-write]+=" $r"
-	printf '  %-10s  %-4s  write %8s MB/s  (%d ms)\n' "$label" "$who" "$r" "$ms"
+	record "$who-write" "$r" "${4:-}"
+	printf '  %-10s  %-4s  write  %8s MB/s  (%d ms)\n' "$label" "$who" "$r" "$ms"
 	ms=$(xfer "$port" "get bench.bin /dev/null") || die "$who: get failed"
 	r=$(mbps "$ms")
-	[ "${4:-}" = warmup ] || res[$who-read]+=" $r"
-	printf '  %-10s  %-4s  read  %8s MB/s  (%d ms)\n' "$label" "$who" "$r" "$ms"
+	record "$who-read" "$r" "${4:-}"
+	printf '  %-10s  %-4s  read   %8s MB/s  (%d ms)\n' "$label" "$who" "$r" "$ms"
 	rm -f "$share/bench.bin"
+}
+
+# run_meta WHO PORT LABEL [warmup]: create, stat, list and delete $files files.
+run_meta() {
+	local who=$1 port=$2 label=$3 ms r phase n
+	for phase in create stat list delete; do
+		ms=$(smbc "$port" "$work/cmd.$phase") || die "$who: $phase failed"
+		case $phase in
+		create)
+			n=$(find "$share/meta" -type f | wc -l)
+			[ "$n" = "$files" ] || die "$who: $n files in the share after create, not $files" ;;
+		list)
+			n=$(grep -cE '^  f[0-9]+ ' "$work/xfer.log" || true)
+			[ "$n" = "$files" ] || die "$who: ls listed $n files, not $files" ;;
+		delete)
+			[ ! -e "$share/meta" ] || die "$who: the files were not all deleted" ;;
+		esac
+		r=$(opss "$ms")
+		record "$who-$phase" "$r" "${4:-}"
+		printf '  %-10s  %-4s  %-6s %8s files/s  (%d ms)\n' "$label" "$who" "$phase" "$r" "$ms"
+	done
+}
+
+run_both() {
+	[ "$workload" = meta ] || run_data "$@"
+	[ "$workload" = data ] || run_meta "$@"
 }
 
 signing=$([ "$protection" = sign ] && echo on || echo off)
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
-echo "$PROG: $warmup warm-up and $runs measured runs per server, $bytes bytes, SMB3_11, signing $signing"
+echo "$PROG: $warmup warm-up and $runs measured runs per server, workload $workload, SMB3_11, signing $signing"
 for run in $(seq 1 "$warmup"); do
-	run_server ours "$our_port" "warm-up" warmup
-	run_server smbd "$smbd_port" "warm-up" warmup
+	run_both ours "$our_port" "warm-up" warmup
+	run_both smbd "$smbd_port" "warm-up" warmup
 done
 for run in $(seq 1 "$runs"); do
 	if [ $((run % 2)) = 1 ]; then
-		run_server ours "$our_port" "run $run/$runs"
-		run_server smbd "$smbd_port" "run $run/$runs"
+		run_both ours "$our_port" "run $run/$runs"
+		run_both smbd "$smbd_port" "run $run/$runs"
 	else
-		run_server smbd "$smbd_port" "run $run/$runs"
-		run_server ours "$our_port" "run $run/$runs"
+		run_both smbd "$smbd_port" "run $run/$runs"
+		run_both ours "$our_port" "run $run/$runs"
 	fi
 done
 
-ow=$(median <<<"${res[ours-write]}") orr=$(median <<<"${res[ours-read]}")
-sw=$(median <<<"${res[smbd-write]}") sr=$(median <<<"${res[smbd-read]}")
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+# row LABEL KEY: a table row with both medians and the ratio.
+row() {
+	local o s
+	o=$(median <<<"${res[ours-$2]}") s=$(median <<<"${res[smbd-$2]}")
+	echo "| $1 | $o | $s | $(ratio "$o" "$s") |"
+}
 mib=$(awk -v b="$bytes" 'BEGIN { if (b >= 1073741824) printf "%g GiB", b / 1073741824; else printf "%g MiB", b / 1048576 }')
 mkdir -p "$top/build/bench"
 result=$top/build/bench/result.md
 {
 	echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -r); smbclient/smbd $smbd_version;"
-	echo "$mib file, SMB3_11, signing $signing, loopback in a network namespace, median of $runs runs after $warmup warm-up round(s), $caches;"
+	echo "SMB3_11, signing $signing, loopback in a network namespace, median of $runs runs after $warmup warm-up round(s), $caches;"
 	echo "load average (1, 5, 15 min) $load_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end."
+	if [ "$workload" != meta ]; then
+		echo
+		echo "Data: one $mib file."
+		echo
+		echo "| MB/s (10^6 B/s) | ksmbd-engine | smbd | ours/smbd |"
+		echo "|---|---|---|---|"
+		row "sequential write (put)" write
+		row "sequential read (get)" read
+	fi
+	if [ "$workload" != data ]; then
+		echo
+		echo "Metadata: $files files of 100 bytes in one directory."
+		echo
+		echo "| files/s | ksmbd-engine | smbd | ours/smbd |"
+		echo "|---|---|---|---|"
+		row "create (mput)" create
+		row "stat (allinfo)" stat
+		row "list (ls)" list
+		row "delete (del *)" delete
+	fi
 	echo
-	echo "| MB/s (10^6 B/s) | ksmbd-engine | smbd | ours/smbd |"
-	echo "|---|---|---|---|"
-	echo "| sequential write (put) | $ow | $sw | $(ratio "$ow" "$sw") |"
-	echo "| sequential read (get) | $orr | $sr | $(ratio "$orr" "$sr") |"
+	printf 'Runs:'
+	for k in $(printf '%s\n' "${!res[@]}" | sort); do printf ' %s%s;' "$k" "${res[$k]}"; done
 	echo
-	echo "Runs (MB/s): ours write${res[ours-write]}; smbd write${res[smbd-write]}; ours read${res[ours-read]}; smbd read${res[smbd-read]}."
 } >"$result"
 echo
 cat "$result"
