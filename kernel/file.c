@@ -61,6 +61,7 @@ static void ksmbd_file_unpublish(struct ksmbd_file *fp)
 void ksmbd_file_discard(struct ksmbd_file *fp)
 {
 	ksmbd_file_unpublish(fp);
+	ksmbd_inode_share_del(&fp->ni, &fp->share_counted, fp->access, fp->share_access);
 	ksmbd_oplock_release(fp, false);
 	if (fp->vfs)
 		ksmbd_vfs_close(fp->vfs);
@@ -157,6 +158,7 @@ int ksmbd_file_release(struct ksmbd_file *fp)
 	/* Its locks first: they live on the file it is about to give up. */
 	ksmbd_brl_release(fp);
 	ksmbd_file_unpublish(fp);
+	ksmbd_inode_share_del(&fp->ni, &fp->share_counted, fp->access, fp->share_access);
 	/* The oplock and the file's open go together (oplock.h). */
 	if (!ksmbd_oplock_release(fp, fp->delete_on_close))
 		return 0;

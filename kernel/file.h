@@ -43,6 +43,8 @@ struct ksmbd_file {
 	struct list_head open_node;	/* all disk opens, see ksmbd_file_publish() */
 	bool delete_on_close;		/* created with FILE_DELETE_ON_CLOSE */
 	struct ksmbd_inode *ni;		/* disk opens: see inode.h; NULL once released */
+	u32 share_access;		/* disk opens: the ShareAccess it was granted with */
+	bool share_counted;		/* in the file's share modes (share.h), under its lock */
 	/*
 	 * Disk opens: where oplock breaks go (no reference: the connection
 	 * outlives its sessions' opens; see ksmbd_conn_tryget()), and the

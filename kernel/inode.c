@@ -5,6 +5,7 @@
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include "inode.h"
+#include "share.h"
 
 struct ksmbd_inode {
 	struct list_head node;		/* its bucket of ksmbd_inodes */
@@ -13,6 +14,7 @@ struct ksmbd_inode {
 	bool delete_pending;
 	struct list_head oplocks;	/* see oplock.h; empty when the last open goes */
 	struct list_head brlocks;	/* see lock.h; empty when the last open goes */
+	struct ksmbd_share_modes share;	/* see share.h */
 };
 
 /* Open files hashed by inode number; the lists start empty at first use. */
@@ -147,4 +149,44 @@ struct list_head *ksmbd_inode_oplocks(struct ksmbd_inode *ni)
 struct list_head *ksmbd_inode_brlocks(struct ksmbd_inode *ni)
 {
 	return &ni->brlocks;
+}
+
+int ksmbd_inode_share_add(struct ksmbd_inode **nip, bool *counted, u32 access, u32 share)
+{
+	int ret = -ENOENT;
+
+	mutex_lock(&ksmbd_inode_lock);
+	if (*nip && *counted) {
+		ret = 0;
+	} else if (*nip) {
+		ret = -EBUSY;
+		if (!ksmbd_share_conflict(&(*nip)->share, access, share)) {
+			ksmbd_share_count(&(*nip)->share, access, share, true);
+			*counted = access & KSMBD_SHARE_ACCESS;
+			ret = 0;
+		}
+	}
+	mutex_unlock(&ksmbd_inode_lock);
+	return ret;
+}
+
+void ksmbd_inode_share_del(struct ksmbd_inode **nip, bool *counted, u32 access, u32 share)
+{
+	mutex_lock(&ksmbd_inode_lock);
+	if (*nip && *counted)
+		ksmbd_share_count(&(*nip)->share, access, share, false);
+	*counted = false;
+	mutex_unlock(&ksmbd_inode_lock);
+}
+
+bool ksmbd_inode_share_conflict_of(u64 dev, u64 ino, u32 access, u32 share)
+{
+	struct ksmbd_inode *ni;
+	bool conflict;
+
+	mutex_lock(&ksmbd_inode_lock);
+	ni = ksmbd_inode_find(dev, ino);
+	conflict = ni && ksmbd_share_conflict(&ni->share, access, share);
+	mutex_unlock(&ksmbd_inode_lock);
+	return conflict;
 }

@@ -4,7 +4,8 @@
  * file rather than to one open of it. Every disk open of a file holds one
  * "open" on the file's ksmbd_inode, found by (dev, ino) whichever share, tree
  * or session opened it. Besides the oplock holders (oplock.h), that state is the delete disposition
- * (MS-FSA 2.1.5.14.3): set by SET_INFO FileDispositionInformation or by the
+ * (MS-FSA 2.1.5.14.3), and the share modes of its opens (share.h). The disposition is
+ * set by SET_INFO FileDispositionInformation or by the
  * close of an open created with FILE_DELETE_ON_CLOSE, it makes new opens fail
  * with STATUS_DELETE_PENDING and the file go away at the last close.
  *
@@ -50,5 +51,17 @@ struct list_head *ksmbd_inode_oplocks(struct ksmbd_inode *ni);
  * smb2_lock.c's lock; valid while the caller holds an open of @ni.
  */
 struct list_head *ksmbd_inode_brlocks(struct ksmbd_inode *ni);
+/*
+ * Share modes (share.h): count the open that holds *@nip, with @access
+ * (granted) and @share, in the file's share modes, unless it conflicts with
+ * them (-EBUSY, a sharing violation). *@counted, which the file's lock
+ * guards, says whether it is counted (opens without data or delete access
+ * never are); 0 when it is already. -ENOENT once released.
+ */
+int ksmbd_inode_share_add(struct ksmbd_inode **nip, bool *counted, u32 access, u32 share);
+/* Uncount it (when *@counted); done before the open releases the file. */
+void ksmbd_inode_share_del(struct ksmbd_inode **nip, bool *counted, u32 access, u32 share);
+/* Whether an open of (@dev, @ino) with @access and @share would conflict now. */
+bool ksmbd_inode_share_conflict_of(u64 dev, u64 ino, u32 access, u32 share);
 
 #endif

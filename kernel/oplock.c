@@ -204,8 +204,13 @@ static void ksmbd_oplock_cancelled(struct ksmbd_async *a)
 	ksmbd_oplock_wake();
 }
 
-__le32 ksmbd_oplock_create(struct ksmbd_work *w, struct ksmbd_file *fp, u8 requested,
-			   bool overwrite, bool stat_open, u8 *granted)
+/*
+ * Break what @fp conflicts with and wait for it; then, unless @batch_only,
+ * grant @fp its level. @batch_only: break only BATCH holders, to II
+ * (a sharing violation, see ksmbd_oplock_break_batch()).
+ */
+static __le32 ksmbd_oplock_settle(struct ksmbd_work *w, struct ksmbd_file *fp, u8 requested,
+				  bool overwrite, bool stat_open, bool batch_only, u8 *granted)
 {
 	struct ksmbd_oplock_notify n[KSMBD_OPLOCK_NOTIFY_MAX];
 	struct list_head *holders = ksmbd_inode_oplocks(fp->ni);
@@ -231,6 +236,8 @@ __le32 ksmbd_oplock_create(struct ksmbd_work *w, struct ksmbd_file *fp, u8 reque
 
 			if (stat_open)
 				break;
+			if (batch_only && op->level != SMB2_OPLOCK_LEVEL_BATCH)
+				continue;
 			if (op->state == KSMBD_OPLOCK_BREAKING) {
 				must_wait = true;
 				if (time_before(op->deadline, wait_until))
@@ -249,7 +256,7 @@ __le32 ksmbd_oplock_create(struct ksmbd_work *w, struct ksmbd_file *fp, u8 reque
 		list_for_each_entry(op, holders, node)
 			if (ksmbd_oplock_strong(op->level))
 				strong++;
-		if (!must_wait && !more) {
+		if (!must_wait && !more && !batch_only) {
 			/* Level II holders broken to none leave the list. */
 			struct ksmbd_oplock *tmp;
 
@@ -292,6 +299,34 @@ __le32 ksmbd_oplock_create(struct ksmbd_work *w, struct ksmbd_file *fp, u8 reque
 	if (registered)
 		ksmbd_async_end(w);
 	return status;
+}
+
+__le32 ksmbd_oplock_create(struct ksmbd_work *w, struct ksmbd_file *fp, u8 requested,
+			   bool overwrite, bool stat_open, u8 *granted)
+{
+	return ksmbd_oplock_settle(w, fp, requested, overwrite, stat_open, false, granted);
+}
+
+bool ksmbd_oplock_has_batch(struct ksmbd_file *fp)
+{
+	struct ksmbd_oplock *op;
+	bool found = false;
+
+	mutex_lock(&ksmbd_oplock_lock);
+	if (fp->ni) {
+		list_for_each_entry(op, ksmbd_inode_oplocks(fp->ni), node)
+			if (op->level == SMB2_OPLOCK_LEVEL_BATCH)
+				found = true;
+	}
+	mutex_unlock(&ksmbd_oplock_lock);
+	return found;
+}
+
+__le32 ksmbd_oplock_break_batch(struct ksmbd_work *w, struct ksmbd_file *fp)
+{
+	u8 granted;
+
+	return ksmbd_oplock_settle(w, fp, SMB2_OPLOCK_LEVEL_NONE, false, false, true, &granted);
 }
 
 void ksmbd_oplock_break_level2(struct ksmbd_file *fp)

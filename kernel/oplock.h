@@ -111,6 +111,14 @@ extern unsigned int ksmbd_oplock_break_timeout_ms;
  */
 __le32 ksmbd_oplock_create(struct ksmbd_work *w, struct ksmbd_file *fp, u8 requested,
 			   bool overwrite, bool stat_open, u8 *granted);
+/*
+ * A CREATE whose share modes conflict (share.h): whether a holder of fp->ni
+ * has a BATCH oplock, and breaking those to II, waiting like
+ * ksmbd_oplock_create() (MS-FSA 2.1.5.1.2: a batch holder may close and free
+ * the file); @fp gets no oplock. STATUS_SUCCESS or STATUS_CANCELLED.
+ */
+bool ksmbd_oplock_has_batch(struct ksmbd_file *fp);
+__le32 ksmbd_oplock_break_batch(struct ksmbd_work *w, struct ksmbd_file *fp);
 /* A write or size change through @fp: the file's LEVEL_II oplocks go to NONE. */
 void ksmbd_oplock_break_level2(struct ksmbd_file *fp);
 /*

@@ -175,6 +175,10 @@ __le32 ksmbd_smb2_query_directory(struct ksmbd_work *w)
 	status = STATUS_INVALID_PARAMETER;
 	if (!fp->vfs || !fp->is_dir)
 		goto out_put;
+	/* MS-SMB2 3.3.5.18: listing needs FILE_LIST_DIRECTORY (= FILE_READ_DATA). */
+	status = STATUS_ACCESS_DENIED;
+	if (!(fp->access & FILE_READ_DATA))
+		goto out_put;
 	status = STATUS_INSUFFICIENT_RESOURCES;
 	pattern = kmalloc(KSMBD_NAME_MAX, GFP_KERNEL);
 	if (!pattern)

@@ -18,6 +18,7 @@
 #include "oplock.h"
 #include "port.h"
 #include "session.h"
+#include "share.h"
 #include "smb2.h"
 #include "tree.h"
 #include "unicode.h"
@@ -95,30 +96,6 @@ __le32 ksmbd_smb_path(const u8 *name, u16 len, char *out, size_t size)
 	return STATUS_SUCCESS;
 }
 
-/* MS-SMB2 2.2.13.1.1: the generic rights as the file rights they stand for. */
-static u32 ksmbd_map_generic(u32 access)
-{
-	if (access & GENERIC_ALL)
-		access |= FILE_ALL_ACCESS;
-	if (access & GENERIC_READ)
-		access |= FILE_GENERIC_READ;
-	if (access & GENERIC_WRITE)
-		access |= FILE_GENERIC_WRITE;
-	if (access & GENERIC_EXECUTE)
-		access |= FILE_GENERIC_EXECUTE;
-	return access & ~(GENERIC_ALL | GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE);
-}
-
-/* Rights that change a file other than through its data. */
-#define KSMBD_MODIFY_ACCESS	(DELETE | FILE_WRITE_ATTRIBUTES | FILE_WRITE_EA | \
-				 WRITE_DAC | WRITE_OWNER | FILE_DELETE_CHILD)
-
-static bool ksmbd_wants_write(u32 access, bool readonly)
-{
-	return access & (FILE_WRITE_DATA | FILE_APPEND_DATA | GENERIC_WRITE | GENERIC_ALL) ||
-	       ((access & MAXIMUM_ALLOWED) && !readonly);
-}
-
 /* Rights of a "stat open", which breaks no oplock (MS-FSA 2.1.5.1.2.1 simplified). */
 #define KSMBD_STAT_ACCESS	(FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES | SYNCHRONIZE)
 
@@ -128,7 +105,8 @@ static bool ksmbd_wants_write(u32 access, bool readonly)
  * caller does once the file's oplocks are broken (ksmbd_overwrite()).
  */
 static int ksmbd_disk_open(struct ksmbd_vfs_root *root, const char *path, u32 disp,
-			   unsigned int mode, struct ksmbd_vfs_file **vfs, u32 *action)
+			   unsigned int mode, unsigned int perm, struct ksmbd_vfs_file **vfs,
+			   u32 *action)
 {
 	const char *name = *path ? path : ".";
 	int ret;
@@ -139,7 +117,7 @@ static int ksmbd_disk_open(struct ksmbd_vfs_root *root, const char *path, u32 di
 		return ksmbd_vfs_open(root, name, mode, 0, vfs);
 	case FILE_CREATE:
 		*action = FILE_CREATED;
-		return ksmbd_vfs_open(root, name, mode | KSMBD_VFS_CREATE | KSMBD_VFS_EXCL, 0644, vfs);
+		return ksmbd_vfs_open(root, name, mode | KSMBD_VFS_CREATE | KSMBD_VFS_EXCL, perm, vfs);
 	case FILE_OVERWRITE:
 		*action = FILE_OVERWRITTEN;
 		return ksmbd_vfs_open(root, name, mode, 0, vfs);
@@ -154,7 +132,7 @@ static int ksmbd_disk_open(struct ksmbd_vfs_root *root, const char *path, u32 di
 			return ret;
 		}
 		*action = FILE_CREATED;
-		return ksmbd_vfs_open(root, name, mode | KSMBD_VFS_CREATE | KSMBD_VFS_EXCL, 0644, vfs);
+		return ksmbd_vfs_open(root, name, mode | KSMBD_VFS_CREATE | KSMBD_VFS_EXCL, perm, vfs);
 	default:
 		return -EINVAL;
 	}
@@ -217,6 +195,29 @@ static __le32 ksmbd_create_rsp(struct ksmbd_work *w, struct ksmbd_file *fp, u32 
 	return STATUS_SUCCESS;
 }
 
+/*
+ * Count the new open @fp in its file's share modes (share.h). On a conflict,
+ * MS-FSA 2.1.5.1.2: batch oplock holders are broken first (their client may
+ * close the file), then it is checked again.
+ */
+static __le32 ksmbd_create_share(struct ksmbd_work *w, struct ksmbd_file *fp)
+{
+	__le32 status;
+	int ret;
+
+	ret = ksmbd_inode_share_add(&fp->ni, &fp->share_counted, fp->access, fp->share_access);
+	if (ret == -EBUSY && ksmbd_oplock_has_batch(fp)) {
+		status = ksmbd_oplock_break_batch(w, fp);
+		if (status != STATUS_SUCCESS)
+			return status;
+		ret = ksmbd_inode_share_add(&fp->ni, &fp->share_counted, fp->access,
+					    fp->share_access);
+	}
+	if (ret == -EBUSY)
+		return STATUS_SHARING_VIOLATION;
+	return ret ? STATUS_INSUFFICIENT_RESOURCES : STATUS_SUCCESS;
+}
+
 static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 {
 	const struct smb2_create_req *req = (const void *)ksmbd_req_body(w);
@@ -226,12 +227,16 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 	u32 access = le32_to_cpu(req->desired_access);
 	u32 disp = le32_to_cpu(req->create_disposition);
 	u32 opts = le32_to_cpu(req->create_options);
+	u32 share = le32_to_cpu(req->share_access);
 	bool readonly = w->tree->flags & KSMBD_SHARE_READONLY;
-	bool file_rdonly = false;	/* an existing file with FILE_ATTRIBUTE_READONLY */
+	struct ksmbd_open_req oreq = {
+		.desired = access, .options = opts, .disposition = disp,
+		.attributes = le32_to_cpu(req->file_attributes), .share_readonly = readonly,
+	};
 	struct ksmbd_vfs_stat st;
 	struct ksmbd_file *fp;
-	unsigned int mode;
-	u32 action = 0;
+	unsigned int mode, perm;
+	u32 action = 0, granted;
 	__le32 status;
 	struct smb2_create_rsp *rsp;
 	bool overwrite;
@@ -241,18 +246,9 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 
 	if (disp > FILE_OVERWRITE_IF || (len && !ksmbd_req_has(w, off, len)) ||
 	    (ctx_len && !ksmbd_req_has(w, ctx_off, ctx_len)) ||
-	    ((opts & FILE_DIRECTORY_FILE) && (opts & FILE_NON_DIRECTORY_FILE)))
+	    ((opts & FILE_DIRECTORY_FILE) && (opts & FILE_NON_DIRECTORY_FILE)) ||
+	    (share & ~KSMBD_SHARE_VALID))
 		return STATUS_INVALID_PARAMETER;
-	if (readonly && (disp != FILE_OPEN && disp != FILE_OPEN_IF))
-		return STATUS_ACCESS_DENIED;
-	if (readonly && (ksmbd_wants_write(access, false) ||
-			 (ksmbd_map_generic(access) & KSMBD_MODIFY_ACCESS) ||
-			 (opts & FILE_DELETE_ON_CLOSE)))
-		return STATUS_ACCESS_DENIED;
-	/* MS-SMB2 3.3.5.9: delete on close needs the right to delete. */
-	if ((opts & FILE_DELETE_ON_CLOSE) &&
-	    !(ksmbd_map_generic(access) & DELETE) && !(access & MAXIMUM_ALLOWED))
-		return STATUS_ACCESS_DENIED;
 	/* A read-only share never creates: "open if" is just "open" there. */
 	if (readonly && disp == FILE_OPEN_IF)
 		disp = FILE_OPEN;
@@ -268,34 +264,27 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 	 * MS-FSA 2.1.5.1.2: a name whose file is to be deleted cannot be
 	 * opened; a read-only file cannot be written, replaced or deleted.
 	 */
-	if (*path && !ksmbd_vfs_getattr_name(w->tree->root, path, &st)) {
-		bool rdonly = (st.mode & 0170000) != 0040000 && !(st.mode & 0222);
-
-		file_rdonly = rdonly;
-		status = STATUS_SUCCESS;
+	if (!ksmbd_vfs_getattr_name(w->tree->root, *path ? path : ".", &st)) {
+		oreq.exists = true;
+		oreq.is_dir = (st.mode & 0170000) == 0040000;
+		oreq.file_readonly = !oreq.is_dir && !(st.mode & 0222);
+		status = STATUS_DELETE_PENDING;
 		if (ksmbd_inode_delete_pending_of(st.dev, st.ino))
-			status = STATUS_DELETE_PENDING;
-		else if (rdonly && (opts & FILE_DELETE_ON_CLOSE))
-			status = STATUS_CANNOT_DELETE;
-		else if (rdonly && disp != FILE_CREATE &&
-			 (ksmbd_wants_write(access, true) || disp == FILE_SUPERSEDE ||
-			  disp == FILE_OVERWRITE || disp == FILE_OVERWRITE_IF))
-			status = STATUS_ACCESS_DENIED;
-		if (status != STATUS_SUCCESS)
 			goto out;
 	}
+	/* The access checks (share.h), knowing what the name is. */
+	status = ksmbd_open_access_check(&oreq, &granted);
+	if (status != STATUS_SUCCESS)
+		goto out;
 
 	status = STATUS_INSUFFICIENT_RESOURCES;
 	fp = ksmbd_file_alloc(w->sess->id);
 	if (!fp)
 		goto out;
-	/* MAXIMUM_ALLOWED: no data writes to a read-only file (MS-FSA 2.1.5.1.2.1) */
-	fp->can_write = ksmbd_wants_write(access, readonly || file_rdonly);
-	fp->access = access & MAXIMUM_ALLOWED ?
-		     (readonly ? FILE_GENERIC_READ_EXECUTE :
-		      file_rdonly ? FILE_ALL_ACCESS & ~(FILE_WRITE_DATA | FILE_APPEND_DATA) :
-		      FILE_ALL_ACCESS) :
-		     ksmbd_map_generic(access);
+	/* share.h: MAXIMUM_ALLOWED gives no data writes to a read-only file */
+	fp->access = granted;
+	fp->share_access = share;
+	fp->can_write = granted & (FILE_WRITE_DATA | FILE_APPEND_DATA);
 	/* Reads need FILE_READ_DATA, or FILE_EXECUTE as for paging I/O (MS-FSA 2.1.5.2). */
 	fp->can_read = fp->access & (FILE_READ_DATA | FILE_EXECUTE);
 	fp->root = w->tree->root;
@@ -304,6 +293,8 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 			   FILE_NO_INTERMEDIATE_BUFFERING | FILE_SYNCHRONOUS_IO_ALERT |
 			   FILE_SYNCHRONOUS_IO_NONALERT | FILE_DELETE_ON_CLOSE);
 	mode = KSMBD_VFS_READ | (fp->can_write ? KSMBD_VFS_WRITE : 0);
+	/* A file created read-only has no write permission bits (SET_INFO keeps it so). */
+	perm = le32_to_cpu(req->file_attributes) & FILE_ATTRIBUTE_READONLY ? 0444 : 0644;
 	if (opts & FILE_DIRECTORY_FILE) {
 		status = STATUS_INVALID_PARAMETER;
 		if (disp != FILE_OPEN && disp != FILE_OPEN_IF && disp != FILE_CREATE)
@@ -311,23 +302,23 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 		mode = KSMBD_VFS_READ | KSMBD_VFS_DIRECTORY;
 		fp->can_write = false;
 		ret = disp == FILE_CREATE ? -ENOENT :
-		      ksmbd_disk_open(w->tree->root, path, FILE_OPEN, mode, &fp->vfs, &action);
+		      ksmbd_disk_open(w->tree->root, path, FILE_OPEN, mode, 0, &fp->vfs, &action);
 		if (ret == -ENOENT && disp != FILE_OPEN) {
 			ret = ksmbd_vfs_mkdir(w->tree->root, path, 0755);
 			if (!ret)
-				ret = ksmbd_disk_open(w->tree->root, path, FILE_OPEN, mode,
+				ret = ksmbd_disk_open(w->tree->root, path, FILE_OPEN, mode, 0,
 						      &fp->vfs, &action);
 			action = FILE_CREATED;
 		}
 	} else {
-		ret = ksmbd_disk_open(w->tree->root, path, disp, mode, &fp->vfs, &action);
+		ret = ksmbd_disk_open(w->tree->root, path, disp, mode, perm, &fp->vfs, &action);
 	}
 	if (ret == -EISDIR && !(opts & FILE_NON_DIRECTORY_FILE) &&
 	    (disp == FILE_OPEN || disp == FILE_OPEN_IF)) {
 		/* A directory opened without FILE_DIRECTORY_FILE: no data access. */
 		fp->can_write = false;
 		ret = ksmbd_disk_open(w->tree->root, path, disp,
-				      KSMBD_VFS_READ | KSMBD_VFS_DIRECTORY, &fp->vfs, &action);
+				      KSMBD_VFS_READ | KSMBD_VFS_DIRECTORY, 0, &fp->vfs, &action);
 	}
 	if (!ret)
 		ret = ksmbd_vfs_getattr(fp->vfs, &st);
@@ -367,15 +358,19 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 		status = STATUS_FILE_IS_A_DIRECTORY;
 		goto discard;
 	}
+	/* Share modes (share.h): a conflict first breaks batch oplocks. */
+	fp->conn = w->conn;
+	status = ksmbd_create_share(w, fp);
+	if (status != STATUS_SUCCESS)
+		goto discard;
 	/*
 	 * Oplocks: break what this open conflicts with (the CREATE may wait,
 	 * async, for the holders' acks), then take what can be granted.
 	 */
-	fp->conn = w->conn;
 	overwrite = action == FILE_OVERWRITTEN || action == FILE_SUPERSEDED;
 	status = ksmbd_oplock_create(w, fp, req->requested_oplock_level, overwrite,
 				     !overwrite && !(access & MAXIMUM_ALLOWED) &&
-				     !(ksmbd_map_generic(access) & ~KSMBD_STAT_ACCESS),
+				     !(ksmbd_access_map_generic(access) & ~KSMBD_STAT_ACCESS),
 				     &oplock);
 	if (status != STATUS_SUCCESS)
 		goto discard;

@@ -24,6 +24,7 @@
 #include "oplock.h"
 #include "ipc.h"
 #include "port.h"
+#include "share.h"
 #include "smb2.h"
 #include "tree.h"
 
@@ -197,6 +198,7 @@ static __le32 ksmbd_rename_status(int err)
 /* Move @fp from its name to @target (both checked paths inside the share). */
 static __le32 ksmbd_do_rename(struct ksmbd_file *fp, char *target, bool replace)
 {
+	__le32 status = STATUS_SUCCESS;
 	struct ksmbd_vfs_stat st;
 	char *name;
 	int ret;
@@ -237,6 +239,10 @@ static __le32 ksmbd_do_rename(struct ksmbd_file *fp, char *target, bool replace)
 	}
 	if (ret)
 		goto out;
+	/* Share modes: the target's directory takes a new entry (share.h). */
+	status = ksmbd_rename_share_check(fp->root, name);
+	if (status != STATUS_SUCCESS)
+		goto out;
 	ret = ksmbd_vfs_rename(fp->root, fp->path, name,
 			       replace ? 0 : KSMBD_VFS_RENAME_NOREPLACE);
 	if (!ret) {
@@ -246,6 +252,8 @@ static __le32 ksmbd_do_rename(struct ksmbd_file *fp, char *target, bool replace)
 out:
 	mutex_unlock(&fp->dir_lock);
 	kfree(name);
+	if (status != STATUS_SUCCESS)
+		return status;
 	if (ret == -ESTALE)
 		return STATUS_FILE_RENAMED;
 	return ret ? ksmbd_rename_status(ret) : STATUS_SUCCESS;

@@ -142,18 +142,19 @@ for m in SMB2_02 SMB2_10 SMB3_00 SMB3_02 SMB3_11; do
 	tap_check "$m: rename -f refuses to replace a read-only file, replaces it once writable" \
 		sh -c "grep -q NT_STATUS_ACCESS_DENIED '$tmp/si2.log' && test ! -e '$d/a2.txt' -a ! -e '$d/b2.txt'"
 done
-# Opens held across commands (smbclient's open/close): a delete waits for the
-# last close, and a directory with an open file below it cannot be renamed.
+# Opens held across commands (smbclient's open/close, which shares reading and
+# writing but not deleting): a delete is a sharing violation until that open
+# closes, and a directory with an open file below it cannot be renamed.
 mkdir -p "$tmp/share/held/sub"
 printf x >"$tmp/share/held/sub/f"; printf y >"$tmp/share/held/g"
 timeout 60 smbclient //127.0.0.1/share -U alice%Secret-1 -c "cd held; open sub/f; rename sub sub2;
-	open g; del g; ls g; close 2; ls g; close 1; rename sub sub2" >"$tmp/held.log" 2>&1
+	open g; del g; ls g; close 2; del g; ls g; close 1; rename sub sub2" >"$tmp/held.log" 2>&1
 tap_check "a directory with an open file below it is not renamed (STATUS_ACCESS_DENIED)" \
 	grep -q 'NT_STATUS_ACCESS_DENIED renaming files .*sub' "$tmp/held.log"
 tap_check "and is renamed once the file is closed" test -f "$tmp/share/held/sub2/f" -a ! -e "$tmp/share/held/sub"
-tap_check "del of a file open elsewhere leaves it listed until that open closes, then it is gone" \
-	sh -c "grep -q '^ *g *A' '$tmp/held.log' && grep -q 'NT_STATUS_NO_SUCH_FILE listing .*g' '$tmp/held.log' &&
-	       test ! -e '$tmp/share/held/g'"
+tap_check "del of a file open elsewhere without FILE_SHARE_DELETE is STATUS_SHARING_VIOLATION, after its close del deletes it" \
+	sh -c "grep -q 'NT_STATUS_SHARING_VIOLATION' '$tmp/held.log' && grep -q '^ *g *A' '$tmp/held.log' &&
+	       grep -q 'NT_STATUS_NO_SUCH_FILE listing .*g' '$tmp/held.log' && test ! -e '$tmp/share/held/g'"
 smbclient_expect "a read-only share refuses rename" 'NT_STATUS_ACCESS_DENIED' \
 	//127.0.0.1/pub -U alice%Secret-1 -c "rename si-SMB3_11/x.txt si-SMB3_11/y.txt"
 smbclient_expect "a read-only share refuses del" 'NT_STATUS_ACCESS_DENIED' \

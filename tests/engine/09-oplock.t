@@ -5,11 +5,12 @@
 # its own: the smb2.oplock subtests the engine passes (exclusive, batch and
 # level II grants, breaks to II and to none, acks to II and to none, a close
 # instead of an ack, stat opens, the 35 s break timeout with the CREATE
-# answered async after an interim response), each run on its own and each a
+# answered async after an interim response, sharing violations with and
+# without a batch oplock broken first), each run on its own and each a
 # TAP line; a few also over signed and over encrypted sessions; a byte-range
 # lock breaking level II oplocks (brl1-3). Subtests that need what the
-# engine does not have yet (share modes, streams, leases, Samba's test
-# FSCTLs) are not run.
+# engine does not have yet (streams, hidden/system attributes, leases,
+# Samba's test FSCTLs) are not run.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/node.sh"
 
@@ -46,9 +47,9 @@ torture() {
 	fi
 }
 
-for t in exclusive2 exclusive4 exclusive5 exclusive9 \
-	batch3 batch4 batch6 batch7 batch8 batch9 batch9a batch10 batch11 batch12 \
-	batch13 batch14 batch15 batch16 batch21 batch23 batch24 \
+for t in exclusive1 exclusive2 exclusive3 exclusive4 exclusive5 exclusive6 exclusive9 \
+	batch1 batch2 batch3 batch4 batch5 batch6 batch7 batch8 batch9 batch9a batch10 batch11 batch12 \
+	batch13 batch14 batch15 batch16 batch19 batch20 batch21 batch23 batch24 \
 	doc levelii500 levelii501 levelii502 statopen1 batch22a brl1 brl2 brl3; do
 	torture "smb2.oplock.$t" "smb2.oplock.$t"
 done

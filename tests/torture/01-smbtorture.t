@@ -38,15 +38,15 @@ KC_TORTURE_LOGS=${KC_BUILD:-$KC_TOP/build/default}/../test-logs/torture/smbtortu
 KC_TORTURE_LOGS=$(mkdir -p "$KC_TORTURE_LOGS" && cd "$KC_TORTURE_LOGS" && pwd)
 
 # The lists themselves: no name in both, every known failure has a reason.
-both=$(comm -12 <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$KC_TORTURE_EXPECTED" | awk '{print $1}' | sort -u) \
-		<(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$KC_TORTURE_KNOWN" | awk '{print $1}' | sort -u))
+both=$(comm -12 <(awk "$KC__NAME_AWK"' NF { print }' "$KC_TORTURE_EXPECTED" | sort -u) \
+		<(awk "$KC__NAME_AWK"' NF { print }' "$KC_TORTURE_KNOWN" | sort -u))
 if [ -z "$both" ]; then
 	tap_ok "no subtest is in both expected and known-failures"
 else
 	tap_fail "no subtest is in both expected and known-failures"
 	printf '%s\n' "$both" | sed 's/^/#   /'
 fi
-noreason=$(awk '!/^[[:space:]]*(#|$)/ && !/#[[:space:]]*[^[:space:]]/ { print $1 }' "$KC_TORTURE_KNOWN")
+noreason=$(awk '!/^[[:space:]]*(#|$)/ && !/#[[:space:]]*[^[:space:]]/ { print }' "$KC_TORTURE_KNOWN")
 if [ -z "$noreason" ]; then
 	tap_ok "every entry of known-failures gives a reason"
 else

@@ -13,6 +13,10 @@ KC_TORTURE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 KC_TORTURE_EXPECTED=${KC_TORTURE_EXPECTED:-$KC_TORTURE_DIR/expected}
 KC_TORTURE_KNOWN=${KC_TORTURE_KNOWN:-$KC_TORTURE_DIR/known-failures}
 
+# A subtest name may hold spaces (smb2.delete-on-close-perms."CREATE Existing"): in
+# the lists a name is the whole line up to a "#" comment, without the blanks around it.
+KC__NAME_AWK='{ sub(/#.*/, ""); sub(/^[ \t]+/, ""); sub(/[ \t]+$/, "") }'
+
 # The suites the layer runs, each with a time limit in seconds for the whole
 # suite (on this 2-core machine with the ASan build they take a fraction of it)
 # and, optionally, one for each of its subtests instead of KC_TORTURE_TEST_TIMEOUT.
@@ -29,6 +33,9 @@ KC_TORTURE_SUITES=(
 	smb2.rw:120
 	smb2.compound:120
 	smb2.rename:200
+	smb2.sharemode:120
+	smb2.delete-on-close-perms:120
+	smb2.maximum_allowed:60
 	smb2.lock:240
 )
 # A single subtest that shows no result within this many seconds is stopped,
@@ -57,8 +64,7 @@ kc_torture_listed() {
 	local suite=${1:-}
 	{
 		cat "$KC_TORTURE_EXPECTED" "$KC_TORTURE_KNOWN" 2>/dev/null |
-			sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e 's/^[[:space:]]*//' |
-			awk -v p="$suite." 'NF && (p == "." || index($1, p) == 1) { print $1 }'
+			awk -v p="$suite." "$KC__NAME_AWK"' NF && (p == "." || index($0, p) == 1) { print }'
 		if [ "${KC_TORTURE_DISCOVER:-0}" = 1 ] && [ -n "$suite" ]; then
 			kc_torture_discover "$suite"
 		fi
@@ -67,16 +73,16 @@ kc_torture_listed() {
 
 # kc_torture_reason NAME: the reason given for NAME in known-failures, if listed.
 kc_torture_reason() {
-	awk -v n="$1" '$1 == n { sub(/^[^#]*#[[:space:]]*/, ""); print; exit }' \
+	awk -v n="$1" '{ l = $0 } '"$KC__NAME_AWK"' $0 == n { sub(/^[^#]*#[[:space:]]*/, "", l); print l; exit }' \
 		"$KC_TORTURE_KNOWN" 2>/dev/null
 }
 
 kc_torture_is_known() {
-	awk -v n="$1" '$1 == n { f = 1 } END { exit !f }' "$KC_TORTURE_KNOWN" 2>/dev/null
+	awk -v n="$1" "$KC__NAME_AWK"' $0 == n { f = 1 } END { exit !f }' "$KC_TORTURE_KNOWN" 2>/dev/null
 }
 
 kc_torture_is_expected() {
-	awk -v n="$1" '$1 == n { f = 1 } END { exit !f }' "$KC_TORTURE_EXPECTED" 2>/dev/null
+	awk -v n="$1" "$KC__NAME_AWK"' $0 == n { f = 1 } END { exit !f }' "$KC_TORTURE_EXPECTED" 2>/dev/null
 }
 
 kc__record() {

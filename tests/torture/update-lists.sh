@@ -57,11 +57,11 @@ cp "$KC_TORTURE_KNOWN" "$old_known" 2>/dev/null
 exp_new=$tmp/expected.new known_new=$tmp/known.new
 : >"$exp_new"
 : >"$known_new"
-while read -r name _; do
+while IFS= read -r name; do
 	[ -n "$name" ] && ! in_ran "$name" && echo "$name" >>"$exp_new"
-done < <(sed -e 's/#.*//' "$old_exp" 2>/dev/null)
+done < <(awk "$KC__NAME_AWK"' { print }' "$old_exp" 2>/dev/null)
 while IFS= read -r line; do
-	name=${line%%[[:space:]#]*}
+	name=$(printf '%s\n' "$line" | awk "$KC__NAME_AWK"' { print }')
 	[ -n "$name" ] && ! in_ran "$name" && printf '%s\n' "$line" >>"$known_new"
 done < <(grep -v '^[[:space:]]*\(#\|$\)' "$old_known" 2>/dev/null)
 
