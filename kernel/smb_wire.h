@@ -405,6 +405,7 @@ struct smb2_ioctl {
 #define FSCTL_VALIDATE_NEGOTIATE_INFO	0x00140204
 #define FSCTL_GET_OBJECT_ID		0x0009009c
 #define FSCTL_CREATE_OR_GET_OBJECT_ID	0x000900c0
+#define FSCTL_QUERY_NETWORK_INTERFACE_INFO	0x001401fc
 
 /* MS-SMB2 2.2.31.4: FSCTL_VALIDATE_NEGOTIATE_INFO input; 2.2.32.6: its output. */
 struct validate_negotiate_info_req {
@@ -623,6 +624,7 @@ struct smb1_hdr {
 #define STATUS_LOGON_FAILURE		cpu_to_le32(0xc000006d)
 #define STATUS_NO_LOGON_SERVERS		cpu_to_le32(0xc000005e)
 #define STATUS_REQUEST_NOT_ACCEPTED	cpu_to_le32(0xc00000d0)
+#define STATUS_REQUEST_OUT_OF_SEQUENCE	cpu_to_le32(0xc000042a)
 #define STATUS_BAD_NETWORK_NAME		cpu_to_le32(0xc00000cc)
 #define STATUS_NETWORK_NAME_DELETED	cpu_to_le32(0xc00000c9)
 #define STATUS_INTERNAL_ERROR		cpu_to_le32(0xc00000e5)

@@ -80,6 +80,8 @@ static const struct kc_conf_param params[] = {
 	  .doc = "Network interfaces or addresses to serve on; empty: all" },
 	BOOL("bind interfaces only", KC_CONF_GLOBAL, "no",
 	     "Listen only on the addresses of \"interfaces\""),
+	BOOL("server multi channel support", KC_CONF_GLOBAL, "yes",
+	     "SMB3 multichannel: clients may bind more connections to a session"),
 	{ .name = "server min protocol", .type = KC_CONF_T_ENUM, .scope = KC_CONF_GLOBAL,
 	  .def = "SMB2_02", .values = proto_values, .aliases = proto_min_aliases,
 	  .doc = "Lowest SMB dialect accepted (SMB2 means SMB2_02, SMB3 means SMB3_00)" },
