@@ -49,11 +49,12 @@
  *
  * Lock sequence numbers (MS-SMB2 3.3.5.14): LockSequence holds a 4-bit
  * number (low bits) and a 28-bit index 1..64. For opens that are durable,
- * resilient or persistent, a request whose index names a valid entry with
- * the same number is a replay and succeeds without doing anything; a
- * successful request records its number. The engine has no durable,
- * resilient or persistent opens yet, and does not offer multichannel, so
- * no open keeps the array today (ksmbd_file.lock_replay is never set).
+ * resilient or persistent, and on connections whose server capabilities
+ * include multichannel (3.x with multichannel on), a request whose index
+ * names a valid entry with the same number is a replay and succeeds without
+ * doing anything; a successful request records its number. The engine has
+ * no durable, resilient or persistent opens yet (ksmbd_file.lock_replay is
+ * never set), so today that is the multichannel case only.
  *
  * Locking: every lock list and every open's lock state are under one
  * mutex in smb2_lock.c; waiting requests sleep on one wait queue.

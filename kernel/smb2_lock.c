@@ -20,6 +20,7 @@
 #include "lock.h"
 #include "oplock.h"
 #include "smb2.h"
+#include "smb2_bind.h"
 #include "tree.h"
 
 /* Every file's lock list and every open's lock state (lock.h). */
@@ -333,6 +334,7 @@ __le32 ksmbd_smb2_lock(struct ksmbd_work *w)
 	const u8 *els = b + 24;
 	struct ksmbd_file *fp = w->fp;
 	bool use_seq, replay = false;
+	u16 dialect;
 	struct ksmbd_lock_el first;
 	__le32 status;
 	u8 *rsp;
@@ -344,8 +346,16 @@ __le32 ksmbd_smb2_lock(struct ksmbd_work *w)
 	if (fp->is_dir)
 		return STATUS_INVALID_PARAMETER;	/* MS-FSA 2.1.5.7: no locks on directories */
 
-	/* 3.3.5.14: lock sequence replay detection, for the opens that keep it */
-	use_seq = READ_ONCE(w->conn->dialect) != SMB2_DIALECT_0202 && fp->lock_replay;
+	/*
+	 * 3.3.5.14: lock sequence replay detection, for durable, resilient or
+	 * persistent opens (fp->lock_replay) and on connections whose server
+	 * capabilities include multichannel (3.x, smb2_negotiate.c).
+	 */
+	dialect = READ_ONCE(w->conn->dialect);
+	use_seq = dialect != SMB2_DIALECT_0202 &&
+		  (fp->lock_replay ||
+		   (dialect >= SMB2_DIALECT_0300 && dialect != SMB2_DIALECT_WILDCARD &&
+		    ksmbd_multichannel_enabled()));
 	if (use_seq) {
 		mutex_lock(&ksmbd_brl_lock);
 		replay = ksmbd_lock_seq_replay(fp->lock_seq, seq);
