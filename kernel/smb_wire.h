@@ -649,6 +649,8 @@ struct smb1_hdr {
 #define STATUS_DIRECTORY_NOT_EMPTY	cpu_to_le32(0xc0000101)
 #define STATUS_DELETE_PENDING		cpu_to_le32(0xc0000056)
 #define STATUS_CANNOT_DELETE		cpu_to_le32(0xc0000121)
+#define STATUS_BAD_IMPERSONATION_LEVEL	cpu_to_le32(0xc00000a5)
+#define STATUS_NO_EAS_ON_FILE		cpu_to_le32(0xc0000052)
 #define STATUS_NOT_SAME_DEVICE		cpu_to_le32(0xc00000d4)
 #define STATUS_FILE_RENAMED		cpu_to_le32(0xc00000d5)
 

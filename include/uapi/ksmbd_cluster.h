@@ -197,6 +197,8 @@ enum ksmbd_cluster_attr {
 /* The share's smb encrypt: desired (ENCRYPT) or required (both bits). */
 #define KSMBD_SHARE_ENCRYPT		0x4
 #define KSMBD_SHARE_ENCRYPT_REQUIRED	0x8
+/* The share's "case sensitive = yes": names are matched with their case. */
+#define KSMBD_SHARE_CASE_SENSITIVE	0x10
 
 enum ksmbd_pipe_op {
 	KSMBD_PIPE_OPEN = 1,

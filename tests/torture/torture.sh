@@ -37,6 +37,8 @@ KC_TORTURE_SUITES=(
 	smb2.sharemode:120
 	smb2.delete-on-close-perms:120
 	smb2.maximum_allowed:60
+	smb2.create:300
+	smb2.dosmode:60
 	smb2.lock:240
 )
 # A single subtest that shows no result within this many seconds is stopped,
