@@ -22,6 +22,7 @@
 
 struct ksmbd_conn;
 struct ksmbd_inode;
+struct ksmbd_stream;
 struct ksmbd_tree;
 struct ksmbd_vfs_file;
 struct ksmbd_vfs_root;
@@ -62,6 +63,9 @@ struct ksmbd_file {
 	bool brl_closed;
 	bool lock_replay;
 	u8 lock_seq[KSMBD_LOCK_SEQ_ENTRIES + 1];
+	struct ksmbd_stream *stream;	/* a named stream's open (stream.h); NULL once released */
+	bool is_stream;			/* a named stream's open, constant */
+	u32 ea_index;			/* FileFullEaInformation scan position (ea.h) */
 
 	u32 mode;			/* FileModeInformation flags */
 	u64 position;			/* FilePositionInformation */
