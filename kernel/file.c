@@ -10,6 +10,7 @@
 #include "stream.h"
 #include "ipc.h"
 #include "notify.h"
+#include "lock.h"
 #include "port.h"
 #include "tree.h"
 
@@ -163,6 +164,8 @@ int ksmbd_file_release(struct ksmbd_file *fp)
 	if (!fp->vfs)
 		return 0;
 	ksmbd_notify_release(fp);
+	/* Its locks first: they live on the file it is about to give up. */
+	ksmbd_brl_release(fp);
 	ksmbd_file_unpublish(fp);
 	/* A stream's delete on close removes the stream only (stream.h). */
 	ksmbd_stream_close(fp);

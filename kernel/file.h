@@ -17,6 +17,7 @@
 #include <linux/mutex.h>
 #include <linux/refcount.h>
 #include <linux/types.h>
+#include "lock.h"
 #include "oplock.h"
 
 struct ksmbd_conn;
@@ -53,6 +54,15 @@ struct ksmbd_file {
 	struct ksmbd_conn *conn;
 	struct ksmbd_oplock oplock;
 
+	/*
+	 * Byte-range locks (lock.h), under smb2_lock.c's lock: set once the
+	 * open released its locks; the lock sequence array (3.3.5.14), kept
+	 * only for opens with @lock_replay (durable, resilient, persistent:
+	 * none yet).
+	 */
+	bool brl_closed;
+	bool lock_replay;
+	u8 lock_seq[KSMBD_LOCK_SEQ_ENTRIES + 1];
 	struct ksmbd_stream *stream;	/* a named stream's open (stream.h); NULL once released */
 	bool is_stream;			/* a named stream's open, constant */
 	u32 ea_index;			/* FileFullEaInformation scan position (ea.h) */

@@ -13,6 +13,7 @@ struct ksmbd_inode {
 	unsigned int opens;
 	bool delete_pending;
 	struct list_head oplocks;	/* see oplock.h; empty when the last open goes */
+	struct list_head brlocks;	/* see lock.h; empty when the last open goes */
 	struct ksmbd_share_modes share;	/* see share.h */
 };
 
@@ -52,6 +53,7 @@ struct ksmbd_inode *ksmbd_inode_open(u64 dev, u64 ino)
 		ni->dev = dev;
 		ni->ino = ino;
 		INIT_LIST_HEAD(&ni->oplocks);
+		INIT_LIST_HEAD(&ni->brlocks);
 		list_add(&ni->node, ksmbd_inode_bucket(dev, ino));
 	}
 	if (ni)
@@ -142,6 +144,11 @@ unsigned int ksmbd_inode_opens(struct ksmbd_inode *ni)
 struct list_head *ksmbd_inode_oplocks(struct ksmbd_inode *ni)
 {
 	return &ni->oplocks;
+}
+
+struct list_head *ksmbd_inode_brlocks(struct ksmbd_inode *ni)
+{
+	return &ni->brlocks;
 }
 
 int ksmbd_inode_share_add(struct ksmbd_inode **nip, bool *counted, u32 access, u32 share)

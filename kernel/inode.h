@@ -47,6 +47,11 @@ unsigned int ksmbd_inode_opens(struct ksmbd_inode *ni);
  */
 struct list_head *ksmbd_inode_oplocks(struct ksmbd_inode *ni);
 /*
+ * The file's byte-range locks (struct ksmbd_brl, see lock.h), under
+ * smb2_lock.c's lock; valid while the caller holds an open of @ni.
+ */
+struct list_head *ksmbd_inode_brlocks(struct ksmbd_inode *ni);
+/*
  * Share modes (share.h): count the open that holds *@nip, with @access
  * (granted) and @share, in the file's share modes, unless it conflicts with
  * them (-EBUSY, a sharing violation). *@counted, which the file's lock

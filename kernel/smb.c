@@ -13,6 +13,7 @@
 #include <asm/unaligned.h>
 #include "conn.h"
 #include "file.h"
+#include "lock.h"
 #include "oplock.h"
 #include "session.h"
 #include "tree.h"
@@ -41,7 +42,7 @@ static const struct ksmbd_smb2_cmd ksmbd_smb2_cmds[SMB2_NR_COMMANDS] = {
 	[SMB2_FLUSH]		= { .name = "FLUSH", .struct_size = 24, .fid_off = 8 },
 	[SMB2_READ]		= { .name = "READ", .struct_size = 49, .fid_off = 16 },
 	[SMB2_WRITE]		= { .name = "WRITE", .struct_size = 49, .fid_off = 16 },
-	[SMB2_LOCK]		= { .name = "LOCK", .struct_size = 48 },
+	[SMB2_LOCK]		= { .name = "LOCK", .struct_size = 48, .fid_off = 8 },
 	[SMB2_IOCTL]		= { .name = "IOCTL", .struct_size = 57 },
 	[SMB2_CANCEL]		= { .name = "CANCEL", .struct_size = 4 },
 	[SMB2_ECHO]		= { .name = "ECHO", .struct_size = 4 },
@@ -105,6 +106,7 @@ static const ksmbd_smb2_handler ksmbd_smb2_handlers[SMB2_NR_COMMANDS] = {
 	[SMB2_FLUSH]		= ksmbd_smb2_flush,
 	[SMB2_CHANGE_NOTIFY]	= ksmbd_smb2_change_notify,
 	[SMB2_OPLOCK_BREAK]	= ksmbd_smb2_oplock_break,
+	[SMB2_LOCK]		= ksmbd_smb2_lock,
 };
 
 void *ksmbd_rsp_body(struct ksmbd_work *w, size_t body_len)
@@ -324,6 +326,14 @@ static int ksmbd_smb2_run(struct ksmbd_work *w)
 		status = STATUS_INVALID_PARAMETER;
 	} else {
 		status = ksmbd_smb2_check_session(w, command, cmd);
+		/*
+		 * MS-SMB2 3.3.5.14 <363>: Windows looks up a LOCK's open before
+		 * its session and tree, so a LOCK on a handle that a LOGOFF or
+		 * TREE_DISCONNECT closed is STATUS_FILE_CLOSED (smb2.lock.cancel-*).
+		 */
+		if (command == SMB2_LOCK && (status == STATUS_USER_SESSION_DELETED ||
+					     status == STATUS_NETWORK_NAME_DELETED))
+			status = STATUS_FILE_CLOSED;
 		if (status != STATUS_SUCCESS) {
 			/* An unverified request gets an unsigned answer. */
 			w->sign = false;

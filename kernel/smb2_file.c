@@ -16,6 +16,7 @@
 #include "dosattr.h"
 #include "file.h"
 #include "inode.h"
+#include "lock.h"
 #include "lookup.h"
 #include "notify.h"
 #include "oplock.h"
@@ -630,6 +631,7 @@ __le32 ksmbd_smb2_read(struct ksmbd_work *w)
 	u32 len = le32_to_cpu(req->length);
 	struct ksmbd_file *fp = w->fp;
 	struct smb2_read_rsp *rsp;
+	__le32 status;
 	ssize_t n;
 
 	if (w->tree->flags & KSMBD_SHARE_IPC)
@@ -640,6 +642,10 @@ __le32 ksmbd_smb2_read(struct ksmbd_work *w)
 		return STATUS_INVALID_DEVICE_REQUEST;
 	if (!fp->can_read)
 		return STATUS_ACCESS_DENIED;
+	/* MS-FSA 2.1.5.2: another open's exclusive lock on the range */
+	status = ksmbd_brl_check_io(fp, le64_to_cpu(req->offset), len, false);
+	if (status != STATUS_SUCCESS)
+		return status;
 	rsp = ksmbd_rsp_body(w, sizeof(*rsp) + len);
 	if (!rsp)
 		return STATUS_INSUFFICIENT_RESOURCES;
@@ -665,6 +671,7 @@ __le32 ksmbd_smb2_write(struct ksmbd_work *w)
 	u32 len = le32_to_cpu(req->length);
 	struct ksmbd_file *fp = w->fp;
 	struct smb2_write_rsp *rsp;
+	__le32 status;
 	ssize_t n;
 
 	if (w->tree->flags & KSMBD_SHARE_IPC)
@@ -674,6 +681,10 @@ __le32 ksmbd_smb2_write(struct ksmbd_work *w)
 		return STATUS_INVALID_PARAMETER;
 	if (fp->is_dir || !fp->can_write)
 		return STATUS_ACCESS_DENIED;
+	/* MS-FSA 2.1.5.3: any shared lock, or another open's exclusive one */
+	status = ksmbd_brl_check_io(fp, le64_to_cpu(req->offset), len, true);
+	if (status != STATUS_SUCCESS)
+		return status;
 	/* MS-FSA 2.1.5.3: a write breaks the file's level II oplocks. */
 	ksmbd_oplock_break_level2(fp);
 	n = fp->is_stream ? ksmbd_stream_write(fp, w->req + off, len, le64_to_cpu(req->offset)) :

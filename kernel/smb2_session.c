@@ -19,6 +19,7 @@
 #include "smb2.h"
 #include "smb2_bind.h"
 #include "smb2_security.h"
+#include "tree.h"
 
 int ksmbd_preauth_add(u8 *hash, const void *msg, size_t len)
 {
@@ -248,6 +249,13 @@ __le32 ksmbd_smb2_logoff(struct ksmbd_work *w)
 		return STATUS_INSUFFICIENT_RESOURCES;
 	rsp->structure_size = cpu_to_le16(4);
 	/* w->sess keeps it alive until the response is signed. */
+	/*
+	 * MS-SMB2 3.3.5.6: its opens close now, not when the last request
+	 * naming the session ends (a waiting LOCK may hold it), and before
+	 * what waits is cancelled: their locks go, which may grant a waiting
+	 * LOCK first, as Windows does (smb2.lock.cancel-logoff).
+	 */
+	ksmbd_tree_unlink_all(w->sess);
 	/* Every channel goes, and what waits on the session ends (MS-SMB2 3.3.5.6). */
 	ksmbd_session_unlink(w->conn, w->sess);
 	return STATUS_SUCCESS;

@@ -7,9 +7,10 @@
 # instead of an ack, stat opens, the 35 s break timeout with the CREATE
 # answered async after an interim response, sharing violations with and
 # without a batch oplock broken first), each run on its own and each a
-# TAP line; a few also over signed and over encrypted sessions. Subtests
-# that need what the engine does not have yet (byte-range locks, streams,
-# hidden/system attributes, leases, Samba's test FSCTLs) are not run.
+# TAP line; a few also over signed and over encrypted sessions; a byte-range
+# lock breaking level II oplocks (brl1-3). Subtests that need what the
+# engine does not have yet (streams, hidden/system attributes, leases,
+# Samba's test FSCTLs) are not run.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/node.sh"
 
@@ -49,7 +50,7 @@ torture() {
 for t in exclusive1 exclusive2 exclusive3 exclusive4 exclusive5 exclusive6 exclusive9 \
 	batch1 batch2 batch3 batch4 batch5 batch6 batch7 batch8 batch9 batch9a batch10 batch11 batch12 \
 	batch13 batch14 batch15 batch16 batch19 batch20 batch21 batch23 batch24 \
-	doc levelii500 levelii501 levelii502 statopen1 batch22a; do
+	doc levelii500 levelii501 levelii502 statopen1 batch22a brl1 brl2 brl3; do
 	torture "smb2.oplock.$t" "smb2.oplock.$t"
 done
 for t in batch7 exclusive9 levelii502; do

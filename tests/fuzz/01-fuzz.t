@@ -100,6 +100,10 @@ def ea(name, val, last=True):
         return e
     e += b"\0" * ((-len(e)) % 4)
     return struct.pack("<I", len(e)) + e[4:]
+def lock(els, f=LAST, mid=8, seq=0):
+    # els: (offset, length, flags); flags 1 shared, 2 exclusive, 4 unlock, 0x10 fail immediately
+    return hdr(10, mid) + struct.pack("<HHI", 48, len(els), seq) + f + b"".join(
+        struct.pack("<QQII", o, n, fl, 0) for o, n, fl in els)
 def chain(*pdus):
     out = b""
     for i, p in enumerate(pdus):
@@ -141,6 +145,9 @@ put("streams", D311, create("s.txt:one", disp=3, access=0x001f01ff), write(b"str
     create("dir:ds:$DATA", disp=2), create("s.txt:bad:$FOO"), close())
 put("eas", D311, create("e.txt", disp=3), sinfo(1, 15, ea(b"A.B", b"v" * 5, False) + ea(b"C", b"")),
     qinfo(1, 15), qinfo(1, 7), sinfo(1, 15, ea(b"bad*", b"x")), qdir(37), close())
+put("locks", D311, create("a.txt"), create("a.txt"), lock([(0, 10, 0x12)], f=fid(1)),
+    lock([(5, 10, 0x11), (20, 0, 0x11)], f=fid(0)), read(10, 0, f=fid(0)), write(b"x", 5, f=fid(0)),
+    lock([(0, 10, 4), (1, 1, 4)], f=fid(1)), lock([((1 << 64) - 1, 2, 0x12)]), close(fid(1)), close())
 put("read-past-eof", D202, create("dir\\big.bin"), read(1 << 20, 1 << 40), read(8 << 20, 0), read((8 << 20) + 1, 0), close())
 PY
 }

@@ -17,6 +17,8 @@
  * and the SIGNED flag is cleared, so the fuzzer does not have to guess them.
  * A FileId whose volatile half is 0 and whose persistent half is k < 4 is
  * replaced by the k-th most recent FileId a CREATE response returned.
+ * A LOCK's first element always fails immediately rather than wait (the
+ * harness is single-threaded: nothing would ever unlock).
  *
  * KC_FUZZ_TRACE=1 in the environment prints every response's command and
  * status (to check what seeds reach).
@@ -292,6 +294,18 @@ static void patch(u8 *p, size_t n, u64 sess_id, u32 tree_id, struct fids *f)
 
 			if (k < (u64)f->n && !get_unaligned_le64(fid + 8))
 				memcpy(fid, f->id[k], 16);
+		}
+		/*
+		 * A LOCK that may wait (one lock element without
+		 * FAIL_IMMEDIATELY) would wait forever here: nothing else runs
+		 * to unlock. Such elements are made to fail immediately.
+		 */
+		if (cmd == SMB2_LOCK && off + sizeof(*h) + 48 <= end) {
+			u8 *flags = p + off + sizeof(*h) + 24 + 16;
+			u32 v = get_unaligned_le32(flags);
+
+			if (!(v & 0x04))
+				put_unaligned_le32(v | 0x10, flags);
 		}
 		if (!next || next % 8 || next >= n - off)
 			break;
