@@ -238,7 +238,9 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 	u32 action = 0, granted;
 	__le32 status;
 	struct smb2_create_rsp *rsp;
-	bool overwrite;
+	struct ksmbd_lease_req lr;
+	bool overwrite, stat_open;
+	int has_lease;
 	u8 oplock;
 	char *path;
 	int ret;
@@ -367,10 +369,18 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 	 * async, for the holders' acks), then take what can be granted.
 	 */
 	overwrite = action == FILE_OVERWRITTEN || action == FILE_SUPERSEDED;
-	status = ksmbd_oplock_create(w, fp, req->requested_oplock_level, overwrite,
-				     !overwrite && !(access & MAXIMUM_ALLOWED) &&
-				     !(ksmbd_access_map_generic(access) & ~KSMBD_STAT_ACCESS),
-				     &oplock);
+	stat_open = !overwrite && !(access & MAXIMUM_ALLOWED) &&
+		    !(ksmbd_access_map_generic(access) & ~KSMBD_STAT_ACCESS);
+	/* Leases (oplock.h): an RqLs context with OplockLevel LEASE. */
+	has_lease = req->requested_oplock_level == SMB2_OPLOCK_LEVEL_LEASE ?
+		    ksmbd_lease_parse(w, ctx_off, ctx_len, &lr, &status) : 0;
+	if (has_lease < 0)
+		goto discard;
+	if (has_lease > 0)
+		status = ksmbd_lease_create(w, fp, &lr, overwrite, stat_open, &oplock);
+	else
+		status = ksmbd_oplock_create(w, fp, req->requested_oplock_level, overwrite,
+					     stat_open, &oplock);
 	if (status != STATUS_SUCCESS)
 		goto discard;
 	if (overwrite) {
@@ -385,6 +395,11 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 	/* A holder may have written back its cached data while we waited. */
 	if (!ksmbd_vfs_getattr(fp->vfs, &st))
 		ksmbd_fill_attrs(&st, (u8 *)rsp + offsetof(struct smb2_create_rsp, creation_time));
+	if (oplock == SMB2_OPLOCK_LEVEL_LEASE) {
+		status = ksmbd_lease_rsp_context(w, fp);
+		if (status != STATUS_SUCCESS)
+			goto discard;
+	}
 	fp->path = kstrdup(path, GFP_KERNEL);
 	status = STATUS_INSUFFICIENT_RESOURCES;
 	if (!fp->path)

@@ -261,8 +261,9 @@ static u32 ksmbd_server_caps(u16 dialect, u32 client_caps)
 {
 	u32 caps = 0;
 
+	/* Leases (oplock.h); no directory leasing. */
 	if (dialect >= SMB2_DIALECT_0210 && dialect != SMB2_DIALECT_WILDCARD)
-		caps |= SMB2_GLOBAL_CAP_LARGE_MTU;
+		caps |= SMB2_GLOBAL_CAP_LARGE_MTU | SMB2_GLOBAL_CAP_LEASING;
 	if ((dialect == SMB2_DIALECT_0300 || dialect == SMB2_DIALECT_0302) &&
 	    (client_caps & SMB2_GLOBAL_CAP_ENCRYPTION) &&
 	    ksmbd_server_cfg()->encryption != KSMBD_ENCRYPTION_OFF)
