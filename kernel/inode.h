@@ -46,6 +46,8 @@ unsigned int ksmbd_inode_opens(struct ksmbd_inode *ni);
  * oplock.c's lock; valid while the caller holds an open of @ni.
  */
 struct list_head *ksmbd_inode_oplocks(struct ksmbd_inode *ni);
+/* How many of its opens are stat opens, under oplock.c's lock (leases ignore them). */
+unsigned int *ksmbd_inode_stat_opens(struct ksmbd_inode *ni);
 /*
  * Share modes (share.h): count the open that holds *@nip, with @access
  * (granted) and @share, in the file's share modes, unless it conflicts with

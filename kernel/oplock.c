@@ -145,9 +145,12 @@ u32 ksmbd_lease_grant_state(u32 requested, bool other_keys, bool level2)
 	return g;
 }
 
-void ksmbd_lease_upgrade(struct ksmbd_lease *l, u32 grant)
+void ksmbd_lease_upgrade(struct ksmbd_lease *l, u32 requested, u32 grant)
 {
-	if (l->breaking || (grant & l->state) != l->state || grant == l->state)
+	requested &= SMB2_LEASE_READ | SMB2_LEASE_HANDLE | SMB2_LEASE_WRITE;
+	/* Only to a valid strict superset that can be granted whole. */
+	if (l->breaking || grant != requested || (grant & l->state) != l->state ||
+	    grant == l->state)
 		return;
 	l->state = grant;
 	l->epoch++;
@@ -171,6 +174,7 @@ bool ksmbd_lease_break(struct ksmbd_lease *l, u32 keep, unsigned long deadline,
 	l->epoch++;
 	if (l->state & (SMB2_LEASE_WRITE | SMB2_LEASE_HANDLE)) {
 		l->breaking = true;
+		l->notified = to;
 		l->break_to = to;
 		l->deadline = deadline;
 		*ack = true;
@@ -180,15 +184,27 @@ bool ksmbd_lease_break(struct ksmbd_lease *l, u32 keep, unsigned long deadline,
 	return true;
 }
 
-__le32 ksmbd_lease_ack(struct ksmbd_lease *l, u32 ack)
+__le32 ksmbd_lease_ack(struct ksmbd_lease *l, u32 ack, unsigned long deadline, bool *again,
+		       u32 *from, u32 *new, bool *ackreq)
 {
+	u32 final = l->break_to, to;
+
+	*again = false;
 	if (!l->breaking)
 		return STATUS_UNSUCCESSFUL;
-	if (ack & ~l->break_to)
+	if (ack & ~l->notified)
 		return STATUS_REQUEST_NOT_ACCEPTED;
 	l->state = ack;
 	l->breaking = false;
+	l->notified = SMB2_LEASE_NONE_STATE;
 	l->break_to = SMB2_LEASE_NONE_STATE;
+	/* Handle caching goes first, then read caching, as Windows does. */
+	to = final;
+	if ((ack & SMB2_LEASE_HANDLE) && !(final & SMB2_LEASE_HANDLE))
+		to |= ack & SMB2_LEASE_READ;
+	*again = ksmbd_lease_break(l, to, deadline, from, new, ackreq);
+	if (*again && l->breaking)
+		l->break_to = final;
 	return STATUS_SUCCESS;
 }
 
@@ -196,8 +212,10 @@ bool ksmbd_lease_timeout(struct ksmbd_lease *l, unsigned long now)
 {
 	if (!l->breaking || time_before(now, l->deadline))
 		return false;
-	l->state = l->break_to;
+	/* As an oplock's: an unacknowledged break leaves nothing cached. */
+	l->state = SMB2_LEASE_NONE_STATE;
 	l->breaking = false;
+	l->notified = SMB2_LEASE_NONE_STATE;
 	l->break_to = SMB2_LEASE_NONE_STATE;
 	return true;
 }
@@ -343,6 +361,9 @@ static __le32 ksmbd_lease_grant(struct ksmbd_file *fp, const struct ksmbd_lease_
 	struct ksmbd_lease *l = mine;
 	u32 g;
 
+	/* Stat opens conflict with no caching. */
+	others -= min(others, *ksmbd_inode_stat_opens(fp->ni));
+
 	*granted = SMB2_OPLOCK_LEVEL_NONE;
 	if (fp->is_dir)
 		return STATUS_SUCCESS;	/* no directory leasing */
@@ -350,7 +371,7 @@ static __le32 ksmbd_lease_grant(struct ksmbd_file *fp, const struct ksmbd_lease_
 		others -= min(others, l->opens);
 	g = ksmbd_lease_grant_state(lr->state, others > 0, level2);
 	if (l) {
-		ksmbd_lease_upgrade(l, g);
+		ksmbd_lease_upgrade(l, lr->state, g);
 	} else {
 		l = kzalloc(sizeof(*l), GFP_KERNEL);
 		if (!l)
@@ -468,6 +489,10 @@ static __le32 ksmbd_oplock_settle(struct ksmbd_work *w, struct ksmbd_file *fp, u
 			if (op->lease && op->lease != mine &&
 			    (op->lease->state & SMB2_LEASE_HANDLE))
 				handle = true;
+		}
+		if (!must_wait && !more && !batch_only && stat_open) {
+			fp->oplock.stat_open = true;
+			(*ksmbd_inode_stat_opens(fp->ni))++;
 		}
 		if (!must_wait && !more && !batch_only && lr) {
 			struct ksmbd_oplock *tmp;
@@ -632,6 +657,10 @@ bool ksmbd_oplock_release(struct ksmbd_file *fp, bool delete_on_close)
 		list_del_init(&fp->oplock.node);
 		was = fp->oplock.state == KSMBD_OPLOCK_BREAKING;
 	}
+	if (fp->oplock.stat_open && fp->ni) {
+		(*ksmbd_inode_stat_opens(fp->ni))--;
+		fp->oplock.stat_open = false;
+	}
 	if (fp->oplock.lease) {
 		struct ksmbd_lease *l = fp->oplock.lease;
 
@@ -658,20 +687,37 @@ bool ksmbd_oplock_release(struct ksmbd_file *fp, bool delete_on_close)
 /* MS-SMB2 2.2.24.2 request, 2.2.25.2 response (36 bytes), 3.3.5.22.2. */
 static __le32 ksmbd_lease_break_ack(struct ksmbd_work *w, const u8 *b)
 {
+	unsigned long deadline = jiffies + msecs_to_jiffies(ksmbd_oplock_break_timeout_ms);
+	struct ksmbd_oplock_notify n;
 	struct ksmbd_lease *l;
 	__le32 status;
-	u32 state = get_unaligned_le32(b + 24);
+	u32 state = get_unaligned_le32(b + 24), from, to;
+	bool again = false, ackreq;
+	int nr = 0;
 	u8 *rsp;
 
 	if (w->conn->dialect < SMB2_DIALECT_0210 || w->conn->dialect == SMB2_DIALECT_WILDCARD)
 		return STATUS_NOT_SUPPORTED;
 	mutex_lock(&ksmbd_oplock_lock);
 	l = ksmbd_lease_find(w->conn->client_guid, b + 8);
-	status = l ? ksmbd_lease_ack(l, state) : STATUS_OBJECT_NAME_NOT_FOUND;
+	status = l ? ksmbd_lease_ack(l, state, deadline, &again, &from, &to, &ackreq) :
+		     STATUS_OBJECT_NAME_NOT_FOUND;
+	/* A break narrowed meanwhile goes on from the acked state (3.3.4.7). */
+	if (again && ksmbd_conn_tryget(w->conn)) {
+		n.conn = w->conn;
+		n.lease = true;
+		n.ack = ackreq;
+		memcpy(n.key, l->key, 16);
+		n.from = from;
+		n.to = to;
+		n.epoch = l->version == 2 ? l->epoch : 0;
+		nr = 1;
+	}
 	mutex_unlock(&ksmbd_oplock_lock);
 	ksmbd_oplock_wake();
 	if (status != STATUS_SUCCESS)
 		return status;
+	ksmbd_oplock_send(&n, nr);
 	rsp = ksmbd_rsp_body(w, 36);
 	if (!rsp)
 		return STATUS_INSUFFICIENT_RESOURCES;

@@ -51,17 +51,20 @@
  *  state         event                                 next                  effect
  *  ------------  ------------------------------------  --------------------  --------------
  *  (new)         CREATE asks S: grant(S)               S' = grant(S)         RqLs response
- *  S, idle       CREATE, same key, grant(S2) >= S      grant(S2), epoch+1    upgrade
+ *  S, idle       CREATE, same key, S2 > S (strictly),  S2, epoch+1           upgrade
+ *                grant(S2) = S2
  *  S, idle       CREATE, same key, otherwise           unchanged             S answered
  *  S, idle       break to T, S & T == S                unchanged             nothing
  *  S has W or H  break to T                            BREAKING(S & T)       notify, ACK_REQUIRED,
  *                                                                            epoch+1, CREATE waits
  *  S = R         break to NONE                         NONE                  notify, no ack
- *  BREAKING(B)   another break to T                    BREAKING(B & T)       waits on
- *  BREAKING(B)   ack A, A subset of B                  A, idle               answered A
- *  BREAKING(B)   ack A not a subset of B               unchanged             REQUEST_NOT_ACCEPTED
+ *  BREAKING(N,B) another break to T                    BREAKING(N, B & T)    waits on
+ *  BREAKING(N,B) ack A, A subset of N, A subset of B   A, idle               answered A
+ *  BREAKING(N,B) ack A subset of N, not of B           BREAKING(A & B)       answered A, and
+ *                                                                            notify A -> A & B
+ *  BREAKING(N,B) ack A not a subset of N               unchanged             REQUEST_NOT_ACCEPTED
  *  idle          ack                                   unchanged             UNSUCCESSFUL
- *  BREAKING(B)   no ack within the break timeout       B, idle               waiters go on
+ *  BREAKING      no ack within the break timeout       NONE, idle            waiters go on
  *  any           last open of the lease closes         freed                 waiters go on
  *
  * grant(S): nothing without R (H, W, HW ask for nothing); W only when no
@@ -112,7 +115,8 @@ struct ksmbd_lease {
 	u8 version;		/* 1 or 2 */
 	const void *file;	/* the file's ksmbd_inode while opens > 0 */
 	u32 state;		/* SMB2_LEASE_* */
-	u32 break_to;		/* breaking: the state notified */
+	u32 notified;		/* breaking: the state notified */
+	u32 break_to;		/* breaking: where it goes (narrowed by later breaks) */
 	bool breaking;
 	unsigned long deadline;	/* breaking: jiffies when it times out */
 	u16 epoch;
@@ -138,6 +142,7 @@ struct ksmbd_oplock {
 	struct list_head node;	/* the file's holders while state != NONE */
 	bool gone;		/* the open released its file (ksmbd_oplock_release) */
 	struct ksmbd_lease *lease;	/* level LEASE: the open's lease */
+	bool stat_open;		/* counted in ksmbd_inode_stat_opens() */
 };
 
 /* --- pure transitions (no locks, no I/O) --------------------------------------------------- */
@@ -163,15 +168,23 @@ bool ksmbd_oplock_timeout(struct ksmbd_oplock *op, unsigned long now);
 
 /* Lease transitions (the table above). */
 u32 ksmbd_lease_grant_state(u32 requested, bool other_keys, bool level2);
-/* A CREATE with the same key: upgrade to @grant when it keeps every bit. */
-void ksmbd_lease_upgrade(struct ksmbd_lease *l, u32 grant);
+/*
+ * A CREATE with the same key asking @requested, of which @grant can be
+ * granted: upgrade to it when it is all of @requested and a strict superset.
+ */
+void ksmbd_lease_upgrade(struct ksmbd_lease *l, u32 requested, u32 grant);
 /*
  * Break @l to @to; true when a notification from *@from to *@new goes out,
  * *@ack whether it needs an ack (then @l is breaking until @deadline).
  */
 bool ksmbd_lease_break(struct ksmbd_lease *l, u32 to, unsigned long deadline,
 		       u32 *from, u32 *new, bool *ack);
-__le32 ksmbd_lease_ack(struct ksmbd_lease *l, u32 ack);
+/*
+ * An ack of state @ack. On success, when later breaks narrowed the target,
+ * a new break starts at once: true in *@again with *@from, *@new, *@ackreq.
+ */
+__le32 ksmbd_lease_ack(struct ksmbd_lease *l, u32 ack, unsigned long deadline, bool *again,
+		       u32 *from, u32 *new, bool *ackreq);
 bool ksmbd_lease_timeout(struct ksmbd_lease *l, unsigned long now);
 
 /* --- the engine's oplocks ------------------------------------------------------------------ */
