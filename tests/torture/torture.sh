@@ -36,6 +36,7 @@ KC_TORTURE_SUITES=(
 	smb2.sharemode:120
 	smb2.delete-on-close-perms:120
 	smb2.maximum_allowed:60
+	smb2.lease:420:50	# a break left unacknowledged waits the 35 s timeout (timeout, timeout-disconnect)
 )
 # A single subtest that shows no result within this many seconds is stopped,
 # reported as "timeout", and the suite goes on with the subtests it did not reach.
