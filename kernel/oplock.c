@@ -18,6 +18,7 @@
 #include "file.h"
 #include "inode.h"
 #include "oplock.h"
+#include "session.h"
 #include "smb2.h"
 
 unsigned int ksmbd_oplock_break_timeout_ms = 35000;
@@ -237,6 +238,7 @@ static struct ksmbd_lease *ksmbd_lease_find(const u8 *client_guid, const u8 *key
 /* A notification to send once the lock is dropped. */
 struct ksmbd_oplock_notify {
 	struct ksmbd_conn *conn;	/* a reference */
+	u64 sess_id;			/* the holder's session (encryption) */
 	u64 persistent_id, volatile_id;
 	u8 level;
 	bool lease;			/* a lease break (2.2.23.2) */
@@ -257,6 +259,7 @@ static void ksmbd_oplock_queue(struct ksmbd_oplock_notify *n, int *nr, int max,
 	n[*nr].volatile_id = h->volatile_id;
 	n[*nr].level = level;
 	n[*nr].lease = false;
+	n[*nr].sess_id = h->sess_id;
 	(*nr)++;
 }
 
@@ -268,6 +271,7 @@ static void ksmbd_lease_queue(struct ksmbd_oplock_notify *n, int *nr, int max,
 	if (*nr >= max || !h->conn || !ksmbd_conn_tryget(h->conn))
 		return;
 	n[*nr].conn = h->conn;
+	n[*nr].sess_id = h->sess_id;
 	n[*nr].lease = true;
 	n[*nr].ack = ack;
 	memcpy(n[*nr].key, l->key, 16);
@@ -278,15 +282,43 @@ static void ksmbd_lease_queue(struct ksmbd_oplock_notify *n, int *nr, int max,
 }
 
 /*
- * MS-SMB2 3.3.4.6: the Oplock Break Notification. MessageId all ones,
- * SessionId and TreeId 0, no credits, unsigned.
+ * Write one notification of @len bytes at @msg (after room for a transform
+ * header): encrypted for the holder's session when that session encrypts
+ * (MS-SMB2 3.3.4.1.4, 3.3.4.6, 3.3.4.7), otherwise as it is.
+ */
+static int ksmbd_oplock_write(struct ksmbd_conn *conn, u64 sess_id, u8 *out, size_t len)
+{
+	size_t hlen = sizeof(struct smb2_transform_hdr);
+	struct ksmbd_session *sess = sess_id ? ksmbd_session_get(conn, sess_id) : NULL;
+	struct kvec iov = { .iov_base = out + hlen, .iov_len = len };
+	int ret = 0;
+
+	if (sess && sess->encrypt_data && ksmbd_session_can_encrypt(conn, sess)) {
+		u8 nonce[16];
+
+		ksmbd_session_nonce(sess, conn->cipher, nonce);
+		ret = ksmbd_transform_seal(conn->cipher, sess->encryption_key, nonce, sess->id,
+					   out, len);
+		iov.iov_base = out;
+		iov.iov_len = hlen + len;
+	}
+	if (sess)
+		ksmbd_session_put(sess);
+	return ret ? ret : ksmbd_conn_write(conn, &iov, 1);
+}
+
+/*
+ * MS-SMB2 3.3.4.6: the Oplock Break Notification, 3.3.4.7 the Lease Break
+ * Notification. MessageId all ones, SessionId and TreeId 0, no credits,
+ * unsigned; encrypted when the holder's session encrypts.
  */
 static void ksmbd_oplock_send(struct ksmbd_oplock_notify *n, int nr)
 {
 	int i;
 
 	for (i = 0; i < nr; i++) {
-		u8 buf[sizeof(struct smb2_hdr) + 44] = {};
+		u8 out[sizeof(struct smb2_transform_hdr) + sizeof(struct smb2_hdr) + 44] = {};
+		u8 *buf = out + sizeof(struct smb2_transform_hdr);
 		struct smb2_hdr *h = (struct smb2_hdr *)buf;
 		u8 *b = buf + sizeof(*h);
 		struct kvec iov = { .iov_base = buf, .iov_len = sizeof(*h) + 24 };
@@ -298,7 +330,7 @@ static void ksmbd_oplock_send(struct ksmbd_oplock_notify *n, int nr)
 		h->message_id = cpu_to_le64(U64_MAX);
 		if (n[i].lease) {
 			/* 2.2.23.2 Lease Break Notification */
-			iov.iov_len = sizeof(buf);
+			iov.iov_len = sizeof(*h) + 44;
 			put_unaligned_le16(44, b);
 			put_unaligned_le16(n[i].epoch, b + 2);
 			put_unaligned_le32(n[i].ack ?
@@ -312,7 +344,7 @@ static void ksmbd_oplock_send(struct ksmbd_oplock_notify *n, int nr)
 			put_unaligned_le64(n[i].persistent_id, b + 8);
 			put_unaligned_le64(n[i].volatile_id, b + 16);
 		}
-		if (ksmbd_conn_write(n[i].conn, &iov, 1))
+		if (ksmbd_oplock_write(n[i].conn, n[i].sess_id, out, iov.iov_len))
 			pr_debug("oplock break notification not sent\n");
 		ksmbd_conn_put(n[i].conn);
 	}
@@ -705,6 +737,7 @@ static __le32 ksmbd_lease_break_ack(struct ksmbd_work *w, const u8 *b)
 	/* A break narrowed meanwhile goes on from the acked state (3.3.4.7). */
 	if (again && ksmbd_conn_tryget(w->conn)) {
 		n.conn = w->conn;
+		n.sess_id = w->sess ? w->sess->id : 0;
 		n.lease = true;
 		n.ack = ackreq;
 		memcpy(n.key, l->key, 16);
