@@ -429,8 +429,11 @@ static __le32 ksmbd_lease_grant(struct ksmbd_file *fp, const struct ksmbd_lease_
 
 static __le32 ksmbd_oplock_settle(struct ksmbd_work *w, struct ksmbd_file *fp, u8 requested,
 				  const struct ksmbd_lease_req *lr,
-				  bool overwrite, bool stat_open, bool batch_only, u8 *granted)
+				  bool overwrite, bool stat_open, int mode, u8 *granted)
 {
+	/* mode 1: a sharing violation (batch and H); 2: a rename (H only) */
+	bool batch_only = mode != 0, handle_only = mode == 2;
+
 	struct ksmbd_oplock_notify n[KSMBD_OPLOCK_NOTIFY_MAX];
 	struct list_head *holders = ksmbd_inode_oplocks(fp->ni);
 	unsigned long timeout = msecs_to_jiffies(ksmbd_oplock_break_timeout_ms);
@@ -470,10 +473,12 @@ static __le32 ksmbd_oplock_settle(struct ksmbd_work *w, struct ksmbd_file *fp, u
 				struct ksmbd_lease *l = op->lease;
 				u32 keep = ~(u32)SMB2_LEASE_WRITE, from, new;
 
-				if (l->mark == pass || l == mine)
+				if (l->mark == pass || l == mine || l == fp->oplock.lease)
 					continue;
 				l->mark = pass;
-				if (batch_only)
+				if (handle_only)
+					keep = ~(u32)SMB2_LEASE_HANDLE;
+				else if (batch_only)
 					keep = SMB2_LEASE_READ;
 				else if (overwrite)
 					keep = SMB2_LEASE_NONE_STATE;
@@ -496,7 +501,8 @@ static __le32 ksmbd_oplock_settle(struct ksmbd_work *w, struct ksmbd_file *fp, u
 				}
 				continue;
 			}
-			if (batch_only && op->level != SMB2_OPLOCK_LEVEL_BATCH)
+			if (handle_only ||
+			    (batch_only && op->level != SMB2_OPLOCK_LEVEL_BATCH))
 				continue;
 			if (op->state == KSMBD_OPLOCK_BREAKING) {
 				must_wait = true;
@@ -584,7 +590,7 @@ static __le32 ksmbd_oplock_settle(struct ksmbd_work *w, struct ksmbd_file *fp, u
 __le32 ksmbd_oplock_create(struct ksmbd_work *w, struct ksmbd_file *fp, u8 requested,
 			   bool overwrite, bool stat_open, u8 *granted)
 {
-	return ksmbd_oplock_settle(w, fp, requested, NULL, overwrite, stat_open, false, granted);
+	return ksmbd_oplock_settle(w, fp, requested, NULL, overwrite, stat_open, 0, granted);
 }
 
 __le32 ksmbd_lease_create(struct ksmbd_work *w, struct ksmbd_file *fp,
@@ -592,7 +598,7 @@ __le32 ksmbd_lease_create(struct ksmbd_work *w, struct ksmbd_file *fp,
 			  u8 *granted)
 {
 	return ksmbd_oplock_settle(w, fp, SMB2_OPLOCK_LEVEL_LEASE, lr, overwrite, stat_open,
-				   false, granted);
+				   0, granted);
 }
 
 bool ksmbd_oplock_has_batch(struct ksmbd_file *fp)
@@ -615,7 +621,17 @@ __le32 ksmbd_oplock_break_batch(struct ksmbd_work *w, struct ksmbd_file *fp)
 {
 	u8 granted;
 
-	return ksmbd_oplock_settle(w, fp, SMB2_OPLOCK_LEVEL_NONE, NULL, false, false, true,
+	return ksmbd_oplock_settle(w, fp, SMB2_OPLOCK_LEVEL_NONE, NULL, false, false, 1,
+				   &granted);
+}
+
+__le32 ksmbd_lease_break_handle(struct ksmbd_work *w, struct ksmbd_file *fp)
+{
+	u8 granted;
+
+	if (!fp->ni)
+		return STATUS_SUCCESS;
+	return ksmbd_oplock_settle(w, fp, SMB2_OPLOCK_LEVEL_NONE, NULL, false, false, 2,
 				   &granted);
 }
 

@@ -223,6 +223,11 @@ __le32 ksmbd_lease_rsp_context(struct ksmbd_work *w, struct ksmbd_file *fp);
  */
 bool ksmbd_oplock_has_batch(struct ksmbd_file *fp);
 __le32 ksmbd_oplock_break_batch(struct ksmbd_work *w, struct ksmbd_file *fp);
+/*
+ * A rename through @fp (MS-FSA 2.1.5.14.11): the H of other keys' leases of
+ * the file is broken first, waiting like ksmbd_oplock_create().
+ */
+__le32 ksmbd_lease_break_handle(struct ksmbd_work *w, struct ksmbd_file *fp);
 /* A write or size change through @fp: the file's LEVEL_II oplocks go to NONE. */
 void ksmbd_oplock_break_level2(struct ksmbd_file *fp);
 /*

@@ -288,6 +288,9 @@ static __le32 ksmbd_set_rename(struct ksmbd_work *w, const u8 *buf, u32 len)
 	if (!target)
 		return STATUS_INSUFFICIENT_RESOURCES;
 	status = ksmbd_smb_path(name, name_len, target, KSMBD_PATH_MAX);
+	/* Other clients' handle caching goes first (oplock.h). */
+	if (status == STATUS_SUCCESS)
+		status = ksmbd_lease_break_handle(w, fp);
 	if (status == STATUS_SUCCESS)
 		status = ksmbd_do_rename(fp, target, buf[0]);
 	kfree(target);
