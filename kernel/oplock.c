@@ -175,6 +175,7 @@ bool ksmbd_lease_break(struct ksmbd_lease *l, u32 keep, unsigned long deadline,
 	l->epoch++;
 	if (l->state & (SMB2_LEASE_WRITE | SMB2_LEASE_HANDLE)) {
 		l->breaking = true;
+		l->from_write = l->state & SMB2_LEASE_WRITE;
 		l->notified = to;
 		l->break_to = to;
 		l->deadline = deadline;
@@ -189,6 +190,8 @@ __le32 ksmbd_lease_ack(struct ksmbd_lease *l, u32 ack, unsigned long deadline, b
 		       u32 *from, u32 *new, bool *ackreq)
 {
 	u32 final = l->break_to, to;
+	bool from_write;
+	u16 epoch;
 
 	*again = false;
 	if (!l->breaking)
@@ -203,9 +206,15 @@ __le32 ksmbd_lease_ack(struct ksmbd_lease *l, u32 ack, unsigned long deadline, b
 	to = final;
 	if ((ack & SMB2_LEASE_HANDLE) && !(final & SMB2_LEASE_HANDLE))
 		to |= ack & SMB2_LEASE_READ;
+	/* The breaks that follow an ack keep the epoch of the first one. */
+	epoch = l->epoch;
+	from_write = l->from_write;
 	*again = ksmbd_lease_break(l, to, deadline, from, new, ackreq);
-	if (*again && l->breaking)
+	l->epoch = epoch;
+	if (*again && l->breaking) {
 		l->break_to = final;
+		l->from_write = from_write;
+	}
 	return STATUS_SUCCESS;
 }
 
@@ -484,8 +493,14 @@ static __le32 ksmbd_oplock_settle(struct ksmbd_work *w, struct ksmbd_file *fp, u
 					keep = SMB2_LEASE_NONE_STATE;
 				if (batch_only && !(l->state & SMB2_LEASE_HANDLE) && !l->breaking)
 					continue;
+				/*
+				 * A CREATE waits for a lease that gives up W; a
+				 * sharing violation or rename for one giving up H.
+				 */
 				if (l->breaking) {
 					l->break_to &= keep;
+					if (!batch_only && !l->from_write)
+						continue;
 					must_wait = true;
 					if (time_before(l->deadline, wait_until))
 						wait_until = l->deadline;
@@ -497,7 +512,7 @@ static __le32 ksmbd_oplock_settle(struct ksmbd_work *w, struct ksmbd_file *fp, u
 				}
 				if (ksmbd_lease_break(l, keep, deadline, &from, &new, &wait)) {
 					ksmbd_lease_queue(n, &nr, ARRAY_SIZE(n), h, l, from, new, wait);
-					must_wait |= wait;
+					must_wait |= wait && (batch_only || (from & SMB2_LEASE_WRITE));
 				}
 				continue;
 			}
@@ -528,10 +543,6 @@ static __le32 ksmbd_oplock_settle(struct ksmbd_work *w, struct ksmbd_file *fp, u
 			    (op->lease->state & SMB2_LEASE_HANDLE))
 				handle = true;
 		}
-		if (!must_wait && !more && !batch_only && stat_open) {
-			fp->oplock.stat_open = true;
-			(*ksmbd_inode_stat_opens(fp->ni))++;
-		}
 		if (!must_wait && !more && !batch_only && lr) {
 			struct ksmbd_oplock *tmp;
 
@@ -556,6 +567,12 @@ static __le32 ksmbd_oplock_settle(struct ksmbd_work *w, struct ksmbd_file *fp, u
 				fp->oplock.level = *granted;
 				list_add_tail(&fp->oplock.node, holders);
 			}
+		}
+		/* Stat opens without a lease conflict with no lease (oplock.h). */
+		if (!must_wait && !more && !batch_only && stat_open && !fp->oplock.lease &&
+		    status == STATUS_SUCCESS) {
+			fp->oplock.stat_open = true;
+			(*ksmbd_inode_stat_opens(fp->ni))++;
 		}
 		mutex_unlock(&ksmbd_oplock_lock);
 		ksmbd_oplock_send(n, nr);

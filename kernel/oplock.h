@@ -118,6 +118,7 @@ struct ksmbd_lease {
 	u32 notified;		/* breaking: the state notified */
 	u32 break_to;		/* breaking: where it goes (narrowed by later breaks) */
 	bool breaking;
+	bool from_write;	/* breaking: the break began by giving up W */
 	unsigned long deadline;	/* breaking: jiffies when it times out */
 	u16 epoch;
 	unsigned int opens;
