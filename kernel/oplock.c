@@ -485,10 +485,8 @@ static __le32 ksmbd_oplock_settle(struct ksmbd_work *w, struct ksmbd_file *fp, u
 				if (l->mark == pass || l == mine || l == fp->oplock.lease)
 					continue;
 				l->mark = pass;
-				if (handle_only)
+				if (batch_only)
 					keep = ~(u32)SMB2_LEASE_HANDLE;
-				else if (batch_only)
-					keep = SMB2_LEASE_READ;
 				else if (overwrite)
 					keep = SMB2_LEASE_NONE_STATE;
 				if (batch_only && !(l->state & SMB2_LEASE_HANDLE) && !l->breaking)
