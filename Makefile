@@ -13,6 +13,9 @@
 #   make bench      ksmbd-engine against Samba's smbd: 1 GiB put/get and create/stat/list/delete
 #                   of 10,000 small files (not part of make test; BENCH_ARGS="--size 256M
 #                   --runs 5 --workload meta" passes options to scripts/bench.sh)
+#   make bench-repl replication benchmark: 3 clusterd nodes, concurrent registry writers,
+#                   mutations/s and p50/p99 commit latency (not part of make test;
+#                   BENCH_REPL_ARGS="--writers 12 --seconds 20", scripts/bench-repl.sh)
 #
 # See README.md for the test layers (test-unit, test-pstore, test-engine, test-torture,
 # test-kernel, test-cluster, test-fuzz) and docs/architecture.md for the layout.
@@ -84,13 +87,13 @@ BINDIR := $(BUILD)/bin
 PROGS := $(BINDIR)/ksmbd-engine $(BINDIR)/ksmbd-mountd $(BINDIR)/ksmbd-clusterd \
 	$(BINDIR)/ksmbd-witnessd $(BINDIR)/ksmbd-cluster $(BINDIR)/pstore-tool
 TEST_TOOLS := $(BINDIR)/kc-ipc-probe $(BINDIR)/pstore-writer $(BINDIR)/kc-cipc-probe \
-	$(BINDIR)/kc-ipctl
+	$(BINDIR)/kc-ipctl $(BINDIR)/kc-repl-bench
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
 .PHONY: all user module module-clean sanitize deps test test-unit test-engine test-kernel \
-	test-cluster test-fuzz test-config test-pstore test-torture golden demo demo-down clean fuzz bench
+	test-cluster test-fuzz test-config test-pstore test-torture golden demo demo-down clean fuzz bench bench-repl
 .DEFAULT_GOAL := all
 
 all: user module
@@ -166,6 +169,10 @@ $(BINDIR)/pstore-writer: $(BUILD)/tests/tools/pstore-writer.o $(LIBPSTORE) $(LIB
 $(BINDIR)/kc-cipc-probe: $(BUILD)/tests/tools/kc-cipc-probe.o $(LIBKC)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(QB_LIBS) $(SSL_LIBS)
+
+$(BINDIR)/kc-repl-bench: $(BUILD)/tests/tools/kc-repl-bench.o $(LIBKC) $(LIBPSTORE)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBKC) $(QB_LIBS) $(SSL_LIBS) $(TDB_LIBS) -lpthread
 
 $(BUILD)/tests/tools/kc-ipctl.o: ALL_CFLAGS += -Iclusterd
 
@@ -259,6 +266,11 @@ demo-down:
 bench:
 	$(MAKE) SANITIZE=0 user
 	scripts/bench.sh $(BENCH_ARGS)
+
+# Replication benchmark: three corosync + clusterd nodes in namespaces, concurrent writers.
+bench-repl:
+	$(MAKE) SANITIZE=0 user
+	scripts/bench-repl.sh $(BENCH_REPL_ARGS)
 
 clean: module-clean
 	rm -rf build

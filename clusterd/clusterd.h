@@ -54,8 +54,9 @@ struct cd_deferred {
 struct cd_pending {
 	struct cd_pending *next;
 	uint64_t reqid;
-	qb_ipcs_connection_t *conn;	/* holds a reference */
+	qb_ipcs_connection_t *conn;	/* holds a reference; NULL: nobody to answer */
 	int32_t msg_id;
+	bool local;		/* submitted by the daemon itself (cd_repl_submit_local) */
 };
 
 enum cd_sync_phase {
@@ -103,6 +104,7 @@ struct clusterd {
 	struct cd_out *out, **out_tail;
 	struct cd_pending *pending;
 	uint64_t next_reqid;
+	unsigned int local_pending;	/* pending mutations of the daemon's own */
 
 	qb_ipcs_service_t *ipcs;
 	const char *state_dir;	/* "state directory": the persistent state machine's home */
@@ -127,6 +129,17 @@ void cd_repl_stop(struct clusterd *cd);
  * or -errno to answer at once (-EAGAIN without quorum or sync, -ENOTCONN, -ENOMEM). */
 int cd_repl_submit(struct clusterd *cd, const void *mut, size_t len, qb_ipcs_connection_t *conn,
 		   int32_t msg_id);
+/* Order a mutation of the daemon's own (no client to answer; cd->local_pending counts them
+ * until applied here). Safe inside corosync callbacks. Returns 0 or -errno as above. */
+int cd_repl_submit_local(struct clusterd *cd, const void *mut, size_t len);
+/* CPG message types of the public-IP ownership protocol (ipfo.c), delivered in agreed order
+ * in any view to cd_ipfo_deliver(). */
+enum {
+	CD_MSG_IP_STATE = 5,	/* the addresses the sender holds: NUL-terminated "ADDR/PREFIX"s */
+	CD_MSG_IP_CLAIM = 6,	/* u8 force, "ADDR/PREFIX" NUL: the sender wants to take it */
+};
+/* Multicast a public-IP ownership message (queued; safe inside corosync callbacks). */
+int cd_repl_send_ip(struct clusterd *cd, int type, const void *p, size_t len);
 /* Forget the pending requests of a closing connection. */
 void cd_repl_conn_gone(struct clusterd *cd, qb_ipcs_connection_t *conn);
 
@@ -140,7 +153,23 @@ void cd_ipc_notify(struct clusterd *cd);
 
 /* ipfo.c: public-IP failover */
 void cd_ipfo_kick(struct clusterd *cd);	/* an input of the assignment may have changed */
+void cd_ipfo_confchg(struct clusterd *cd);	/* the CPG membership changed (cd->members) */
+void cd_ipfo_reset(struct clusterd *cd);	/* corosync lost: forget who holds what */
+void cd_ipfo_deliver(struct clusterd *cd, int type, uint32_t nodeid, uint32_t pid,
+		     const void *p, size_t len);
 void cd_ipfo_stop(struct clusterd *cd);	/* release this node's addresses */
 int cd_ipfo_status(struct kc_bytes *b);	/* the assignment, for KC_CIPC_STATUS */
+
+/* ipconn.c: the replicated list of client connections to public IPs, for tickle ACKs */
+struct kc_ipaddr;
+struct cd_held_ip {
+	const struct kc_ipaddr *ip;
+	bool settled;		/* taken and announced: records of others on it may go */
+};
+/* Record this node's established connections on the addresses it holds, drop the records
+ * that are gone (see ipconn.c). */
+void cd_ipconn_scan(struct clusterd *cd, const struct cd_held_ip *held, size_t n);
+/* Tickle ACKs to every client recorded on ip (just taken here); returns how many. */
+size_t cd_ipconn_tickle(struct clusterd *cd, const struct kc_ipaddr *ip, const char *text);
 
 #endif /* KC_CLUSTERD_H */

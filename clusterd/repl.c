@@ -41,6 +41,7 @@ enum cd_msg_type {
 	CD_MSG_HELLO = 2,	/* payload: struct cd_hello */
 	CD_MSG_SNAP = 3,	/* payload: struct cd_snap, then bytes */
 	CD_MSG_DONE = 4,	/* the sender restored its snapshot */
+	/* CD_MSG_IP_STATE = 5, CD_MSG_IP_CLAIM = 6: public-IP ownership (clusterd.h, ipfo.c) */
 };
 
 struct cd_wire {
@@ -88,8 +89,14 @@ static struct cd_pending *pending_take(struct clusterd *cd, uint64_t reqid)
 	return NULL;
 }
 
-static void pending_answer(struct cd_pending *p, int error)
+static void pending_answer(struct clusterd *cd, struct cd_pending *p, int error)
 {
+	if (p->local) {
+		cd->local_pending--;
+		if (error && error != -ENOENT && error != -EEXIST)
+			log_debug("local mutation %llu: %s", (unsigned long long)p->reqid,
+				  strerror(-error));
+	}
 	if (p->conn) {
 		cd_ipc_reply(p->conn, p->msg_id, error, NULL, 0);
 		qb_ipcs_connection_unref(p->conn);
@@ -106,7 +113,7 @@ static void answer_own(struct clusterd *cd, uint32_t nodeid, uint32_t pid, uint6
 		return;
 	p = pending_take(cd, reqid);
 	if (p)
-		pending_answer(p, error);
+		pending_answer(cd, p, error);
 }
 
 static void fail_all_pending(struct clusterd *cd, int error)
@@ -115,7 +122,7 @@ static void fail_all_pending(struct clusterd *cd, int error)
 		struct cd_pending *p = cd->pending;
 
 		cd->pending = p->next;
-		pending_answer(p, error);
+		pending_answer(cd, p, error);
 	}
 }
 
@@ -211,8 +218,8 @@ static void cd_flush(struct clusterd *cd)
 	}
 }
 
-int cd_repl_submit(struct clusterd *cd, const void *mut, size_t len, qb_ipcs_connection_t *conn,
-		   int32_t msg_id)
+static int submit(struct clusterd *cd, const void *mut, size_t len, qb_ipcs_connection_t *conn,
+		  int32_t msg_id, bool local)
 {
 	struct cd_pending *p;
 	int ret;
@@ -234,11 +241,45 @@ int cd_repl_submit(struct clusterd *cd, const void *mut, size_t len, qb_ipcs_con
 	}
 	p->conn = conn;
 	p->msg_id = msg_id;
-	qb_ipcs_connection_ref(conn);
+	p->local = local;
+	if (local)
+		cd->local_pending++;
+	if (conn)
+		qb_ipcs_connection_ref(conn);
 	p->next = cd->pending;
 	cd->pending = p;
-	cd_flush_now(cd);
 	return 0;
+}
+
+int cd_repl_submit(struct clusterd *cd, const void *mut, size_t len, qb_ipcs_connection_t *conn,
+		   int32_t msg_id)
+{
+	int ret = submit(cd, mut, len, conn, msg_id, false);
+
+	if (!ret)
+		cd_flush_now(cd);
+	return ret;
+}
+
+int cd_repl_submit_local(struct clusterd *cd, const void *mut, size_t len)
+{
+	int ret = submit(cd, mut, len, NULL, 0, true);
+
+	if (!ret)
+		cd_flush(cd);
+	return ret;
+}
+
+int cd_repl_send_ip(struct clusterd *cd, int type, const void *p, size_t len)
+{
+	int ret;
+
+	if (!cd->connected)
+		return -ENOTCONN;
+	ret = cd_send(cd, type, 0, p, len, NULL, 0);
+	if (!ret)
+		cd_flush(cd);
+	return ret;
 }
 
 /* ---- applying ------------------------------------------------------------------------------- */
@@ -525,6 +566,10 @@ static void on_deliver(cpg_handle_t h, const struct cpg_name *group, uint32_t no
 		on_mutation(cd, nodeid, pid, le64toh(w.reqid), payload, len);
 		return;
 	}
+	if (w.type == CD_MSG_IP_STATE || w.type == CD_MSG_IP_CLAIM) {	/* any view */
+		cd_ipfo_deliver(cd, w.type, nodeid, pid, payload, len);
+		return;
+	}
 	if (le64toh(w.view) != cd->view)
 		return;	/* sent in another view */
 	switch (w.type) {
@@ -591,6 +636,7 @@ static void on_confchg(cpg_handle_t h, const struct cpg_name *group,
 	cd->view = view_hash(next, n);
 	log_info("membership: %zu member(s)", n);
 	start_round(cd);
+	cd_ipfo_confchg(cd);
 	cd_flush(cd);
 	cd_ipfo_kick(cd);
 }
@@ -689,6 +735,7 @@ static void disconnect(struct clusterd *cd)
 	drop_deferred(cd, false);
 	drop_out(cd);
 	fail_all_pending(cd, -ECONNRESET);
+	cd_ipfo_reset(cd);
 	cd_ipfo_kick(cd);
 }
 

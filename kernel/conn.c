@@ -15,6 +15,7 @@
 #include "session.h"
 #include "smb.h"
 #include "smb2.h"
+#include "smb2_bind.h"
 
 /* Protects ksmbd_conn_list and ksmbd_conn_accepting. */
 static DEFINE_MUTEX(ksmbd_conn_lock);
@@ -52,7 +53,6 @@ struct ksmbd_conn *ksmbd_conn_alloc(struct ksmbd_transport *t)
 	ksmbd_credits_init(&conn->credits);
 	mutex_init(&conn->async_lock);
 	INIT_LIST_HEAD(&conn->async_list);
-	mutex_init(&conn->sess_lock);
 	INIT_LIST_HEAD(&conn->sessions);
 	return conn;
 }
@@ -60,10 +60,10 @@ struct ksmbd_conn *ksmbd_conn_alloc(struct ksmbd_transport *t)
 void ksmbd_conn_free(struct ksmbd_conn *conn)
 {
 	ksmbd_session_unlink_all(conn);
+	ksmbd_bind_conn_gone(conn);
 	conn->t->ops->free(conn->t);
 	mutex_destroy(&conn->write_lock);
 	mutex_destroy(&conn->neg_lock);
-	mutex_destroy(&conn->sess_lock);
 	mutex_destroy(&conn->async_lock);
 	kfree(conn);
 }
@@ -202,33 +202,20 @@ static int ksmbd_conn_loop(void *arg)
 
 bool ksmbd_conn_logoff_previous(u64 id, const char *user)
 {
-	struct ksmbd_session *victim = NULL;
-	struct ksmbd_conn *conn, *owner = NULL;
+	/* Session ids are unique node-wide: the table has the only candidate. */
+	struct ksmbd_session *sess = ksmbd_session_lookup(id);
+	bool ok;
 
-	mutex_lock(&ksmbd_conn_lock);
-	list_for_each_entry(conn, &ksmbd_conn_list, node) {
-		struct ksmbd_session *sess = ksmbd_session_get(conn, id);
-
-		if (!sess)
-			continue;
-		/* Session ids are unique node-wide: this is the only candidate. */
-		if (READ_ONCE(sess->state) == KSMBD_SESS_VALID && !sess->guest &&
-		    !sess->anonymous && !strcmp(sess->user, user) && ksmbd_conn_tryget(conn)) {
-			victim = sess;
-			owner = conn;
-		} else {
-			ksmbd_session_put(sess);
-		}
-		break;
-	}
-	mutex_unlock(&ksmbd_conn_lock);
-	if (!victim)
+	if (!sess)
 		return false;
-	pr_debug("%s: session 0x%llx replaced by a reconnecting client\n", owner->t->peer, id);
-	ksmbd_session_unlink(owner, victim);
-	ksmbd_session_put(victim);
-	ksmbd_conn_put(owner);
-	return true;
+	ok = READ_ONCE(sess->state) == KSMBD_SESS_VALID && !sess->guest && !sess->anonymous &&
+	     !strcmp(sess->user, user);
+	if (ok) {
+		pr_debug("session 0x%llx replaced by a reconnecting client\n", id);
+		ksmbd_session_unlink(NULL, sess);
+	}
+	ksmbd_session_put(sess);
+	return ok;
 }
 
 void ksmbd_conn_accept(struct ksmbd_transport *t)

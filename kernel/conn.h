@@ -69,8 +69,12 @@ struct ksmbd_conn {
 	bool async_closed;		/* torn down: nothing may go async */
 	u64 next_async_id;
 
-	struct mutex sess_lock;		/* protects sessions */
-	struct list_head sessions;	/* struct ksmbd_session, see session.h */
+	/* A session binding in progress (smb2_bind.c, under its ksmbd_bind_lock). */
+	u64 bind_sess_id, bind_auth_id;
+	u8 bind_preauth[64];
+
+	/* struct ksmbd_channel: the sessions this connection is a channel of (session.h) */
+	struct list_head sessions;
 };
 
 int ksmbd_conn_init(void);

@@ -44,6 +44,7 @@ static const struct nla_policy ksmbd_policy[KSMBD_A_MAX + 1] = {
 	[KSMBD_A_MAX_DIALECT]	= NLA_POLICY_RANGE(NLA_U16, 0x0202, 0x0311),
 	[KSMBD_A_SIGNING]	= NLA_POLICY_MAX(NLA_U8, KSMBD_SIGNING_DISABLED),
 	[KSMBD_A_ENCRYPTION]	= NLA_POLICY_MAX(NLA_U8, KSMBD_ENCRYPTION_REQUIRED),
+	[KSMBD_A_MULTI_CHANNEL]	= NLA_POLICY_MAX(NLA_U8, 1),
 	[KSMBD_A_SPNEGO_TOKEN]	= { .type = NLA_BINARY, .len = KSMBD_SPNEGO_TOKEN_MAX },
 	[KSMBD_A_HANDLE]	= { .type = NLA_U32 },
 	[KSMBD_A_AUTH_ID]	= { .type = NLA_U64 },
@@ -178,6 +179,7 @@ static int ksmbd_ipc_parse_start(struct genl_info *info, struct ksmbd_server_con
 	}
 	cfg->signing = nla_get_u8(a[KSMBD_A_SIGNING]);
 	cfg->encryption = nla_get_u8(a[KSMBD_A_ENCRYPTION]);
+	cfg->no_multichannel = a[KSMBD_A_MULTI_CHANNEL] && !nla_get_u8(a[KSMBD_A_MULTI_CHANNEL]);
 	if (a[KSMBD_A_SPNEGO_TOKEN]) {
 		cfg->spnego_len = nla_len(a[KSMBD_A_SPNEGO_TOKEN]);
 		memcpy(cfg->spnego_token, nla_data(a[KSMBD_A_SPNEGO_TOKEN]), cfg->spnego_len);

@@ -257,6 +257,15 @@ struct ksmbd_oplock_notify {
 	u16 epoch;
 };
 
+void ksmbd_oplock_move_conn(struct ksmbd_file *fp, struct ksmbd_conn *from,
+			    struct ksmbd_conn *to)
+{
+	mutex_lock(&ksmbd_oplock_lock);
+	if (fp->conn == from)
+		fp->conn = to;
+	mutex_unlock(&ksmbd_oplock_lock);
+}
+
 /* Remember a notification for holder @h; ksmbd_oplock_lock held. */
 static void ksmbd_oplock_queue(struct ksmbd_oplock_notify *n, int *nr, int max,
 			       struct ksmbd_file *h, u8 level)

@@ -236,6 +236,12 @@ void ksmbd_oplock_break_level2(struct ksmbd_file *fp);
  * ksmbd_inode_close(), whose result it returns), let waiting CREATEs go on.
  */
 bool ksmbd_oplock_release(struct ksmbd_file *fp, bool delete_on_close);
+/*
+ * Multichannel: the channel @from of the open's session goes away, so its
+ * oplock breaks go to @to, another channel of the session (MS-SMB2 3.3.4.6).
+ */
+void ksmbd_oplock_move_conn(struct ksmbd_file *fp, struct ksmbd_conn *from,
+			    struct ksmbd_conn *to);
 /* SMB2 OPLOCK_BREAK acknowledgment (3.3.5.22.1). */
 __le32 ksmbd_smb2_oplock_break(struct ksmbd_work *w);
 

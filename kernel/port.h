@@ -64,6 +64,23 @@ int ksmbd_tcp_listen(const u8 *addr, u16 port, struct ksmbd_listener **out);
 /* Stop accepting and free; connections already accepted are not touched. */
 void ksmbd_tcp_unlisten(struct ksmbd_listener *l);
 
+/* One address of a network interface that is up (FSCTL_QUERY_NETWORK_INTERFACE_INFO). */
+struct ksmbd_netif {
+	u32 ifindex;
+	bool loopback;
+	bool ipv6;
+	u8 addr[16];		/* IPv6, or IPv4 in the first 4 bytes (network order) */
+	u32 scope_id;		/* IPv6 link-local: the interface index */
+	u64 speed;		/* link speed in bits per second; 0: unknown */
+};
+
+/*
+ * Up to @max addresses of the host's interfaces that are up (the kernel
+ * module: the initial network namespace, where it listens). The count, or
+ * -errno.
+ */
+int ksmbd_netif_list(struct ksmbd_netif *out, int max);
+
 /* --- filesystem --------------------------------------------------------------------------- */
 struct ksmbd_vfs_root;
 struct ksmbd_vfs_file;

@@ -19,6 +19,7 @@ struct ksmbd_server_config {
 	int nr_bind_addrs;
 	u16 min_dialect, max_dialect;
 	u8 signing, encryption;
+	bool no_multichannel;	/* server multi channel support = no */
 	u8 spnego_token[KSMBD_SPNEGO_TOKEN_MAX];	/* for NEGOTIATE responses */
 	u16 spnego_len;
 	/* Set by ksmbd_server_start(). */

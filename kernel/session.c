@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* SMB2 sessions: the per-connection table and key derivation. */
+/* SMB2 sessions: the node-wide table, channels and key derivation. */
 #define pr_fmt(fmt) "ksmbd_cluster: " fmt
 
 #include <linux/atomic.h>
@@ -14,12 +14,15 @@
 #include "ipc.h"
 #include "session.h"
 #include "tree.h"
+#include "file.h"
+#include "oplock.h"
+#include "smb2.h"
 #include "smb_wire.h"
 
 /* Session ids: a random 32-bit start, so ids differ between engine runs. */
 static atomic64_t ksmbd_next_session_id = ATOMIC64_INIT(0);
 
-static u64 ksmbd_session_new_id(void)
+u64 ksmbd_session_new_id(void)
 {
 	u64 id;
 
@@ -35,38 +38,171 @@ static u64 ksmbd_session_new_id(void)
 	return id;
 }
 
+/*
+ * The node-wide session table (MS-SMB2 GlobalSessionTable), every session's
+ * channel list and every connection's channel list (conn->sessions).
+ */
+static DEFINE_MUTEX(ksmbd_sessions_lock);
+#define KSMBD_SESSION_BUCKETS	256
+static struct list_head ksmbd_session_table[KSMBD_SESSION_BUCKETS];
+static bool ksmbd_session_table_ready;
+
+/* The bucket of @id; ksmbd_sessions_lock held. */
+static struct list_head *ksmbd_session_bucket(u64 id)
+{
+	int i;
+
+	if (!ksmbd_session_table_ready) {
+		for (i = 0; i < KSMBD_SESSION_BUCKETS; i++)
+			INIT_LIST_HEAD(&ksmbd_session_table[i]);
+		ksmbd_session_table_ready = true;
+	}
+	return &ksmbd_session_table[(id ^ (id >> 8) ^ (id >> 16)) % KSMBD_SESSION_BUCKETS];
+}
+
+/* The channel of @sess on @conn; ksmbd_sessions_lock held. */
+static struct ksmbd_channel *ksmbd_channel_find(struct ksmbd_session *sess,
+						struct ksmbd_conn *conn)
+{
+	struct ksmbd_channel *ch;
+
+	list_for_each_entry(ch, &sess->channels, sess_node)
+		if (ch->conn == conn)
+			return ch;
+	return NULL;
+}
+
+/* A new channel of @sess on @conn; ksmbd_sessions_lock held. */
+static struct ksmbd_channel *ksmbd_channel_link(struct ksmbd_session *sess,
+						struct ksmbd_conn *conn,
+						struct ksmbd_channel *ch)
+{
+	ch->conn = conn;
+	ch->sess = sess;
+	list_add_tail(&ch->sess_node, &sess->channels);
+	list_add_tail(&ch->conn_node, &conn->sessions);
+	return ch;
+}
+
 struct ksmbd_session *ksmbd_session_new(struct ksmbd_conn *conn)
 {
 	struct ksmbd_session *sess = kzalloc(sizeof(*sess), GFP_KERNEL);
+	struct ksmbd_channel *ch = kzalloc(sizeof(*ch), GFP_KERNEL);
 
-	if (!sess)
+	if (!sess || !ch) {
+		kfree(sess);
+		kfree(ch);
 		return NULL;
+	}
 	sess->id = ksmbd_session_new_id();
 	refcount_set(&sess->refs, 2);	/* the table's and the caller's */
 	mutex_init(&sess->lock);
 	mutex_init(&sess->tree_lock);
 	INIT_LIST_HEAD(&sess->trees);
+	INIT_LIST_HEAD(&sess->channels);
 	sess->state = KSMBD_SESS_IN_PROGRESS;
-	mutex_lock(&conn->sess_lock);
-	list_add_tail(&sess->node, &conn->sessions);
-	mutex_unlock(&conn->sess_lock);
+	sess->signing_alg = conn->signing_alg;
+	sess->dialect = conn->dialect;
+	sess->cipher = conn->cipher;
+	mutex_lock(&ksmbd_sessions_lock);
+	list_add_tail(&sess->node, ksmbd_session_bucket(sess->id));
+	ksmbd_channel_link(sess, conn, ch);
+	mutex_unlock(&ksmbd_sessions_lock);
+	return sess;
+}
+
+/* The linked session @id with a reference; ksmbd_sessions_lock held. */
+static struct ksmbd_session *ksmbd_session_find(u64 id)
+{
+	struct ksmbd_session *sess;
+
+	list_for_each_entry(sess, ksmbd_session_bucket(id), node) {
+		if (sess->id == id) {
+			refcount_inc(&sess->refs);
+			return sess;
+		}
+	}
+	return NULL;
+}
+
+struct ksmbd_session *ksmbd_session_lookup(u64 id)
+{
+	struct ksmbd_session *sess;
+
+	mutex_lock(&ksmbd_sessions_lock);
+	sess = ksmbd_session_find(id);
+	mutex_unlock(&ksmbd_sessions_lock);
 	return sess;
 }
 
 struct ksmbd_session *ksmbd_session_get(struct ksmbd_conn *conn, u64 id)
 {
-	struct ksmbd_session *sess, *found = NULL;
+	struct ksmbd_session *sess;
 
-	mutex_lock(&conn->sess_lock);
-	list_for_each_entry(sess, &conn->sessions, node) {
-		if (sess->id == id) {
-			refcount_inc(&sess->refs);
-			found = sess;
-			break;
-		}
+	mutex_lock(&ksmbd_sessions_lock);
+	sess = ksmbd_session_find(id);
+	if (sess && !ksmbd_channel_find(sess, conn)) {
+		/* Only the table's reference can be left: this one is not the last. */
+		refcount_dec(&sess->refs);
+		sess = NULL;
 	}
-	mutex_unlock(&conn->sess_lock);
-	return found;
+	mutex_unlock(&ksmbd_sessions_lock);
+	return sess;
+}
+
+bool ksmbd_session_has_channel(struct ksmbd_session *sess, struct ksmbd_conn *conn)
+{
+	bool ret;
+
+	mutex_lock(&ksmbd_sessions_lock);
+	ret = ksmbd_channel_find(sess, conn);
+	mutex_unlock(&ksmbd_sessions_lock);
+	return ret;
+}
+
+int ksmbd_session_add_channel(struct ksmbd_session *sess, struct ksmbd_conn *conn,
+			      const u8 signing_key[16])
+{
+	struct ksmbd_channel *ch = kzalloc(sizeof(*ch), GFP_KERNEL), *c;
+	int n = 0, ret = 0;
+
+	if (!ch)
+		return -ENOMEM;
+	ch->own_key = true;
+	memcpy(ch->signing_key, signing_key, sizeof(ch->signing_key));
+	mutex_lock(&ksmbd_sessions_lock);
+	list_for_each_entry(c, &sess->channels, sess_node) {
+		if (c->conn == conn)
+			ret = -EEXIST;
+		n++;
+	}
+	if (!ret && list_empty(&sess->node))
+		ret = -ENOENT;
+	if (!ret && n >= KSMBD_MAX_CHANNELS)
+		ret = -ENOSPC;
+	if (!ret)
+		ksmbd_channel_link(sess, conn, ch);
+	mutex_unlock(&ksmbd_sessions_lock);
+	if (ret)
+		kfree_sensitive(ch);
+	return ret;
+}
+
+void ksmbd_session_signing_key(struct ksmbd_session *sess, struct ksmbd_conn *conn,
+			       u8 key[16], u16 *alg)
+{
+	struct ksmbd_channel *ch;
+
+	mutex_lock(&ksmbd_sessions_lock);
+	ch = ksmbd_channel_find(sess, conn);
+	if (ch && ch->own_key) {
+		memcpy(key, ch->signing_key, 16);
+		*alg = conn->signing_alg;
+	} else {
+		memcpy(key, sess->signing_key, 16);
+		*alg = ch ? conn->signing_alg : sess->signing_alg;
+	}
+	mutex_unlock(&ksmbd_sessions_lock);
 }
 
 void ksmbd_session_put(struct ksmbd_session *sess)
@@ -80,32 +216,88 @@ void ksmbd_session_put(struct ksmbd_session *sess)
 	kfree_sensitive(sess);
 }
 
+/* Unlink a channel from both lists; ksmbd_sessions_lock held. */
+static void ksmbd_channel_unlink(struct ksmbd_channel *ch)
+{
+	list_del_init(&ch->sess_node);
+	list_del_init(&ch->conn_node);
+}
+
 void ksmbd_session_unlink(struct ksmbd_conn *conn, struct ksmbd_session *sess)
 {
+	struct ksmbd_conn *conns[KSMBD_MAX_CHANNELS + 1];
+	struct ksmbd_channel *ch, *tmp;
 	bool linked;
+	int i, n = 0;
 
-	mutex_lock(&conn->sess_lock);
+	mutex_lock(&ksmbd_sessions_lock);
 	linked = !list_empty(&sess->node);
 	if (linked)
 		list_del_init(&sess->node);
-	mutex_unlock(&conn->sess_lock);
+	list_for_each_entry_safe(ch, tmp, &sess->channels, sess_node) {
+		/* What waits on the session on any channel ends (3.3.5.6). */
+		if (n < (int)ARRAY_SIZE(conns) && ksmbd_conn_tryget(ch->conn))
+			conns[n++] = ch->conn;
+		ksmbd_channel_unlink(ch);
+		kfree_sensitive(ch);
+	}
+	mutex_unlock(&ksmbd_sessions_lock);
+	for (i = 0; i < n; i++) {
+		ksmbd_async_cancel_all(conns[i], sess->id, NULL, false);
+		ksmbd_conn_put(conns[i]);
+	}
 	if (linked)
 		ksmbd_session_put(sess);
+}
+
+/*
+ * The opens of @sess whose oplock breaks went to @from go to @to now;
+ * ksmbd_sessions_lock held, so @to stays a channel while they move.
+ */
+static void ksmbd_session_move_opens(struct ksmbd_session *sess, struct ksmbd_conn *from,
+				     struct ksmbd_conn *to)
+{
+	struct ksmbd_tree *tree;
+	struct ksmbd_file *fp;
+
+	mutex_lock(&sess->tree_lock);
+	list_for_each_entry(tree, &sess->trees, node) {
+		mutex_lock(&tree->file_lock);
+		list_for_each_entry(fp, &tree->files, node)
+			ksmbd_oplock_move_conn(fp, from, to);
+		mutex_unlock(&tree->file_lock);
+	}
+	mutex_unlock(&sess->tree_lock);
 }
 
 void ksmbd_session_unlink_all(struct ksmbd_conn *conn)
 {
 	struct ksmbd_session *sess;
+	struct ksmbd_channel *ch, *other;
+	bool put;
 
 	for (;;) {
-		mutex_lock(&conn->sess_lock);
-		sess = list_first_entry_or_null(&conn->sessions, struct ksmbd_session, node);
-		if (sess)
-			list_del_init(&sess->node);
-		mutex_unlock(&conn->sess_lock);
-		if (!sess)
+		mutex_lock(&ksmbd_sessions_lock);
+		ch = list_first_entry_or_null(&conn->sessions, struct ksmbd_channel, conn_node);
+		if (!ch) {
+			mutex_unlock(&ksmbd_sessions_lock);
 			return;
-		ksmbd_session_put(sess);
+		}
+		sess = ch->sess;
+		ksmbd_channel_unlink(ch);
+		kfree_sensitive(ch);
+		other = list_first_entry_or_null(&sess->channels, struct ksmbd_channel, sess_node);
+		put = false;
+		if (other) {
+			ksmbd_session_move_opens(sess, conn, other->conn);
+		} else if (!list_empty(&sess->node)) {
+			/* The last channel: the session ends with it. */
+			list_del_init(&sess->node);
+			put = true;
+		}
+		mutex_unlock(&ksmbd_sessions_lock);
+		if (put)
+			ksmbd_session_put(sess);
 	}
 }
 
@@ -122,6 +314,9 @@ int ksmbd_session_derive_keys(struct ksmbd_conn *conn, struct ksmbd_session *ses
 
 	get_random_bytes(sess->nonce_salt, sizeof(sess->nonce_salt));
 	atomic64_set(&sess->nonce_counter, 0);
+	sess->signing_alg = conn->signing_alg;
+	sess->dialect = conn->dialect;
+	sess->cipher = conn->cipher;
 	switch (conn->dialect) {
 	case SMB2_DIALECT_0202:
 	case SMB2_DIALECT_0210:

@@ -321,6 +321,13 @@ static int ksmbd_smb2_run(struct ksmbd_work *w)
 		if (status != STATUS_SUCCESS) {
 			/* An unverified request gets an unsigned answer. */
 			w->sign = false;
+			/*
+			 * Clients skip the signature of this status but, having
+			 * signed, want the flag (a session of another
+			 * connection, or one just logged off on another channel).
+			 */
+			if (status == STATUS_USER_SESSION_DELETED)
+				w->mark_signed = w->hdr->flags & SMB2_FLAGS_SIGNED;
 		} else if (!ksmbd_smb2_handlers[command]) {
 			pr_debug("SMB2 %s: not supported\n", cmd->name);
 			status = STATUS_NOT_SUPPORTED;
@@ -376,8 +383,12 @@ static int ksmbd_smb2_reply(struct ksmbd_conn *conn, struct ksmbd_work *works, i
 			len = ALIGN(len, 8);
 			h->next_command = cpu_to_le32(len);
 		}
+		if (works[i].mark_signed)
+			h->flags |= SMB2_FLAGS_SIGNED;
 		if (!enc && works[i].sign && works[i].sess)
-			ret = ksmbd_smb2_sign(conn, works[i].sess, (u8 *)h, len);
+			ret = works[i].sign_session_key ?
+			      ksmbd_smb2_sign_session(conn, works[i].sess, (u8 *)h, len) :
+			      ksmbd_smb2_sign(conn, works[i].sess, (u8 *)h, len);
 		pos += works[i].rsp_len;
 	}
 	if (!ret && enc) {

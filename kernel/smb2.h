@@ -55,6 +55,13 @@ struct ksmbd_work {
 	struct ksmbd_tree *tree;	/* the request's tree connect (a reference), or NULL */
 	struct ksmbd_file *fp;		/* the open its FileId names (a reference), or NULL */
 	bool sign;			/* sign the response with sess's key */
+	/* Set SMB2_FLAGS_SIGNED without a signature (smb2_bind.h, SESSION_SETUP). */
+	bool mark_signed;
+	/*
+	 * Sign with the session's own key and algorithm, not the channel's:
+	 * refused SESSION_SETUPs on a channel (clients check those with it).
+	 */
+	bool sign_session_key;
 	const struct ksmbd_chain *chain; /* NULL for the first request of a chain */
 	u64 transform_sess_id;		/* the request came encrypted for it; 0: not */
 	/*
@@ -158,6 +165,9 @@ __le32 ksmbd_smb2_query_directory(struct ksmbd_work *w);
 
 /* Sign the PDU @pdu of @len bytes (compound padding included) in place. */
 int ksmbd_smb2_sign(struct ksmbd_conn *conn, struct ksmbd_session *sess, u8 *pdu, size_t len);
+/* Sign with Session.SigningKey and the session's algorithm, whatever channel @conn is. */
+int ksmbd_smb2_sign_session(struct ksmbd_conn *conn, struct ksmbd_session *sess, u8 *pdu,
+			    size_t len);
 /* Whether the signature of the request PDU @pdu is right. */
 bool ksmbd_smb2_verify(struct ksmbd_conn *conn, struct ksmbd_session *sess,
 		       const u8 *pdu, size_t len);

@@ -3,13 +3,19 @@
  * SMB2 QUERY_DIRECTORY (MS-SMB2 3.3.5.18) with the directory information
  * classes of MS-FSCC 2.4 that clients use. Patterns support '*' and '?'
  * (the DOS wildcards '<', '>' and '"' are treated as '*', '?' and '.'),
- * matched without regard to ASCII case. No short names are generated.
+ * matched without regard to ASCII case; a pattern without wildcards matches
+ * a name equal to it with Unicode case folding, or whose short name it is. The both-directory classes carry
+ * the short names of names that are not valid 8.3 names (name.h); attributes
+ * and creation times come with the DOS attributes (dosattr.h), which costs
+ * an open of each entry listed.
  */
 #include <linux/kernel.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <asm/unaligned.h>
+#include "dosattr.h"
 #include "file.h"
+#include "name.h"
 #include "port.h"
 #include "smb2.h"
 #include "tree.h"
@@ -54,6 +60,7 @@ struct ksmbd_dir_ctx {
 	struct ksmbd_file *fp;
 	u8 class;
 	bool single;
+	bool wild;		/* the pattern has wildcards: no name-for-name match */
 	u8 *out;		/* the response buffer */
 	size_t len, max;	/* bytes used, bytes allowed */
 	u8 *last;		/* the previous entry, for NextEntryOffset */
@@ -76,26 +83,39 @@ static size_t ksmbd_dir_fixed(u8 class)
 }
 
 static int ksmbd_dir_stat(struct ksmbd_dir_ctx *c, const char *name, size_t len,
-			  struct ksmbd_vfs_stat *st)
+			  struct ksmbd_vfs_stat *st, struct ksmbd_dosattr *da)
 {
 	char *full;
 	int ret;
 
-	if ((len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.'))
-		return ksmbd_vfs_getattr(c->fp->vfs, st);
+	if ((len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.')) {
+		ret = ksmbd_vfs_getattr(c->fp->vfs, st);
+		if (!ret)
+			ksmbd_dosattr_read(c->fp->vfs, da);
+		return ret;
+	}
 	full = kasprintf(GFP_KERNEL, "%s%s%.*s", c->fp->path, *c->fp->path ? "/" : "",
 			 (int)len, name);
 	if (!full)
 		return -ENOMEM;
 	ret = ksmbd_vfs_getattr_name(c->w->tree->root, full, st);
+	if (!ret)
+		ksmbd_dosattr_read_name(c->w->tree->root, full, st, da);
 	kfree(full);
 	return ret;
 }
 
-/* Write one entry at @e; @name16 is the UTF-16 name of @n16 bytes. */
+/*
+ * Write one entry at @e; @name16 is the UTF-16 name of @n16 bytes, @name
+ * the UTF-8 one of @len.
+ */
 static void ksmbd_dir_fill(u8 class, u8 *e, const struct ksmbd_vfs_stat *st,
-			   const u8 *name16, int n16)
+			   const struct ksmbd_dosattr *da, const u8 *name16, int n16,
+			   const char *name, size_t len)
 {
+	char short_name[KSMBD_SHORT_NAME_MAX];
+	int n;
+
 	size_t fixed = ksmbd_dir_fixed(class);
 	u8 block[52];
 
@@ -105,12 +125,22 @@ static void ksmbd_dir_fill(u8 class, u8 *e, const struct ksmbd_vfs_stat *st,
 		return;
 	}
 	ksmbd_fill_attrs(st, block);
+	ksmbd_dosattr_patch(st, da, block);
 	memcpy(e + 8, block, 32);		/* the four times */
 	memcpy(e + 40, block + 40, 8);		/* EndOfFile */
 	memcpy(e + 48, block + 32, 8);		/* AllocationSize */
 	memcpy(e + 56, block + 48, 4);		/* FileAttributes */
 	put_unaligned_le32(n16, e + 60);
-	/* EaSize 0, short names empty; the Id classes end with the file id. */
+	/*
+	 * MS-FSCC 2.4.8, 2.4.17: ShortNameLength at 68, ShortName (24 bytes) at
+	 * 70; empty for a name that is a valid 8.3 name itself. EaSize 0.
+	 */
+	if (class == FILE_BOTH_DIRECTORY_INFORMATION || class == FILE_ID_BOTH_DIRECTORY_INFORMATION) {
+		n = ksmbd_name_mangle(name, len, short_name);
+		n = n ? ksmbd_utf8_to_utf16(short_name, n, e + 70, 24) : 0;
+		e[68] = n > 0 ? n : 0;
+	}
+	/* The Id classes end with the file id. */
 	if (class == FILE_ID_BOTH_DIRECTORY_INFORMATION || class == FILE_ID_FULL_DIRECTORY_INFORMATION)
 		put_unaligned_le64(st->ino, e + fixed - 8);
 	memcpy(e + fixed, name16, n16);
@@ -121,10 +151,12 @@ static int ksmbd_dir_emit(void *arg, const char *name, size_t len, u64 ino, unsi
 	struct ksmbd_dir_ctx *c = arg;
 	size_t fixed = ksmbd_dir_fixed(c->class), start, need;
 	struct ksmbd_vfs_stat st;
+	struct ksmbd_dosattr da;
 	u8 name16[KSMBD_NAME_MAX];
 	int n16, ret;
 
-	if (!ksmbd_match(c->fp->pattern, name, len))
+	if (!ksmbd_match(c->fp->pattern, name, len) &&
+	    (c->wild || !ksmbd_name_matches(c->fp->pattern, strlen(c->fp->pattern), name, len)))
 		return 0;
 	/*
 	 * SMB2_RETURN_SINGLE_ENTRY: stop at the second match, which is not
@@ -135,7 +167,7 @@ static int ksmbd_dir_emit(void *arg, const char *name, size_t len, u64 ino, unsi
 	n16 = ksmbd_utf8_to_utf16(name, len, name16, sizeof(name16));
 	if (n16 < 0)
 		return 0;		/* not representable: skip it */
-	ret = ksmbd_dir_stat(c, name, len, &st);
+	ret = ksmbd_dir_stat(c, name, len, &st, &da);
 	if (ret == -ENOENT)
 		return 0;		/* removed meanwhile */
 	if (ret) {
@@ -147,7 +179,7 @@ static int ksmbd_dir_emit(void *arg, const char *name, size_t len, u64 ino, unsi
 	if (need > c->max)
 		return 1;		/* no room: this entry comes first next time */
 	memset(c->out + c->len, 0, need - c->len);
-	ksmbd_dir_fill(c->class, c->out + start, &st, name16, n16);
+	ksmbd_dir_fill(c->class, c->out + start, &st, &da, name16, n16, name, len);
 	if (c->last)
 		put_unaligned_le32(c->out + start - c->last, c->last);
 	c->last = c->out + start;
@@ -196,6 +228,8 @@ __le32 ksmbd_smb2_query_directory(struct ksmbd_work *w)
 		ksmbd_vfs_rewinddir(fp->vfs);
 	}
 	c.fp = fp;
+	/* An exact name also matches with Unicode case folding, or as a short name. */
+	c.wild = strpbrk(fp->pattern, "*?<>\"");
 	c.single = req->flags & SMB2_RETURN_SINGLE_ENTRY;
 	c.max = min_t(u32, le32_to_cpu(req->output_buffer_length), KSMBD_DIR_OUT_MAX);
 	status = STATUS_INSUFFICIENT_RESOURCES;

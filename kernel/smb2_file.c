@@ -12,8 +12,10 @@
 #include <linux/string.h>
 #include <asm/unaligned.h>
 #include "conn.h"
+#include "dosattr.h"
 #include "file.h"
 #include "inode.h"
+#include "lookup.h"
 #include "oplock.h"
 #include "port.h"
 #include "session.h"
@@ -94,6 +96,10 @@ __le32 ksmbd_smb_path(const u8 *name, u16 len, char *out, size_t size)
 	}
 	return STATUS_SUCCESS;
 }
+
+#define KSMBD_CREATE_ATTRS_VALID	0x00007fb7
+#define KSMBD_CREATE_OPTIONS_RESERVED	0xff000000
+#define KSMBD_CREATE_OPTIONS_UNSUPPORTED	0x00102080
 
 /* Rights of a "stat open", which breaks no oplock (MS-FSA 2.1.5.1.2.1 simplified). */
 #define KSMBD_STAT_ACCESS	(FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES | SYNCHRONIZE)
@@ -178,6 +184,61 @@ void ksmbd_fill_attrs(const struct ksmbd_vfs_stat *st, u8 *block)
 			   (st->mode & 0222 ? 0 : FILE_ATTRIBUTE_READONLY), block + 48);
 }
 
+/*
+ * MS-FSA 2.1.5.1.2.1: overwriting a hidden or system file needs those
+ * attributes among the ones asked for.
+ */
+static __le32 ksmbd_create_dosattr_check(struct ksmbd_file *fp, bool overwrite, u32 want)
+{
+	struct ksmbd_dosattr da;
+	u32 need = FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM;
+
+	if (!overwrite || fp->is_dir)
+		return STATUS_SUCCESS;
+	ksmbd_dosattr_read(fp->vfs, &da);
+	if ((da.flags & KSMBD_DOSATTR_HAS_ATTRS) && (da.attrs & need & ~want))
+		return STATUS_ACCESS_DENIED;
+	return STATUS_SUCCESS;
+}
+
+/*
+ * A created, overwritten or superseded file gets the attributes the CREATE
+ * asked for, plus ARCHIVE for files (MS-FSA 2.1.5.1.2); READONLY removes
+ * the write permission bits (this open keeps its access). A created file on
+ * a filesystem without birth times gets its creation time stored. Only
+ * what differs from the defaults is written (dosattr.h).
+ */
+static int ksmbd_create_dosattr_set(struct ksmbd_file *fp, const struct ksmbd_vfs_stat *st,
+				    u32 want)
+{
+	struct ksmbd_dosattr da;
+	u32 attrs = want & KSMBD_DOSATTR_STORED;
+	int ret;
+
+	ksmbd_dosattr_read(fp->vfs, &da);
+	if (!fp->is_dir)
+		attrs |= FILE_ATTRIBUTE_ARCHIVE;
+	else if (want & FILE_ATTRIBUTE_READONLY)
+		attrs |= FILE_ATTRIBUTE_READONLY;
+	if ((da.flags & KSMBD_DOSATTR_HAS_ATTRS) ||
+	    attrs != (fp->is_dir ? 0 : FILE_ATTRIBUTE_ARCHIVE)) {
+		da.flags |= KSMBD_DOSATTR_HAS_ATTRS;
+		da.attrs = attrs;
+	}
+	if (!st->btime_ns && !(da.flags & KSMBD_DOSATTR_HAS_CTIME)) {
+		da.flags |= KSMBD_DOSATTR_HAS_CTIME;
+		da.create_ft = st->ctime_ns / 100 + KSMBD_FILETIME_EPOCH;
+	}
+	if (da.flags) {
+		ret = ksmbd_dosattr_write(fp->vfs, &da);
+		if (ret && ret != -EOPNOTSUPP)
+			return ret;
+	}
+	if (!fp->is_dir && (want & FILE_ATTRIBUTE_READONLY) && (st->mode & 0222))
+		return ksmbd_vfs_chmod(fp->vfs, st->mode & 07555);
+	return 0;
+}
+
 static __le32 ksmbd_create_rsp(struct ksmbd_work *w, struct ksmbd_file *fp, u32 action,
 				const struct ksmbd_vfs_stat *st)
 {
@@ -188,7 +249,7 @@ static __le32 ksmbd_create_rsp(struct ksmbd_work *w, struct ksmbd_file *fp, u32 
 		return STATUS_INSUFFICIENT_RESOURCES;
 	rsp->structure_size = cpu_to_le16(89);
 	rsp->create_action = cpu_to_le32(action);
-	ksmbd_fill_attrs(st, (u8 *)rsp + offsetof(struct smb2_create_rsp, creation_time));
+	ksmbd_fill_attrs_of(fp->vfs, st, (u8 *)rsp + offsetof(struct smb2_create_rsp, creation_time));
 	rsp->persistent_id = cpu_to_le64(fp->persistent_id);
 	rsp->volatile_id = cpu_to_le64(fp->volatile_id);
 	return STATUS_SUCCESS;
@@ -245,6 +306,9 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 	char *path;
 	int ret;
 
+	/* MS-SMB2 3.3.5.9: Anonymous, Identification, Impersonation or Delegate */
+	if (le32_to_cpu(req->impersonation_level) > 3)
+		return STATUS_BAD_IMPERSONATION_LEVEL;
 	if (disp > FILE_OVERWRITE_IF || (len && !ksmbd_req_has(w, off, len)) ||
 	    (ctx_len && !ksmbd_req_has(w, ctx_off, ctx_len)) ||
 	    ((opts & FILE_DIRECTORY_FILE) && (opts & FILE_NON_DIRECTORY_FILE)) ||
@@ -261,6 +325,15 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 		path[0] = '\0';
 	if (status != STATUS_SUCCESS)
 		goto out;
+	/* MS-FSA 2.1.5.1: names are case-insensitive unless the share says otherwise. */
+	if (!(w->tree->flags & KSMBD_SHARE_CASE_SENSITIVE)) {
+		ret = ksmbd_lookup_ci(w->tree->root, path, KSMBD_PATH_MAX);
+		if (ret) {
+			status = ret == -ENAMETOOLONG ? STATUS_OBJECT_NAME_INVALID :
+							 STATUS_INSUFFICIENT_RESOURCES;
+			goto out;
+		}
+	}
 	/*
 	 * MS-FSA 2.1.5.1.2: a name whose file is to be deleted cannot be
 	 * opened; a read-only file cannot be written, replaced or deleted.
@@ -276,6 +349,23 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 	/* The access checks (share.h), knowing what the name is. */
 	status = ksmbd_open_access_check(&oreq, &granted);
 	if (status != STATUS_SUCCESS)
+		goto out;
+	/*
+	 * FileAttributes a CREATE may carry (MS-FSCC 2.6 less VOLUME, DEVICE,
+	 * INTEGRITY_STREAM and the bits above 0x4000) and CreateOptions bits
+	 * below the reserved top byte: Windows refuses others, after the
+	 * access check, as here.
+	 */
+	status = STATUS_INVALID_PARAMETER;
+	if ((le32_to_cpu(req->file_attributes) & ~KSMBD_CREATE_ATTRS_VALID) ||
+	    (opts & KSMBD_CREATE_OPTIONS_RESERVED))
+		goto out;
+	/*
+	 * FILE_CREATE_TREE_CONNECTION, FILE_OPEN_BY_FILE_ID and
+	 * FILE_RESERVE_OPFILTER are not implemented (Windows answers the same).
+	 */
+	status = STATUS_NOT_SUPPORTED;
+	if (opts & KSMBD_CREATE_OPTIONS_UNSUPPORTED)
 		goto out;
 
 	status = STATUS_INSUFFICIENT_RESOURCES;
@@ -359,6 +449,10 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 		status = STATUS_FILE_IS_A_DIRECTORY;
 		goto discard;
 	}
+	overwrite = action == FILE_OVERWRITTEN || action == FILE_SUPERSEDED;
+	status = ksmbd_create_dosattr_check(fp, overwrite, le32_to_cpu(req->file_attributes));
+	if (status != STATUS_SUCCESS)
+		goto discard;
 	/* Share modes (share.h): a conflict first breaks batch oplocks. */
 	fp->conn = w->conn;
 	status = ksmbd_create_share(w, fp);
@@ -368,7 +462,6 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 	 * Oplocks: break what this open conflicts with (the CREATE may wait,
 	 * async, for the holders' acks), then take what can be granted.
 	 */
-	overwrite = action == FILE_OVERWRITTEN || action == FILE_SUPERSEDED;
 	stat_open = !overwrite && !(access & MAXIMUM_ALLOWED) &&
 		    !(ksmbd_access_map_generic(access) & ~KSMBD_STAT_ACCESS);
 	/* Leases (oplock.h): an RqLs context with OplockLevel LEASE. */
@@ -390,11 +483,19 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 			goto discard;
 		}
 	}
+	if (overwrite || action == FILE_CREATED) {
+		ret = ksmbd_create_dosattr_set(fp, &st, le32_to_cpu(req->file_attributes));
+		if (ret) {
+			status = ksmbd_errno_status(ret);
+			goto discard;
+		}
+	}
 	rsp = (struct smb2_create_rsp *)(w->rsp + sizeof(struct smb2_hdr));
 	rsp->oplock_level = oplock;
 	/* A holder may have written back its cached data while we waited. */
 	if (!ksmbd_vfs_getattr(fp->vfs, &st))
-		ksmbd_fill_attrs(&st, (u8 *)rsp + offsetof(struct smb2_create_rsp, creation_time));
+		ksmbd_fill_attrs_of(fp->vfs, &st,
+				    (u8 *)rsp + offsetof(struct smb2_create_rsp, creation_time));
 	if (oplock == SMB2_OPLOCK_LEVEL_LEASE) {
 		status = ksmbd_lease_rsp_context(w, fp);
 		if (status != STATUS_SUCCESS)
@@ -446,7 +547,7 @@ __le32 ksmbd_smb2_close(struct ksmbd_work *w)
 	rsp->structure_size = cpu_to_le16(60);
 	if (post) {
 		rsp->flags = cpu_to_le16(SMB2_CLOSE_FLAG_POSTQUERY_ATTRIB);
-		ksmbd_fill_attrs(&st, (u8 *)rsp + offsetof(struct smb2_close_rsp, creation_time));
+		ksmbd_fill_attrs_of(fp->vfs, &st, (u8 *)rsp + offsetof(struct smb2_close_rsp, creation_time));
 	}
 	return STATUS_SUCCESS;
 }

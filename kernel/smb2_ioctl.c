@@ -12,6 +12,7 @@
 #include "file.h"
 #include "port.h"
 #include "smb2.h"
+#include "smb2_bind.h"
 #include "tree.h"
 
 /* FILE_OBJECTID_BUFFER (MS-FSCC 2.1.3): object id, birth volume, birth object, domain. */
@@ -74,6 +75,8 @@ __le32 ksmbd_smb2_ioctl(struct ksmbd_work *w)
 		return ksmbd_pipe_transceive(w, req);
 	case FSCTL_VALIDATE_NEGOTIATE_INFO:
 		return ksmbd_validate_negotiate(w, req);
+	case FSCTL_QUERY_NETWORK_INTERFACE_INFO:
+		return ksmbd_fsctl_query_interfaces(w, req);
 	}
 	status = ksmbd_work_file(w, (const u8 *)&req->persistent_id, &fp);
 	if (status != STATUS_SUCCESS)

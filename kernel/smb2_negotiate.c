@@ -18,6 +18,7 @@
 #include "server.h"
 #include "session.h"
 #include "smb2.h"
+#include "smb2_bind.h"
 
 /* Largest READ/WRITE/transact payload offered with LARGE_MTU (MS-SMB2 3.3.5.4). */
 #define KSMBD_MAX_IO_SIZE	(8 * 1024 * 1024)
@@ -264,6 +265,10 @@ static u32 ksmbd_server_caps(u16 dialect, u32 client_caps)
 	/* Leases (oplock.h); no directory leasing. */
 	if (dialect >= SMB2_DIALECT_0210 && dialect != SMB2_DIALECT_WILDCARD)
 		caps |= SMB2_GLOBAL_CAP_LARGE_MTU | SMB2_GLOBAL_CAP_LEASING;
+	/* Session binding (smb2_bind.c) for the 3.x family. */
+	if (dialect >= SMB2_DIALECT_0300 && dialect != SMB2_DIALECT_WILDCARD &&
+	    ksmbd_multichannel_enabled())
+		caps |= SMB2_GLOBAL_CAP_MULTI_CHANNEL;
 	if ((dialect == SMB2_DIALECT_0300 || dialect == SMB2_DIALECT_0302) &&
 	    (client_caps & SMB2_GLOBAL_CAP_ENCRYPTION) &&
 	    ksmbd_server_cfg()->encryption != KSMBD_ENCRYPTION_OFF)

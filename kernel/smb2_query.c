@@ -3,15 +3,19 @@
  * SMB2 QUERY_INFO (MS-SMB2 3.3.5.20) for the file information classes of
  * MS-FSCC 2.4 that clients ask for when they open a file, and the common
  * filesystem classes of MS-FSCC 2.5. Names are the open's path inside the
- * share with a leading separator ("\dir\file"); there are no short names
- * and no alternate data streams. Security information is not provided yet.
+ * share with a leading separator ("\dir\file"); short names are derived
+ * from the long ones (name.h), attributes and creation times come with the
+ * DOS attributes (dosattr.h); there are no alternate data streams. Security
+ * information is not provided yet.
  */
 #include <linux/kernel.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <asm/unaligned.h>
+#include "dosattr.h"
 #include "file.h"
 #include "inode.h"
+#include "name.h"
 #include "port.h"
 #include "server.h"
 #include "conn.h"
@@ -31,11 +35,11 @@
 static const char ksmbd_default_stream[] = "::$DATA";
 
 /* FileBasicInformation: times and attributes, from the CREATE/CLOSE block. */
-static size_t ksmbd_info_basic(const struct ksmbd_vfs_stat *st, u8 *out)
+static size_t ksmbd_info_basic(const struct ksmbd_vfs_stat *st, struct ksmbd_file *fp, u8 *out)
 {
 	u8 block[52];
 
-	ksmbd_fill_attrs(st, block);
+	ksmbd_fill_attrs_of(fp->vfs, st, block);
 	memcpy(out, block, 32);			/* the four times */
 	memcpy(out + 32, block + 48, 4);	/* FileAttributes */
 	put_unaligned_le32(0, out + 36);
@@ -83,6 +87,36 @@ static int ksmbd_info_name(struct ksmbd_file *fp, u8 *out, bool normalized)
 }
 
 /*
+ * FileAlternateNameInformation (MS-FSCC 2.4.5): the short name of the open's
+ * last component, or the name itself when it is a valid 8.3 name (its own
+ * short name, as NTFS answers for a name that is both). The share root has
+ * none: STATUS_OBJECT_NAME_NOT_FOUND as -ENOENT.
+ */
+static int ksmbd_info_short_name(struct ksmbd_file *fp, u8 *out)
+{
+	char short_name[KSMBD_SHORT_NAME_MAX];
+	const char *last;
+	int n;
+
+	mutex_lock(&fp->dir_lock);
+	last = strrchr(fp->path, '/');
+	last = last ? last + 1 : fp->path;
+	n = ksmbd_name_mangle(last, strlen(last), short_name);
+	if (!n && *last) {
+		n = strlen(last);		/* 8.3 names are ASCII, at most 12 bytes */
+		memcpy(short_name, last, n + 1);
+	}
+	mutex_unlock(&fp->dir_lock);
+	if (!n)
+		return -ENOENT;
+	n = ksmbd_utf8_to_utf16(short_name, n, out + 4, 2 * KSMBD_SHORT_NAME_MAX);
+	if (n < 0)
+		return n;
+	put_unaligned_le32(n, out);
+	return 4 + n;
+}
+
+/*
  * Build class @class into @out; its length, 0 for a class not provided, or
  * -errno. Classes with a variable part have KSMBD_INFO_VARIABLE set (their
  * length may be 0).
@@ -97,7 +131,7 @@ static long ksmbd_info_file(u8 class, const struct ksmbd_vfs_stat *st,
 	memset(out, 0, KSMBD_INFO_FIXED);
 	switch (class) {
 	case FILE_BASIC_INFORMATION:
-		return ksmbd_info_basic(st, out);
+		return ksmbd_info_basic(st, fp, out);
 	case FILE_STANDARD_INFORMATION:
 		return ksmbd_info_standard(st, fp, out);
 	case FILE_INTERNAL_INFORMATION:
@@ -122,7 +156,7 @@ static long ksmbd_info_file(u8 class, const struct ksmbd_vfs_stat *st,
 			return ret;
 		return (long)ret | KSMBD_INFO_VARIABLE;
 	case FILE_ALL_INFORMATION:
-		n = ksmbd_info_basic(st, out);
+		n = ksmbd_info_basic(st, fp, out);
 		n += ksmbd_info_standard(st, fp, out + n);
 		put_unaligned_le64(st->ino, out + n);	/* internal */
 		n += 8 + 4;				/* EA size 0 */
@@ -151,13 +185,16 @@ static long ksmbd_info_file(u8 class, const struct ksmbd_vfs_stat *st,
 		memcpy(out, block + 40, 8);		/* CompressedFileSize: EndOfFile */
 		return 16;
 	case FILE_ALTERNATE_NAME_INFORMATION:
-		return 0;				/* no 8.3 names: not supported */
+		ret = ksmbd_info_short_name(fp, out);
+		if (ret < 0)
+			return ret;
+		return (long)ret | KSMBD_INFO_VARIABLE;
 	case FILE_NETWORK_OPEN_INFORMATION:
-		ksmbd_fill_attrs(st, block);
+		ksmbd_fill_attrs_of(fp->vfs, st, block);
 		memcpy(out, block, 52);
 		return 56;
 	case FILE_ATTRIBUTE_TAG_INFORMATION:
-		ksmbd_fill_attrs(st, block);
+		ksmbd_fill_attrs_of(fp->vfs, st, block);
 		memcpy(out, block + 48, 4);
 		return 8;
 	default:
@@ -177,6 +214,8 @@ static __le32 ksmbd_file_info_access(u8 class, const struct ksmbd_file *fp)
 	case FILE_NETWORK_OPEN_INFORMATION:
 	case FILE_ATTRIBUTE_TAG_INFORMATION:
 		return fp->access & FILE_READ_ATTRIBUTES ? STATUS_SUCCESS : STATUS_ACCESS_DENIED;
+	case FILE_FULL_EA_INFORMATION:
+		return fp->access & FILE_READ_EA ? STATUS_SUCCESS : STATUS_ACCESS_DENIED;
 	default:
 		return STATUS_SUCCESS;
 	}
@@ -211,6 +250,7 @@ static size_t ksmbd_info_min(u8 type, u8 class)
 	switch (class) {
 	case FILE_NAME_INFORMATION:
 	case FILE_NORMALIZED_NAME_INFORMATION:
+	case FILE_ALTERNATE_NAME_INFORMATION:
 		return 8;
 	case FILE_ALL_INFORMATION:
 		return 104;
@@ -323,6 +363,13 @@ __le32 ksmbd_smb2_query_info(struct ksmbd_work *w)
 			goto out;
 		status = ksmbd_file_info_access(req->file_info_class, fp);
 		if (status != STATUS_SUCCESS)
+			goto out;
+		/*
+		 * MS-FSA 2.1.5.11.13 (FileFullEaInformation): files have no EAs
+		 * here (FileEaInformation says EaSize 0; EAs cannot be set).
+		 */
+		status = STATUS_NO_EAS_ON_FILE;
+		if (req->file_info_class == FILE_FULL_EA_INFORMATION)
 			goto out;
 		ret = ksmbd_vfs_getattr(fp->vfs, &st);
 		status = ksmbd_errno_status(ret);

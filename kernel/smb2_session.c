@@ -17,8 +17,9 @@
 #include "server.h"
 #include "session.h"
 #include "smb2.h"
+#include "smb2_bind.h"
 
-static int ksmbd_preauth_add(u8 *hash, const void *msg, size_t len)
+int ksmbd_preauth_add(u8 *hash, const void *msg, size_t len)
 {
 	struct kvec iov[2] = {
 		{ .iov_base = hash, .iov_len = 64 },
@@ -29,8 +30,8 @@ static int ksmbd_preauth_add(u8 *hash, const void *msg, size_t len)
 }
 
 /* The SESSION_SETUP response body for @sess with the peer's @blob. */
-static __le32 ksmbd_session_rsp(struct ksmbd_work *w, struct ksmbd_session *sess,
-				const struct ksmbd_login *login, __le32 status)
+__le32 ksmbd_session_setup_rsp(struct ksmbd_work *w, struct ksmbd_session *sess,
+			       const struct ksmbd_login *login, __le32 status)
 {
 	struct smb2_sess_setup_rsp *rsp;
 	struct smb2_hdr *hdr;
@@ -142,7 +143,7 @@ static __le32 ksmbd_session_leg(struct ksmbd_work *w, struct ksmbd_session *sess
 		return STATUS_NO_LOGON_SERVERS;
 	}
 	if (login.status == STATUS_MORE_PROCESSING_REQUIRED) {
-		status = ksmbd_session_rsp(w, sess, &login, login.status);
+		status = ksmbd_session_setup_rsp(w, sess, &login, login.status);
 		if (status == login.status && conn->dialect == SMB2_DIALECT_0311 &&
 		    sess->state != KSMBD_SESS_VALID &&
 		    ksmbd_preauth_add(sess->preauth_hash, w->rsp, w->rsp_len))
@@ -151,7 +152,7 @@ static __le32 ksmbd_session_leg(struct ksmbd_work *w, struct ksmbd_session *sess
 		status = ksmbd_session_established(w, sess, &login, req->security_mode,
 						   le64_to_cpu(req->previous_session_id));
 		if (status == STATUS_SUCCESS)
-			status = ksmbd_session_rsp(w, sess, &login, STATUS_SUCCESS);
+			status = ksmbd_session_setup_rsp(w, sess, &login, STATUS_SUCCESS);
 	} else {
 		status = login.status;
 	}
@@ -182,15 +183,31 @@ __le32 ksmbd_smb2_session_setup(struct ksmbd_work *w)
 
 	if (len && !ksmbd_req_has(w, off, len))
 		return STATUS_INVALID_PARAMETER;
-	/* Multichannel is not implemented: no binding to another connection. */
+	/* Multichannel: a new channel for a session of another connection. */
 	if (req->flags & SMB2_SESSION_FLAG_BINDING)
-		return STATUS_REQUEST_NOT_ACCEPTED;
+		return ksmbd_smb2_session_bind(w, w->req + off, len);
 	if (id) {
 		sess = ksmbd_session_get(conn, id);
-		if (!sess)
+		if (!sess) {
+			/*
+			 * Not a session of this connection (perhaps of another):
+			 * clients skip this status's signature but want the flag.
+			 */
+			w->mark_signed = w->hdr->flags & SMB2_FLAGS_SIGNED;
 			return STATUS_USER_SESSION_DELETED;
+		}
 		status = ksmbd_reauth_check(w, sess);
 		if (status != STATUS_SUCCESS) {
+			/*
+			 * A signed refusal, with the session's own key: a
+			 * client reauthenticating on a channel checks it so.
+			 */
+			if ((w->hdr->flags & SMB2_FLAGS_SIGNED) && !w->transform_sess_id) {
+				w->sess = sess;
+				w->sign = true;
+				w->sign_session_key = true;
+				return status;
+			}
 			ksmbd_session_put(sess);
 			return status;
 		}
@@ -229,8 +246,7 @@ __le32 ksmbd_smb2_logoff(struct ksmbd_work *w)
 		return STATUS_INSUFFICIENT_RESOURCES;
 	rsp->structure_size = cpu_to_le16(4);
 	/* w->sess keeps it alive until the response is signed. */
+	/* Every channel goes, and what waits on the session ends (MS-SMB2 3.3.5.6). */
 	ksmbd_session_unlink(w->conn, w->sess);
-	/* What waits on the session ends now (MS-SMB2 3.3.5.6). */
-	ksmbd_async_cancel_all(w->conn, w->sess->id, NULL, false);
 	return STATUS_SUCCESS;
 }

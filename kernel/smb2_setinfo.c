@@ -3,15 +3,16 @@
  * SMB2 SET_INFO (MS-SMB2 3.3.5.21) and FLUSH (3.3.5.11) on disk shares.
  *
  * File information classes, with the object store behaviour of MS-FSA
- * 2.1.5.14: FileBasicInformation (last access and last write times; the
- * read-only, archive, normal and directory attributes), FileRenameInformation,
+ * 2.1.5.14: FileBasicInformation (creation, last access and last write
+ * times; the attributes, see dosattr.h), FileRenameInformation,
  * FileDispositionInformation, FileEndOfFileInformation,
  * FileAllocationInformation, FilePositionInformation and FileModeInformation.
- * Linux cannot set a file's creation or change time: those two fields are
- * accepted and left to the filesystem, and a time of -1 ("stop updating this
- * time for the open") is taken as "leave unchanged". Attributes we cannot
- * store (hidden, system, ...) are refused with STATUS_NOT_SUPPORTED, as are
- * the remaining settable classes, security descriptors and quotas.
+ * Linux cannot set a file's change time: it is accepted and left to the
+ * filesystem; the creation time is kept with the DOS attributes. A time of
+ * -1 ("stop updating this time for the open") is taken as "leave
+ * unchanged". Attributes that are not settable (MS-FSA 2.1.5.14.2:
+ * compressed, sparse, ...) are ignored. The remaining settable classes,
+ * security descriptors and quotas are refused with STATUS_NOT_SUPPORTED.
  */
 #define pr_fmt(fmt) "ksmbd_cluster: " fmt
 
@@ -19,10 +20,12 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <asm/unaligned.h>
+#include "dosattr.h"
 #include "file.h"
 #include "inode.h"
 #include "oplock.h"
 #include "ipc.h"
+#include "lookup.h"
 #include "port.h"
 #include "share.h"
 #include "smb2.h"
@@ -38,9 +41,6 @@
 #define KSMBD_MODE_VALID	(FILE_WRITE_THROUGH | FILE_SEQUENTIAL_ONLY | \
 				 FILE_NO_INTERMEDIATE_BUFFERING | FILE_SYNCHRONOUS_IO_ALERT | \
 				 FILE_SYNCHRONOUS_IO_NONALERT)
-/* Attributes SET_INFO can represent on a Linux file. */
-#define KSMBD_ATTRS_STORED	(FILE_ATTRIBUTE_READONLY | FILE_ATTRIBUTE_DIRECTORY | \
-				 FILE_ATTRIBUTE_ARCHIVE | FILE_ATTRIBUTE_NORMAL)
 
 static bool ksmbd_file_may(const struct ksmbd_file *fp, u32 access)
 {
@@ -96,14 +96,29 @@ static __le32 ksmbd_set_basic(struct ksmbd_work *w, const u8 *buf, u32 len)
 			return STATUS_INVALID_PARAMETER;
 		if ((attrs & FILE_ATTRIBUTE_TEMPORARY) && fp->is_dir)
 			return STATUS_INVALID_PARAMETER;
-		/* Directories have no read-only bit to keep it in. */
-		if ((attrs & ~KSMBD_ATTRS_STORED) ||
-		    ((attrs & FILE_ATTRIBUTE_READONLY) && fp->is_dir))
-			return STATUS_NOT_SUPPORTED;
 	}
 	ret = ksmbd_vfs_getattr(fp->vfs, &st);
 	if (ret)
 		return ksmbd_errno_status(ret);
+	if (attrs || ctime_ns >= 0) {
+		struct ksmbd_dosattr da;
+
+		ksmbd_dosattr_read(fp->vfs, &da);
+		if (attrs) {
+			da.flags |= KSMBD_DOSATTR_HAS_ATTRS;
+			da.attrs = attrs & (KSMBD_DOSATTR_STORED |
+					    (fp->is_dir ? FILE_ATTRIBUTE_READONLY : 0));
+		}
+		if (ctime_ns >= 0) {
+			da.flags |= KSMBD_DOSATTR_HAS_CTIME;
+			da.create_ft = ctime_ns / 100 + KSMBD_FILETIME_EPOCH;
+		}
+		ret = ksmbd_dosattr_write(fp->vfs, &da);
+		if (ret == -EOPNOTSUPP)
+			return STATUS_NOT_SUPPORTED;	/* no xattrs on this filesystem */
+		if (ret)
+			return ksmbd_errno_status(ret);
+	}
 	if (attrs && !fp->is_dir) {
 		/* Read-only is the absence of every write permission bit. */
 		readonly = attrs & FILE_ATTRIBUTE_READONLY;
@@ -259,6 +274,38 @@ out:
 	return ret ? ksmbd_rename_status(ret) : STATUS_SUCCESS;
 }
 
+/*
+ * The rename target's directories and, when it names another file, its last
+ * component as they are on disk (lookup.h); a target that is the file
+ * itself under another case keeps the client's case: that is a case change.
+ */
+static __le32 ksmbd_rename_target_ci(struct ksmbd_file *fp, char *target)
+{
+	struct ksmbd_vfs_stat st;
+	char *given;
+	int ret;
+
+	given = kstrdup(target, GFP_KERNEL);
+	if (!given)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	ret = ksmbd_lookup_ci(fp->root, target, KSMBD_PATH_MAX);
+	if (!ret && strcmp(given, target) &&
+	    !ksmbd_vfs_getattr_name(fp->root, target, &st) &&
+	    st.dev == fp->dev && st.ino == fp->ino) {
+		const char *gl = strrchr(given, '/'), *tl = strrchr(target, '/');
+		size_t dlen = tl ? tl - target + 1 : 0;
+
+		gl = gl ? gl + 1 : given;
+		if (dlen + strlen(gl) < KSMBD_PATH_MAX)
+			strcpy(target + dlen, gl);
+	}
+	kfree(given);
+	if (ret)
+		return ret == -ENAMETOOLONG ? STATUS_OBJECT_NAME_INVALID :
+					      STATUS_INSUFFICIENT_RESOURCES;
+	return STATUS_SUCCESS;
+}
+
 /* MS-FSCC 2.4.42.2, MS-SMB2 3.3.5.21.1, MS-FSA 2.1.5.14.11 */
 static __le32 ksmbd_set_rename(struct ksmbd_work *w, const u8 *buf, u32 len)
 {
@@ -288,6 +335,8 @@ static __le32 ksmbd_set_rename(struct ksmbd_work *w, const u8 *buf, u32 len)
 	if (!target)
 		return STATUS_INSUFFICIENT_RESOURCES;
 	status = ksmbd_smb_path(name, name_len, target, KSMBD_PATH_MAX);
+	if (status == STATUS_SUCCESS && !(w->tree->flags & KSMBD_SHARE_CASE_SENSITIVE))
+		status = ksmbd_rename_target_ci(fp, target);
 	/* Other clients' handle caching goes first (oplock.h). */
 	if (status == STATUS_SUCCESS)
 		status = ksmbd_lease_break_handle(w, fp);

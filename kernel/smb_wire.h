@@ -405,6 +405,7 @@ struct smb2_ioctl {
 #define FSCTL_VALIDATE_NEGOTIATE_INFO	0x00140204
 #define FSCTL_GET_OBJECT_ID		0x0009009c
 #define FSCTL_CREATE_OR_GET_OBJECT_ID	0x000900c0
+#define FSCTL_QUERY_NETWORK_INTERFACE_INFO	0x001401fc
 
 /* MS-SMB2 2.2.31.4: FSCTL_VALIDATE_NEGOTIATE_INFO input; 2.2.32.6: its output. */
 struct validate_negotiate_info_req {
@@ -624,6 +625,7 @@ struct smb1_hdr {
 #define STATUS_NO_LOGON_SERVERS		cpu_to_le32(0xc000005e)
 #define STATUS_UNSUCCESSFUL		cpu_to_le32(0xc0000001)
 #define STATUS_REQUEST_NOT_ACCEPTED	cpu_to_le32(0xc00000d0)
+#define STATUS_REQUEST_OUT_OF_SEQUENCE	cpu_to_le32(0xc000042a)
 #define STATUS_BAD_NETWORK_NAME		cpu_to_le32(0xc00000cc)
 #define STATUS_NETWORK_NAME_DELETED	cpu_to_le32(0xc00000c9)
 #define STATUS_INTERNAL_ERROR		cpu_to_le32(0xc00000e5)
@@ -648,6 +650,8 @@ struct smb1_hdr {
 #define STATUS_DIRECTORY_NOT_EMPTY	cpu_to_le32(0xc0000101)
 #define STATUS_DELETE_PENDING		cpu_to_le32(0xc0000056)
 #define STATUS_CANNOT_DELETE		cpu_to_le32(0xc0000121)
+#define STATUS_BAD_IMPERSONATION_LEVEL	cpu_to_le32(0xc00000a5)
+#define STATUS_NO_EAS_ON_FILE		cpu_to_le32(0xc0000052)
 #define STATUS_NOT_SAME_DEVICE		cpu_to_le32(0xc00000d4)
 #define STATUS_FILE_RENAMED		cpu_to_le32(0xc00000d5)
 

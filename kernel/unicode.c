@@ -69,8 +69,7 @@ int ksmbd_utf16_to_utf8(const u8 *in, size_t len, char *out, size_t size)
 	return pos;
 }
 
-/* The code point at @in (@left bytes), its length in *@n; -EINVAL if malformed. */
-static int ksmbd_get_utf8(const u8 *in, size_t left, int *n)
+int ksmbd_utf8_next(const u8 *in, size_t left, int *n)
 {
 	static const u32 min_cp[] = { 0, 0, 0x80, 0x800, 0x10000 };
 	u32 cp;
@@ -109,7 +108,7 @@ int ksmbd_utf8_to_utf16(const char *in, size_t len, u8 *out, size_t size)
 	int n, cp;
 
 	while (i < len) {
-		cp = ksmbd_get_utf8(p + i, len - i, &n);
+		cp = ksmbd_utf8_next(p + i, len - i, &n);
 		if (cp < 0)
 			return -EINVAL;
 		i += n;

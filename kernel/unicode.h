@@ -19,4 +19,10 @@ int ksmbd_utf16_to_utf8(const u8 *in, size_t len, char *out, size_t size);
  */
 int ksmbd_utf8_to_utf16(const char *in, size_t len, u8 *out, size_t size);
 
+/*
+ * The code point at @in (@left bytes, at least 1) and its UTF-8 length in *@n;
+ * -EINVAL if malformed (overlong, a surrogate, past U+10FFFF, truncated).
+ */
+int ksmbd_utf8_next(const u8 *in, size_t left, int *n);
+
 #endif

@@ -118,6 +118,12 @@ enum kc_conf_map_to_guest {	/* "map to guest" */
 	KC_CONF_GUEST_BAD_PASSWORD,
 };
 
+enum kc_conf_case {		/* "case sensitive" */
+	KC_CONF_CASE_AUTO,
+	KC_CONF_CASE_YES,
+	KC_CONF_CASE_NO,
+};
+
 enum kc_conf_engine {		/* "engine" */
 	KC_CONF_ENGINE_AUTO,
 	KC_CONF_ENGINE_KERNEL,

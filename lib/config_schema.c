@@ -54,6 +54,20 @@ static const char *const guest_values[] = {
 	"never", "bad user", "bad password", NULL,
 };
 
+static const char *const case_values[] = {
+	"auto", "yes", "no", NULL,
+};
+
+static const struct kc_conf_alias case_aliases[] = {
+	{ "true", KC_CONF_CASE_YES },
+	{ "on", KC_CONF_CASE_YES },
+	{ "1", KC_CONF_CASE_YES },
+	{ "false", KC_CONF_CASE_NO },
+	{ "off", KC_CONF_CASE_NO },
+	{ "0", KC_CONF_CASE_NO },
+	{ NULL, 0 },
+};
+
 static const char *const engine_values[] = {
 	"auto", "kernel", "user", NULL,
 };
@@ -80,6 +94,8 @@ static const struct kc_conf_param params[] = {
 	  .doc = "Network interfaces or addresses to serve on; empty: all" },
 	BOOL("bind interfaces only", KC_CONF_GLOBAL, "no",
 	     "Listen only on the addresses of \"interfaces\""),
+	BOOL("server multi channel support", KC_CONF_GLOBAL, "yes",
+	     "SMB3 multichannel: clients may bind more connections to a session"),
 	{ .name = "server min protocol", .type = KC_CONF_T_ENUM, .scope = KC_CONF_GLOBAL,
 	  .def = "SMB2_02", .values = proto_values, .aliases = proto_min_aliases,
 	  .doc = "Lowest SMB dialect accepted (SMB2 means SMB2_02, SMB3 means SMB3_00)" },
@@ -137,6 +153,9 @@ static const struct kc_conf_param params[] = {
 	  .doc = "Users (@group for groups) never allowed to connect" },
 	BOOL("browseable", KC_CONF_SHARE, "yes", "The share is listed when clients browse"),
 	BOOL("available", KC_CONF_SHARE, "yes", "The share is served; no: it is switched off"),
+	{ .name = "case sensitive", .type = KC_CONF_T_ENUM, .scope = KC_CONF_SHARE,
+	  .def = "no", .values = case_values, .aliases = case_aliases,
+	  .doc = "Whether names must match with their case; no: as Windows, without regard to case" },
 	BOOL("continuous availability", KC_CONF_SHARE, "no",
 	     "Handles survive a node failure (SMB3 persistent handles)"),
 };

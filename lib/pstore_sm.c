@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The persistent implementation of the replicated state machine (statemachine.h): the
- * cluster registry and the node table as libpstore records (persistent-store/pstore.h) in
- * the "registry" and "nodes" databases of the node's state directory.
+ * cluster registry, the node table and the client connections to public IPs as libpstore
+ * records (persistent-store/pstore.h) in the "registry", "nodes" and "connections" databases
+ * of the node's state directory.
  *
  * Mutations keep the generic envelope of statemachine.h; what they mean is typed:
  *
  *	key	a libpstore record key: "share:NAME", "user:NAME", "option:KEY", "ip:ADDRESS"
- *		(registry database) or "node:ID" (nodes database)
+ *		(registry database), "node:ID" (nodes database) or
+ *		"conn:SERVER/PORT/CLIENT/PORT" (connections database, kept by clusterd's ipfo.c)
  *	value	SET and CREATE: the record in libpstore's encoding (pstore_rec_encode()); its
  *		type must live in the key's database and its own key must be the mutation's key
  *
@@ -17,11 +19,12 @@
  * (-ENOENT, -EEXIST, an I/O error) cancels: a failed mutation leaves no trace, not even a
  * generation step. Reads return records in the same encoding.
  *
- * The snapshot is "KCSMPS1\0", then for the registry and the nodes database in that order a
- * u32 length (little endian) and the database's canonical libpstore snapshot (records and
- * generation); two nodes that applied the same mutations to the same state have
- * byte-identical snapshots and so the same hash. restore() checks both streams before it
- * touches anything and puts the old registry back if the nodes database cannot be restored.
+ * The snapshot is "KCSMPS2\0", then for the registry, nodes and connections databases in that
+ * order a u32 length (little endian) and the database's canonical libpstore snapshot (records
+ * and generation); two nodes that applied the same mutations to the same state have
+ * byte-identical snapshots and so the same hash. restore() checks every stream before it
+ * touches anything and puts the databases already replaced back if a later one cannot be
+ * restored.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -32,10 +35,12 @@
 #include "pstore.h"
 #include "pstore_sm.h"
 
-#define PSM_MAGIC "KCSMPS1"	/* 8 bytes with the NUL */
-#define PSM_NDB 2
+#define PSM_MAGIC "KCSMPS2"	/* 8 bytes with the NUL */
+#define PSM_NDB 3
 
-static const enum pstore_dbid psm_dbs[PSM_NDB] = { PSTORE_DB_REGISTRY, PSTORE_DB_NODES };
+static const enum pstore_dbid psm_dbs[PSM_NDB] = {
+	PSTORE_DB_REGISTRY, PSTORE_DB_NODES, PSTORE_DB_CONNECTIONS,
+};
 
 struct psm {
 	struct pstore_db *db[PSM_NDB];
@@ -43,16 +48,29 @@ struct psm {
 };
 
 /* Which of psm_dbs a key belongs to, from its "type:" prefix; -1 if none. */
+static const struct { const char *prefix; int db; } key_map[] = {
+	{ "share:", 0 }, { "user:", 0 }, { "option:", 0 }, { "ip:", 0 }, { "node:", 1 },
+	{ "conn:", 2 },
+};
+
 static int key_db(const char *key)
 {
-	static const struct { const char *prefix; int db; } map[] = {
-		{ "share:", 0 }, { "user:", 0 }, { "option:", 0 }, { "ip:", 0 }, { "node:", 1 },
-	};
+	for (size_t i = 0; i < sizeof(key_map) / sizeof(key_map[0]); i++)
+		if (!strncmp(key, key_map[i].prefix, strlen(key_map[i].prefix)) &&
+		    key[strlen(key_map[i].prefix)])
+			return key_map[i].db;
+	return -1;
+}
 
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (!strncmp(key, map[i].prefix, strlen(map[i].prefix)) &&
-		    key[strlen(map[i].prefix)])
-			return map[i].db;
+/* The only database that can hold keys starting with @prefix, or -1 (any). */
+static int prefix_db(const void *prefix, size_t plen)
+{
+	for (size_t i = 0; i < sizeof(key_map) / sizeof(key_map[0]); i++) {
+		size_t l = strlen(key_map[i].prefix);
+
+		if (plen >= l && !memcmp(prefix, key_map[i].prefix, l))
+			return key_map[i].db;
+	}
 	return -1;
 }
 
@@ -254,33 +272,37 @@ static int psm_restore(void *sm, const void *snap, size_t len)
 {
 	struct psm *p = sm;
 	const uint8_t *part[PSM_NDB];
-	size_t plen[PSM_NDB], olen;
+	size_t plen[PSM_NDB], olen[PSM_NDB] = { 0 };
 	struct pstore_err err;
-	uint8_t *old;
-	int ret = psm_split(snap, len, part, plen);
+	uint8_t *old[PSM_NDB] = { NULL };
+	int ret = psm_split(snap, len, part, plen), i;
 
 	if (ret)
 		return ret;
-	if (pstore_snapshot(p->db[0], &old, &olen, &err)) {	/* e.g. a corrupt record */
-		log_warnx("state: restore: the old registry cannot be kept for a rollback: %s",
-			  err.msg);
-		old = NULL;
-		olen = 0;
+	for (i = 0; i < PSM_NDB; i++) {
+		if (pstore_snapshot(p->db[i], &old[i], &olen[i], &err)) {	/* a corrupt record */
+			log_warnx("state: restore: the old %s cannot be kept for a rollback: %s",
+				  pstore_db_name_of(psm_dbs[i]), err.msg);
+			old[i] = NULL;
+			olen[i] = 0;
+		}
 	}
-	ret = pstore_restore(p->db[0], part[0], plen[0], &err);
-	if (!ret) {
-		ret = pstore_restore(p->db[1], part[1], plen[1], &err);
-		if (ret && (!old || pstore_restore(p->db[0], old, olen, NULL)))
-			log_warnx("state: restore: cannot put the old registry back");
+	for (i = 0; i < PSM_NDB; i++) {
+		ret = pstore_restore(p->db[i], part[i], plen[i], &err);
+		if (ret)
+			break;
 	}
-	if (old)
-		pstore_buf_free(old, olen);
-	if (ret)
-		goto fail;
-	return recount(p);
-fail:
-	log_warnx("state: restore: %s", err.msg);
-	return ret;
+	if (ret) {
+		log_warnx("state: restore: %s", err.msg);
+		while (--i >= 0)	/* put the databases already replaced back */
+			if (!old[i] || pstore_restore(p->db[i], old[i], olen[i], NULL))
+				log_warnx("state: restore: cannot put the old %s back",
+					  pstore_db_name_of(psm_dbs[i]));
+	}
+	for (i = 0; i < PSM_NDB; i++)
+		if (old[i])
+			pstore_buf_free(old[i], olen[i]);
+	return ret ?: recount(p);
 }
 
 static int psm_hash(void *sm, uint8_t out[KC_SM_HASH_LEN])
@@ -376,14 +398,16 @@ static int psm_list(void *sm, const void *prefix, size_t plen, kc_sm_list_fn fn,
 	struct psm *p = sm;
 	struct psm_list l = { .prefix = prefix, .plen = plen };
 	struct pstore_err err;
-	int ret = 0;
+	int only = prefix_db(prefix, plen), ret = 0;
 
 	for (int i = 0; !ret && i < PSM_NDB; i++) {
+		if (only >= 0 && i != only)
+			continue;	/* e.g. "ip:" (a lookup per applied mutation) reads one */
 		ret = pstore_foreach(p->db[i], 0, list_collect, &l, &err);
 		if (ret && ret != -ENOMEM)
 			log_warnx("state: %s", err.msg);
 	}
-	if (!ret && l.n)	/* the two databases' keys interleave ("ip:" < "node:" < "option:") */
+	if (!ret && l.n)	/* the databases' keys interleave ("conn:" < "ip:" < "node:") */
 		qsort(l.e, l.n, sizeof(*l.e), ent_cmp);
 	for (size_t i = 0; !ret && i < l.n; i++)
 		ret = fn((const uint8_t *)l.e[i].key, strlen(l.e[i].key), l.e[i].val.data,

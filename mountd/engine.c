@@ -319,6 +319,8 @@ int mountd_engine_start(struct mountd_engine *e, const struct kc_conf_section *g
 	    nla_put_u8(msg, KSMBD_A_SIGNING, signing[kc_conf_enum(g, "server signing")]) ||
 	    nla_put_u8(msg, KSMBD_A_ENCRYPTION, encrypt[kc_conf_enum(g, "smb encrypt")]) ||
 	    nla_put(msg, KSMBD_A_SPNEGO_TOKEN, token_len, token) ||
+	    nla_put_u8(msg, KSMBD_A_MULTI_CHANNEL,
+		       kc_conf_bool(g, "server multi channel support")) ||
 	    put_listen(msg, g)) {
 		nlmsg_free(msg);
 		free(token);

@@ -53,7 +53,9 @@
  *		  KSMBD_A_SIGNING (u8, enum ksmbd_signing),
  *		  KSMBD_A_ENCRYPTION (u8, enum ksmbd_encryption), optional
  *		  KSMBD_A_SPNEGO_TOKEN (binary, at most KSMBD_SPNEGO_TOKEN_MAX
- *		  bytes: the GSS token NEGOTIATE responses carry; none = empty).
+ *		  bytes: the GSS token NEGOTIATE responses carry; none = empty),
+ *		  optional KSMBD_A_MULTI_CHANNEL (u8, 0 or 1: SMB3 multichannel
+ *		  session binding; none = 1).
  *	Reply:    an ACK (the request must carry NLM_F_ACK) once every listener
  *		  is up, or an error with an extack message (e.g. -EADDRINUSE).
  *		  A second START while serving is -EALREADY.
@@ -167,6 +169,7 @@ enum ksmbd_cluster_attr {
 	KSMBD_A_PIPE_OP,
 	KSMBD_A_PIPE_NAME,
 	KSMBD_A_PIPE_MAX,
+	KSMBD_A_MULTI_CHANNEL,
 	__KSMBD_A_MAX
 };
 #define KSMBD_A_MAX (__KSMBD_A_MAX - 1)
@@ -194,6 +197,8 @@ enum ksmbd_cluster_attr {
 /* The share's smb encrypt: desired (ENCRYPT) or required (both bits). */
 #define KSMBD_SHARE_ENCRYPT		0x4
 #define KSMBD_SHARE_ENCRYPT_REQUIRED	0x8
+/* The share's "case sensitive = yes": names are matched with their case. */
+#define KSMBD_SHARE_CASE_SENSITIVE	0x10
 
 enum ksmbd_pipe_op {
 	KSMBD_PIPE_OPEN = 1,

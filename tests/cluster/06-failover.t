@@ -6,25 +6,36 @@
 #  - ksmbd-cluster ip add|del|list|move: validation and exit codes;
 #  - three public IPs: every node's status --json shows the same assignment, one IP per node,
 #    each node's eth0 carries exactly its own, and the client lists the share through each;
-#  - node 2's clusterd, corosync and mountd SIGKILLed: within 5 s the others show 2 members,
-#    node 2's IP moved to a survivor, the client's neighbour entry points at the survivor and
-#    the client lists the share through the same IP; node 2 restarts: equal state hashes, one
-#    IP per node again, the same assignment everywhere;
+#  - a client holds an smbclient session open on node 2's IP, recorded in the replicated
+#    connections database; node 2 fails hard (its link cut, then its clusterd, corosync and
+#    mountd SIGKILLed: nothing it sends reaches anyone): within 5 s the others show 2 members,
+#    node 2's IP moved to a survivor, which sends tickle ACKs to the recorded clients: the
+#    client's idle connection is reset within seconds (a capture in the client namespace shows
+#    the tickle ACK, the client's answer and the RST), the client's neighbour entry points at
+#    the survivor and the client lists the share through the same IP; node 2 restarts: equal
+#    state hashes, one IP per node again, the same assignment everywhere;
 #  - node 3 partitioned (its veth down): it loses quorum and gives its IP up, the two others
 #    take it over; healed: back to one IP per node;
 #  - node disable n1 moves n1's IP away, node enable brings the balance back;
 #  - ip move makes a node the home of an IP; ip del releases it everywhere;
+#  - during those planned moves an address monitor of all three nodes (one netlink socket, so
+#    in the kernels' order) shows each address deleted by its old owner before its new owner
+#    adds it (never on two nodes at once);
 #  - SIGTERM of a clusterd releases its IP.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/node.sh"
 . "$(dirname "$0")/../lib/cluster.sh"
 
-kc_require "public-IP failover on three nodes" corosync jq smbclient
+kc_require "public-IP failover on three nodes" corosync jq smbclient tshark ss
 
 KC_CLUSTER_DIR=$(mktemp -d)
 PUBS="$KC_NET.201 $KC_NET.202 $KC_NET.203"
+bg_pids=""
 cleanup() {
-	local i
+	local i p
+	for p in $bg_pids; do
+		kill "$p" 2>/dev/null
+	done
 	for i in 1 2 3; do
 		kc_mountd_stop "$i"
 	done
@@ -185,19 +196,72 @@ for ip in $PUBS; do
 	tap_check "the client lists the share through $ip" wait_for 10 lists_via "$ip"
 done
 
-# ---- SIGKILL node 2 -----------------------------------------------------------------------
+# ---- node 2 fails hard, with a client session open ----------------------------------------
 ip2=$(assignment 1 | tr ' ' '\n' | sed -n 's/=2$//p')
-kc_mountd_stop 2 KILL
+client_conn() {	# ADDR: the client has an established connection to ADDR:445
+	[ -n "$(ip netns exec "$(kc_ns c)" ss -Htn state established "dst $1 and dport = :445")" ]
+}
+conn_recorded() {	# I ADDR: node I's replicated connections database has the client on ADDR
+	kc_cli "$1" kv list "conn:$2/00445/$KC_NET.100/" | grep -aq "^conn:$2/00445/$KC_NET.100/"
+}
+fifo=$KC_CLUSTER_DIR/smbclient.in
+mkfifo "$fifo"
+ip netns exec "$(kc_ns c)" smbclient "//$ip2/data" -U alice%pw <"$fifo" \
+	>"$KC_CLUSTER_DIR/smbclient.out" 2>&1 &
+smb_pid=$!
+bg_pids="$bg_pids $smb_pid"
+exec 7>"$fifo"	# smbclient's stdin stays open: an idle session
+echo ls >&7
+tap_check "a client opens an smbclient session on node 2's IP $ip2" wait_for 10 client_conn "$ip2"
+cport=$(ip netns exec "$(kc_ns c)" ss -Htn state established "dst $ip2 and dport = :445" |
+	awk '{ n = split($3, a, ":"); printf "%05d", a[n]; exit }')
+tap_check "node 2 records it in the connections database, node 1 has the record" \
+	wait_for 5 conn_recorded 1 "$ip2"
+cap=$KC_CLUSTER_DIR/client.pcap
+ip netns exec "$(kc_ns c)" tshark -q -i eth0 -f "tcp and host $ip2" -w "$cap" >/dev/null 2>&1 &
+cap_pid=$!
+bg_pids="$bg_pids $cap_pid"
+wait_for 10 test -s "$cap"
+ip -n "$(kc_ns br)" link set v-2 down	# nothing node 2 sends from now on reaches anyone
 t0=$(date +%s%3N)
+kc_mountd_stop 2 KILL
 kc_node_kill 2
 tap_check "within 5 s nodes 1 and 3 show 2 members and node 2's IP moved to one of them" \
 	wait_for 5 survivors_took_over
-tap_diag "takeover after $(( $(date +%s%3N) - t0 )) ms: $(assignment 1)"
+t_take=$(( $(date +%s%3N) - t0 ))
+tap_check "the client's idle connection to $ip2 is reset within 10 s of the failure" \
+	wait_for 10 not client_conn "$ip2"
+t_reset=$(( $(date +%s%3N) - t0 ))
+tap_diag "takeover seen after $t_take ms, client connection reset after $t_reset ms" \
+	"(without a tickle ACK an idle client keeps it until it sends, then retransmits)"
+kill -INT "$cap_pid" 2>/dev/null
+kc_wait_exit "$cap_pid" 10
+pkts=$(tshark -r "$cap" -T fields -e ip.src -e tcp.srcport -e tcp.seq_raw -e tcp.ack_raw \
+	-e tcp.flags.reset -e frame.time_epoch 2>/dev/null)
+printf '%s\n' "$pkts" | sed 's/^/#   capture: /'
+printf '%s\n' "$pkts" | awk -v s="$ip2" -v t0="$t0" '
+	$1 == s && $2 == 445 && $3 == 0 && $4 == 0 && $5 != 1 && !tk { tk = $6 }
+	$1 == s && $2 == 445 && $5 == 1 && tk && !rst { rst = $6 }
+	END { if (tk && rst) printf "# first tickle ACK %d ms after the failure, the RST %.3f ms after it\n", tk * 1000 - t0, (rst - tk) * 1000 }'
+tap_check "the capture shows the tickle ACK (seq 0, ack 0) from $ip2:445" sh -c \
+	"printf '%s\n' \"\$1\" | awk -v s=$ip2 '\$1 == s && \$2 == 445 && \$3 == 0 && \$4 == 0 && \$5 != 1 { f = 1 } END { exit !f }'" \
+	sh "$pkts"
+tap_check "and the RST from $ip2:445 that answers the client" sh -c \
+	"printf '%s\n' \"\$1\" | awk -v s=$ip2 '\$1 == s && \$2 == 445 && \$5 == 1 { f = 1 } END { exit !f }'" \
+	sh "$pkts"
+exec 7>&-
+kill "$smb_pid" 2>/dev/null
+kc_wait_exit "$smb_pid" 5
 new2=$(owner 1 "$ip2")
 tap_check "the client lists the share through $ip2 again" wait_for 10 lists_via "$ip2"
 tap_check "the client's neighbour entry for $ip2 is node $new2's MAC" \
 	test "$(client_mac_of "$ip2")" = "$(printf '02:99:00:00:00:%02x' "${new2:-0}")"
+no_stale_record() {	# the survivor dropped node 2's record of the reset connection
+	! kc_cli 1 kv list "conn:$ip2/" | grep -aq "^conn:$ip2/00445/$KC_NET.100/$cport\b"
+}
+tap_check "the new owner drops the dead node's connection records" wait_for 10 no_stale_record
 
+ip -n "$(kc_ns br)" link set v-2 up
 node_start 2
 mountd_start 2
 tap_check "node 2 rejoins: three members, equal state hashes" wait_for 20 formed "1 2 3" 3
@@ -220,6 +284,34 @@ tap_check "healed: three members, equal state hashes" wait_for 20 formed "1 2 3"
 tap_check "healed: one IP per node again" wait_for 5 settled "1 2 3" 1
 
 # ---- disable / enable ---------------------------------------------------------------------
+# An address monitor of every node for the planned moves below (disable, enable, move).
+held_list() {	# I: the public IPs on node I's eth0, comma separated
+	local ip l=""
+	for ip in $PUBS; do
+		holds "$1" "$ip" && l="$l${l:+,}$ip"
+	done
+	echo "$l"
+}
+# One "ip monitor all-nsid" in the bridge's namespace, where the nodes' namespaces get ids:
+# one netlink socket receives every node's address events in the order they happened.
+br=$(kc_ns br)
+for i in 1 2 3; do
+	ip -n "$br" netns set "$(kc_ns "n$i")" auto 2>/dev/null	# or already has one
+done
+ip -n "$br" -ts monitor all-nsid address >"$KC_CLUSTER_DIR/addrmon" 2>&1 &
+mon_pid=$!
+bg_pids="$bg_pids $mon_pid"
+for try in 1 2 3 4 5; do	# a probe address shows when the monitor listens
+	ip -n "$(kc_ns n1)" addr add 127.0.0.9/32 dev lo 2>/dev/null
+	wait_for 1 grep -q " 127.0.0.9/" "$KC_CLUSTER_DIR/addrmon" && break
+	ip -n "$(kc_ns n1)" addr del 127.0.0.9/32 dev lo 2>/dev/null
+done
+ip -n "$(kc_ns n1)" addr del 127.0.0.9/32 dev lo 2>/dev/null
+mon_specs=""
+for i in 1 2 3; do
+	nsid=$(ip -n "$br" netns list | sed -n "s/^$(kc_ns "n$i") (id: \([0-9]*\))\$/\1/p")
+	mon_specs="$mon_specs n$i=$KC_CLUSTER_DIR/addrmon=$(held_list "$i")=$nsid"
+done
 tap_check "node disable n1" kc_cli 2 node disable n1
 tap_check "n1's IP moves away, nodes 2 and 3 share the three" wait_for 5 n1_drained
 tap_check "node enable n1" kc_cli 3 node enable n1
@@ -228,6 +320,13 @@ tap_check "balance is back: one IP per node" wait_for 5 settled "1 2 3" 1
 # ---- move, del, SIGTERM -------------------------------------------------------------------
 tap_check "ip move $KC_NET.201 n3" kc_cli 1 ip move "$KC_NET.201" n3
 tap_check "$KC_NET.201 goes to its home n3, the same everywhere" wait_for 5 moved_home
+kill "$mon_pid" 2>/dev/null
+kc_wait_exit "$mon_pid" 5
+# shellcheck disable=SC2086
+overlap=$(/usr/bin/python3 "$KC_TOP/tests/lib/addr-overlap.py" "$(echo $PUBS | tr ' ' ,)" $mon_specs)
+printf '%s\n' "$overlap" | sed 's/^/#   /'
+tap_check "planned moves (disable, enable, move): at least three hand-overs, each address deleted by its old owner before the new one adds it" \
+	sh -c 'printf "%s\n" "$1" | grep -Eq "^moves=([3-9]|[1-9][0-9]+) overlaps=0$"' sh "$overlap"
 tap_check "ip list shows the home node" sh -c "ip netns exec $(kc_ns n2) '$KC_BIN/ksmbd-cluster' \
 	-c '$KC_CLUSTER_DIR/n2/node.conf' ip list | grep -q '^$KC_NET.201/24 .*home=n3'"
 tap_check "ip del $KC_NET.203" kc_cli 3 ip del "$KC_NET.203"

@@ -29,6 +29,7 @@ KC_TORTURE_SUITES=(
 	smb2.getinfo:60
 	smb2.setinfo:60
 	smb2.session:240
+	smb2.multichannel:120
 	smb2.tcon:60
 	smb2.rw:120
 	smb2.compound:120
@@ -36,6 +37,8 @@ KC_TORTURE_SUITES=(
 	smb2.sharemode:120
 	smb2.delete-on-close-perms:120
 	smb2.maximum_allowed:60
+	smb2.create:300
+	smb2.dosmode:60
 	smb2.lease:420:50	# a break left unacknowledged waits the 35 s timeout (timeout, timeout-disconnect)
 )
 # A single subtest that shows no result within this many seconds is stopped,
@@ -45,6 +48,10 @@ KC__TEST_LIMIT=$KC_TORTURE_TEST_TIMEOUT
 
 KC_TORTURE_USER=torture
 KC_TORTURE_PASS=Torture-Pw-1
+# A second user for the tests that need two (smb2.session.bind_different_user reads
+# torture:user2name and torture:user2password; smbtorture 4.17's --extra-user is not it).
+KC_TORTURE_USER2=torture2
+KC_TORTURE_PASS2=Torture-Pw-2
 
 # kc_torture_node DIR: a node with user $KC_TORTURE_USER and a writable [share].
 kc_torture_node() {
@@ -53,6 +60,9 @@ kc_torture_node() {
 	printf '\tread only = no\n' >>"$dir/node.conf"
 	printf '%s\n' "$KC_TORTURE_PASS" |
 		"$KC_BIN/ksmbd-cluster" -c "$dir/node.conf" user add "$KC_TORTURE_USER" >/dev/null ||
+		return 1
+	printf '%s\n' "$KC_TORTURE_PASS2" |
+		"$KC_BIN/ksmbd-cluster" -c "$dir/node.conf" user add "$KC_TORTURE_USER2" >/dev/null ||
 		return 1
 	kc_mountd_start "$dir"
 }
@@ -111,6 +121,8 @@ kc__torture_round() {
 	# before it hangs.
 	stdbuf -oL -eL smbtorture "//127.0.0.1/share" \
 		-U "$KC_TORTURE_USER%$KC_TORTURE_PASS" \
+		--option="torture:user2name=$KC_TORTURE_USER2" \
+		--option="torture:user2password=$KC_TORTURE_PASS2" \
 		--format=subunit --fullname "$@" >"$fifo" 2>&1 &
 	pid=$!
 	exec {fd}<"$fifo"

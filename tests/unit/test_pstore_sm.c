@@ -255,6 +255,56 @@ static void test_snapshot_restore(void **state)
 	b.ops->free(b.impl);
 }
 
+/* Client connections (ksmbd-clusterd's ipconn.c) live in the third database, in snapshots too. */
+static void test_connections(void **state)
+{
+	struct dirs *d = *state;
+	struct pstore_connection *c =
+		(struct pstore_connection *)pstore_rec_new(PSTORE_T_CONNECTION);
+	uint8_t ha[KC_SM_HASH_LEN], hb[KC_SM_HASH_LEN];
+	struct kc_bytes snap = { 0 }, v = { 0 };
+	struct pstore_rec *rec;
+	struct kc_sm a, b;
+	int n = 0;
+
+	assert_int_equal(kc_pstore_sm_new(&a, d->a), 0);
+	assert_int_equal(kc_pstore_sm_new(&b, d->b), 0);
+	populate(&a);
+	populate(&b);
+	c->owner_node = 2;
+	c->server_addr = strdup("10.0.0.201");
+	c->server_port = 445;
+	c->client_addr = strdup("10.0.0.100");
+	c->client_port = 50123;
+	assert_int_equal(put(&a, KC_SM_OP_SET, &c->rec), 0);
+	assert_int_equal(a.ops->count(a.impl), 6);
+	assert_int_equal(a.ops->get(a.impl, "conn:10.0.0.201/00445/10.0.0.100/50123", 38, &v), 0);
+	assert_int_equal(pstore_rec_decode(v.data, v.len, &rec, NULL), 0);
+	assert_int_equal(rec->type, PSTORE_T_CONNECTION);
+	assert_int_equal(((struct pstore_connection *)rec)->owner_node, 2);
+	pstore_rec_free(rec);
+	kc_bytes_free(&v);
+	assert_int_equal(a.ops->list(a.impl, "", 0, count_keys, &n), 0);	/* key order */
+	assert_int_equal(n, 6);
+	n = 0;
+	assert_int_equal(a.ops->list(a.impl, "conn:", 5, count_keys, &n), 0);
+	assert_int_equal(n, 1);
+	hash_of(&a, ha);
+	hash_of(&b, hb);
+	assert_memory_not_equal(ha, hb, sizeof(ha));
+	assert_int_equal(a.ops->snapshot(a.impl, &snap), 0);
+	assert_memory_equal(snap.data, "KCSMPS2", 8);
+	assert_int_equal(b.ops->restore(b.impl, snap.data, snap.len), 0);
+	hash_of(&b, hb);
+	assert_memory_equal(ha, hb, sizeof(ha));
+	assert_int_equal(b.ops->count(b.impl), 6);
+	assert_int_equal(del(&b, "conn:10.0.0.201/00445/10.0.0.100/50123"), 0);
+	assert_int_equal(b.ops->count(b.impl), 5);
+	kc_bytes_free(&snap);
+	a.ops->free(a.impl);
+	b.ops->free(b.impl);
+}
+
 static void test_share_params(void **state)
 {
 	struct pstore_share *s = share("data", "/srv/data");
@@ -342,6 +392,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_apply, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_restore, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_connections, setup, teardown),
 		cmocka_unit_test(test_share_params),
 		cmocka_unit_test(test_registry_conf),
 	};
