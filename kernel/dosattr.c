@@ -29,23 +29,6 @@ void ksmbd_dosattr_read(struct ksmbd_vfs_file *f, struct ksmbd_dosattr *da)
 	da->create_ft = get_unaligned_le64(buf + 8);
 }
 
-void ksmbd_dosattr_read_name(struct ksmbd_vfs_root *root, const char *path,
-			     const struct ksmbd_vfs_stat *st, struct ksmbd_dosattr *da)
-{
-	struct ksmbd_vfs_file *f;
-	u32 type = st->mode & 0170000;
-
-	memset(da, 0, sizeof(*da));
-	/* Opening a FIFO or a device could block or act: only files and directories. */
-	if (type != 0100000 && type != 0040000)
-		return;
-	if (ksmbd_vfs_open(root, *path ? path : ".",
-			   KSMBD_VFS_READ | (type == 0040000 ? KSMBD_VFS_DIRECTORY : 0), 0, &f))
-		return;
-	ksmbd_dosattr_read(f, da);
-	ksmbd_vfs_close(f);
-}
-
 int ksmbd_dosattr_write(struct ksmbd_vfs_file *f, const struct ksmbd_dosattr *da)
 {
 	u8 buf[KSMBD_DOSATTR_SIZE];

@@ -53,9 +53,6 @@ struct ksmbd_dosattr {
 
 /* Read @f's xattr into @da (flags 0 when absent or unreadable). */
 void ksmbd_dosattr_read(struct ksmbd_vfs_file *f, struct ksmbd_dosattr *da);
-/* The same for @path of @root, a regular file or directory by @st; others have none. */
-void ksmbd_dosattr_read_name(struct ksmbd_vfs_root *root, const char *path,
-			     const struct ksmbd_vfs_stat *st, struct ksmbd_dosattr *da);
 /* Store @da as @f's xattr; 0 or -errno. */
 int ksmbd_dosattr_write(struct ksmbd_vfs_file *f, const struct ksmbd_dosattr *da);
 

@@ -7,6 +7,7 @@
 #include <linux/slab.h>
 #include "file.h"
 #include "inode.h"
+#include "stream.h"
 #include "ipc.h"
 #include "port.h"
 #include "tree.h"
@@ -60,6 +61,8 @@ static void ksmbd_file_unpublish(struct ksmbd_file *fp)
 void ksmbd_file_discard(struct ksmbd_file *fp)
 {
 	ksmbd_file_unpublish(fp);
+	fp->delete_on_close = false;
+	ksmbd_stream_close(fp);
 	ksmbd_inode_share_del(&fp->ni, &fp->share_counted, fp->access, fp->share_access);
 	ksmbd_oplock_release(fp, false);
 	if (fp->vfs)
@@ -155,9 +158,11 @@ int ksmbd_file_release(struct ksmbd_file *fp)
 	if (!fp->vfs)
 		return 0;
 	ksmbd_file_unpublish(fp);
+	/* A stream's delete on close removes the stream only (stream.h). */
+	ksmbd_stream_close(fp);
 	ksmbd_inode_share_del(&fp->ni, &fp->share_counted, fp->access, fp->share_access);
 	/* The oplock and the file's open go together (oplock.h). */
-	if (!ksmbd_oplock_release(fp, fp->delete_on_close))
+	if (!ksmbd_oplock_release(fp, fp->delete_on_close && !fp->is_stream))
 		return 0;
 	return ksmbd_file_delete(fp);
 }

@@ -21,6 +21,7 @@
 
 struct ksmbd_conn;
 struct ksmbd_inode;
+struct ksmbd_stream;
 struct ksmbd_tree;
 struct ksmbd_vfs_file;
 struct ksmbd_vfs_root;
@@ -51,6 +52,10 @@ struct ksmbd_file {
 	 */
 	struct ksmbd_conn *conn;
 	struct ksmbd_oplock oplock;
+
+	struct ksmbd_stream *stream;	/* a named stream's open (stream.h); NULL once released */
+	bool is_stream;			/* a named stream's open, constant */
+	u32 ea_index;			/* FileFullEaInformation scan position (ea.h) */
 
 	u32 mode;			/* FileModeInformation flags */
 	u64 position;			/* FilePositionInformation */

@@ -379,10 +379,11 @@ static int ksmbd_smb2_reply(struct ksmbd_conn *conn, struct ksmbd_work *works, i
 		pos = ALIGN(pos, 8);
 		h = (struct smb2_hdr *)(msg + pos);
 		memcpy(h, works[i].rsp, len);
-		if (i + 1 < nw) {
+		/* every response of a compound is padded, the last one too (as Windows does) */
+		if (nw > 1)
 			len = ALIGN(len, 8);
+		if (i + 1 < nw)
 			h->next_command = cpu_to_le32(len);
-		}
 		if (works[i].mark_signed)
 			h->flags |= SMB2_FLAGS_SIGNED;
 		if (!enc && works[i].sign && works[i].sess)
@@ -583,6 +584,8 @@ static int ksmbd_smb2_process(struct ksmbd_conn *conn, const u8 *buf, size_t len
 			nw++;
 		}
 	}
+	if (nw > 1)
+		total = ALIGN(total, 8);
 	if (!ret && nw)
 		ret = ksmbd_smb2_reply(conn, works, nw, total, enc);
 	for (i = 0; i < n; i++) {

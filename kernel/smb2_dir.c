@@ -6,8 +6,8 @@
  * matched without regard to ASCII case; a pattern without wildcards matches
  * a name equal to it with Unicode case folding, or whose short name it is. The both-directory classes carry
  * the short names of names that are not valid 8.3 names (name.h); attributes
- * and creation times come with the DOS attributes (dosattr.h), which costs
- * an open of each entry listed.
+ * and creation times come with the DOS attributes (dosattr.h) and the
+ * EaSize with the EAs (ea.h), which costs one open of each entry listed.
  */
 #include <linux/kernel.h>
 #include <linux/slab.h>
@@ -18,6 +18,7 @@
 #include "name.h"
 #include "port.h"
 #include "smb2.h"
+#include "ea.h"
 #include "tree.h"
 #include "unicode.h"
 
@@ -82,16 +83,28 @@ static size_t ksmbd_dir_fixed(u8 class)
 	}
 }
 
+/*
+ * Stat one entry, and read its DOS attributes (dosattr.h) and, when
+ * @ea_size is not NULL, its EaSize (ea.h) through one open of it: regular
+ * files and directories only (opening a FIFO or a device could block or act).
+ */
 static int ksmbd_dir_stat(struct ksmbd_dir_ctx *c, const char *name, size_t len,
-			  struct ksmbd_vfs_stat *st, struct ksmbd_dosattr *da)
+			  struct ksmbd_vfs_stat *st, struct ksmbd_dosattr *da, u32 *ea_size)
 {
+	struct ksmbd_vfs_file *f;
 	char *full;
+	u32 type;
 	int ret;
 
+	memset(da, 0, sizeof(*da));
+	if (ea_size)
+		*ea_size = 0;
 	if ((len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.')) {
 		ret = ksmbd_vfs_getattr(c->fp->vfs, st);
 		if (!ret)
 			ksmbd_dosattr_read(c->fp->vfs, da);
+		if (!ret && ea_size && len == 1)
+			*ea_size = ksmbd_ea_size(c->fp->vfs);
 		return ret;
 	}
 	full = kasprintf(GFP_KERNEL, "%s%s%.*s", c->fp->path, *c->fp->path ? "/" : "",
@@ -99,8 +112,15 @@ static int ksmbd_dir_stat(struct ksmbd_dir_ctx *c, const char *name, size_t len,
 	if (!full)
 		return -ENOMEM;
 	ret = ksmbd_vfs_getattr_name(c->w->tree->root, full, st);
-	if (!ret)
-		ksmbd_dosattr_read_name(c->w->tree->root, full, st, da);
+	type = st->mode & 0170000;
+	if (!ret && (type == 0100000 || type == 0040000) &&
+	    !ksmbd_vfs_open(c->w->tree->root, full,
+			    KSMBD_VFS_READ | (type == 0040000 ? KSMBD_VFS_DIRECTORY : 0), 0, &f)) {
+		ksmbd_dosattr_read(f, da);
+		if (ea_size)
+			*ea_size = ksmbd_ea_size(f);
+		ksmbd_vfs_close(f);
+	}
 	kfree(full);
 	return ret;
 }
@@ -133,7 +153,7 @@ static void ksmbd_dir_fill(u8 class, u8 *e, const struct ksmbd_vfs_stat *st,
 	put_unaligned_le32(n16, e + 60);
 	/*
 	 * MS-FSCC 2.4.8, 2.4.17: ShortNameLength at 68, ShortName (24 bytes) at
-	 * 70; empty for a name that is a valid 8.3 name itself. EaSize 0.
+	 * 70; empty for a name that is a valid 8.3 name itself. EaSize: by the caller.
 	 */
 	if (class == FILE_BOTH_DIRECTORY_INFORMATION || class == FILE_ID_BOTH_DIRECTORY_INFORMATION) {
 		n = ksmbd_name_mangle(name, len, short_name);
@@ -153,6 +173,9 @@ static int ksmbd_dir_emit(void *arg, const char *name, size_t len, u64 ino, unsi
 	struct ksmbd_vfs_stat st;
 	struct ksmbd_dosattr da;
 	u8 name16[KSMBD_NAME_MAX];
+	/* EaSize: in every class but the directory and names ones */
+	bool has_ea = c->class != FILE_DIRECTORY_INFORMATION && c->class != FILE_NAMES_INFORMATION;
+	u32 ea_size;
 	int n16, ret;
 
 	if (!ksmbd_match(c->fp->pattern, name, len) &&
@@ -167,7 +190,7 @@ static int ksmbd_dir_emit(void *arg, const char *name, size_t len, u64 ino, unsi
 	n16 = ksmbd_utf8_to_utf16(name, len, name16, sizeof(name16));
 	if (n16 < 0)
 		return 0;		/* not representable: skip it */
-	ret = ksmbd_dir_stat(c, name, len, &st, &da);
+	ret = ksmbd_dir_stat(c, name, len, &st, &da, has_ea ? &ea_size : NULL);
 	if (ret == -ENOENT)
 		return 0;		/* removed meanwhile */
 	if (ret) {
@@ -180,6 +203,8 @@ static int ksmbd_dir_emit(void *arg, const char *name, size_t len, u64 ino, unsi
 		return 1;		/* no room: this entry comes first next time */
 	memset(c->out + c->len, 0, need - c->len);
 	ksmbd_dir_fill(c->class, c->out + start, &st, &da, name16, n16, name, len);
+	if (has_ea)
+		put_unaligned_le32(ea_size, c->out + start + 64);
 	if (c->last)
 		put_unaligned_le32(c->out + start - c->last, c->last);
 	c->last = c->out + start;

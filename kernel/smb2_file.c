@@ -2,8 +2,9 @@
 /*
  * CREATE, CLOSE, READ and WRITE (MS-SMB2 3.3.5.9, 3.3.5.10, 3.3.5.12,
  * 3.3.5.13) on disk shares; on IPC$ they go to smb2_pipe.c. Opens get
- * oplocks (oplock.h) but no leases, share modes or durability yet, create
- * contexts are ignored (which MS-SMB2 allows), and streams are not supported.
+ * oplocks (oplock.h) but no leases, share modes or durability yet; of the
+ * create contexts only the extended attributes (ExtA, ea.h) are applied
+ * (MS-SMB2 allows ignoring the others). Named streams: stream.h.
  */
 #define pr_fmt(fmt) "ksmbd_cluster: " fmt
 
@@ -21,6 +22,8 @@
 #include "session.h"
 #include "share.h"
 #include "smb2.h"
+#include "stream.h"
+#include "ea.h"
 #include "tree.h"
 #include "unicode.h"
 
@@ -304,6 +307,9 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 	int has_lease;
 	u8 oplock;
 	char *path;
+	char *stream = NULL;	/* a named stream, see stream.h */
+	bool has_stream;	/* the name had a stream part (maybe "::$DATA") */
+	u32 base_len = len, file_disp;
 	int ret;
 
 	/* MS-SMB2 3.3.5.9: Anonymous, Identification, Impersonation or Delegate */
@@ -320,11 +326,40 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 	path = kmalloc(KSMBD_PATH_MAX, GFP_KERNEL);
 	if (!path)
 		return STATUS_INSUFFICIENT_RESOURCES;
-	status = len ? ksmbd_smb_path(w->req + off, len, path, KSMBD_PATH_MAX) : STATUS_SUCCESS;
-	if (!len)
+	status = ksmbd_stream_split(w->req + off, len, &base_len, &stream, &has_stream);
+	if (status != STATUS_SUCCESS)
+		goto out;
+	/* A share without streams has no such name (as Samba answers). */
+	status = STATUS_OBJECT_NAME_NOT_FOUND;
+	if (stream && (w->tree->flags & KSMBD_SHARE_NO_STREAMS))
+		goto out;
+	/* MS-FSA 2.1.5.1: a data stream is never a directory. */
+	status = STATUS_NOT_A_DIRECTORY;
+	if (has_stream && (opts & FILE_DIRECTORY_FILE))
+		goto out;
+	if (has_stream && !stream)
+		opts |= FILE_NON_DIRECTORY_FILE;	/* "dir::$DATA" */
+	if (stream)
+		opts &= ~FILE_NON_DIRECTORY_FILE;	/* it says what the stream is */
+	status = base_len ? ksmbd_smb_path(w->req + off, base_len, path, KSMBD_PATH_MAX) :
+		 STATUS_SUCCESS;
+	if (!base_len)
 		path[0] = '\0';
 	if (status != STATUS_SUCCESS)
 		goto out;
+	/* MS-FSCC 2.1.5.2: no wildcards in the file name part of a stream's name. */
+	status = STATUS_OBJECT_NAME_INVALID;
+	if (stream && strpbrk(path, "*?<>\"|"))
+		goto out;
+	status = ksmbd_ea_create_check(w, ctx_off, ctx_len);
+	if (status != STATUS_SUCCESS)
+		goto out;
+	/*
+	 * A named stream: the file is opened, or created when the stream may
+	 * be; the stream's own disposition comes after (ksmbd_stream_open()).
+	 */
+	file_disp = !stream ? disp : disp == FILE_OPEN || disp == FILE_OVERWRITE ? FILE_OPEN :
+		    FILE_OPEN_IF;
 	/* MS-FSA 2.1.5.1: names are case-insensitive unless the share says otherwise. */
 	if (!(w->tree->flags & KSMBD_SHARE_CASE_SENSITIVE)) {
 		ret = ksmbd_lookup_ci(w->tree->root, path, KSMBD_PATH_MAX);
@@ -402,13 +437,13 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 			action = FILE_CREATED;
 		}
 	} else {
-		ret = ksmbd_disk_open(w->tree->root, path, disp, mode, perm, &fp->vfs, &action);
+		ret = ksmbd_disk_open(w->tree->root, path, file_disp, mode, perm, &fp->vfs, &action);
 	}
 	if (ret == -EISDIR && !(opts & FILE_NON_DIRECTORY_FILE) &&
-	    (disp == FILE_OPEN || disp == FILE_OPEN_IF)) {
+	    (file_disp == FILE_OPEN || file_disp == FILE_OPEN_IF)) {
 		/* A directory opened without FILE_DIRECTORY_FILE: no data access. */
-		fp->can_write = false;
-		ret = ksmbd_disk_open(w->tree->root, path, disp,
+		fp->can_write = stream && fp->can_write;	/* a directory's stream has data */
+		ret = ksmbd_disk_open(w->tree->root, path, file_disp,
 				      KSMBD_VFS_READ | KSMBD_VFS_DIRECTORY, 0, &fp->vfs, &action);
 	}
 	if (!ret)
@@ -440,62 +475,85 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 	status = STATUS_DELETE_PENDING;
 	if (ksmbd_inode_delete_pending(&fp->ni))
 		goto discard;
+	if (stream) {
+		status = ksmbd_stream_open(fp, stream, disp, &action);
+		if (status != STATUS_SUCCESS)
+			goto discard;
+		fp->is_stream = true;
+		ksmbd_stream_fix_stat(fp, &st);
+	}
 	status = ksmbd_create_rsp(w, fp, action, &st);
 	if (status != STATUS_SUCCESS)
 		goto discard;
-	fp->is_dir = le32_to_cpu(((struct smb2_create_rsp *)(w->rsp + sizeof(struct smb2_hdr)))
-				 ->file_attributes) & FILE_ATTRIBUTE_DIRECTORY;
+	fp->is_dir = !fp->is_stream &&
+		     (le32_to_cpu(((struct smb2_create_rsp *)(w->rsp + sizeof(struct smb2_hdr)))
+				  ->file_attributes) & FILE_ATTRIBUTE_DIRECTORY);
 	if (fp->is_dir && (opts & FILE_NON_DIRECTORY_FILE)) {
 		status = STATUS_FILE_IS_A_DIRECTORY;
 		goto discard;
 	}
 	overwrite = action == FILE_OVERWRITTEN || action == FILE_SUPERSEDED;
-	status = ksmbd_create_dosattr_check(fp, overwrite, le32_to_cpu(req->file_attributes));
+	status = fp->is_stream ? STATUS_SUCCESS :
+		 ksmbd_create_dosattr_check(fp, overwrite, le32_to_cpu(req->file_attributes));
 	if (status != STATUS_SUCCESS)
 		goto discard;
 	/* Share modes (share.h): a conflict first breaks batch oplocks. */
 	fp->conn = w->conn;
-	status = ksmbd_create_share(w, fp);
+	/* a stream's opens have the stream's own share modes (stream.h) */
+	status = fp->is_stream ? STATUS_SUCCESS : ksmbd_create_share(w, fp);
 	if (status != STATUS_SUCCESS)
 		goto discard;
 	/*
 	 * Oplocks: break what this open conflicts with (the CREATE may wait,
 	 * async, for the holders' acks), then take what can be granted.
 	 */
-	stat_open = !overwrite && !(access & MAXIMUM_ALLOWED) &&
-		    !(ksmbd_access_map_generic(access) & ~KSMBD_STAT_ACCESS);
+	/* Stream opens take no oplock or lease and break none (stream.h). */
+	stat_open = fp->is_stream || (!overwrite && !(access & MAXIMUM_ALLOWED) &&
+		    !(ksmbd_access_map_generic(access) & ~KSMBD_STAT_ACCESS));
 	/* Leases (oplock.h): an RqLs context with OplockLevel LEASE. */
-	has_lease = req->requested_oplock_level == SMB2_OPLOCK_LEVEL_LEASE ?
+	has_lease = !fp->is_stream && req->requested_oplock_level == SMB2_OPLOCK_LEVEL_LEASE ?
 		    ksmbd_lease_parse(w, ctx_off, ctx_len, &lr, &status) : 0;
 	if (has_lease < 0)
 		goto discard;
 	if (has_lease > 0)
 		status = ksmbd_lease_create(w, fp, &lr, overwrite, stat_open, &oplock);
 	else
-		status = ksmbd_oplock_create(w, fp, req->requested_oplock_level, overwrite,
-					     stat_open, &oplock);
+		status = ksmbd_oplock_create(w, fp, fp->is_stream ? SMB2_OPLOCK_LEVEL_NONE :
+					     req->requested_oplock_level,
+					     overwrite && !fp->is_stream, stat_open, &oplock);
 	if (status != STATUS_SUCCESS)
 		goto discard;
-	if (overwrite) {
+	if (overwrite && !fp->is_stream) {
 		ret = ksmbd_overwrite(w->tree->root, path, fp, mode);
+		/* MS-FSA 2.1.5.1.2.1: the file's named streams go with its data. */
+		if (!ret)
+			ret = ksmbd_stream_remove_all(fp->vfs);
 		if (ret) {
 			status = ksmbd_errno_status(ret);
 			goto discard;
 		}
 	}
-	if (overwrite || action == FILE_CREATED) {
+	if (!fp->is_stream && (overwrite || action == FILE_CREATED)) {
 		ret = ksmbd_create_dosattr_set(fp, &st, le32_to_cpu(req->file_attributes));
 		if (ret) {
 			status = ksmbd_errno_status(ret);
 			goto discard;
 		}
 	}
+	/* The EAs of the create context, on a file this CREATE made or replaced. */
+	if (!fp->is_stream && action != FILE_OPENED) {
+		status = ksmbd_ea_create_apply(w, fp, ctx_off, ctx_len, overwrite);
+		if (status != STATUS_SUCCESS)
+			goto discard;
+	}
 	rsp = (struct smb2_create_rsp *)(w->rsp + sizeof(struct smb2_hdr));
 	rsp->oplock_level = oplock;
 	/* A holder may have written back its cached data while we waited. */
-	if (!ksmbd_vfs_getattr(fp->vfs, &st))
+	if (!ksmbd_vfs_getattr(fp->vfs, &st)) {
+		ksmbd_stream_fix_stat(fp, &st);
 		ksmbd_fill_attrs_of(fp->vfs, &st,
 				    (u8 *)rsp + offsetof(struct smb2_create_rsp, creation_time));
+	}
 	if (oplock == SMB2_OPLOCK_LEVEL_LEASE) {
 		status = ksmbd_lease_rsp_context(w, fp);
 		if (status != STATUS_SUCCESS)
@@ -514,6 +572,7 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 discard:
 	ksmbd_file_discard(fp);
 out:
+	kfree(stream);
 	kfree(path);
 	return status;
 }
@@ -535,6 +594,8 @@ __le32 ksmbd_smb2_close(struct ksmbd_work *w)
 
 	post = fp->vfs && (le16_to_cpu(req->flags) & SMB2_CLOSE_FLAG_POSTQUERY_ATTRIB) &&
 	       !ksmbd_vfs_getattr(fp->vfs, &st);
+	if (post)
+		ksmbd_stream_fix_stat(fp, &st);
 	/*
 	 * The framework's reference closes it once the response is out; a
 	 * pending delete happens now, so the client sees it done.
@@ -577,7 +638,8 @@ __le32 ksmbd_smb2_read(struct ksmbd_work *w)
 	rsp = ksmbd_rsp_body(w, sizeof(*rsp) + len);
 	if (!rsp)
 		return STATUS_INSUFFICIENT_RESOURCES;
-	n = ksmbd_vfs_read(fp->vfs, rsp->buffer, len, le64_to_cpu(req->offset));
+	n = fp->is_stream ? ksmbd_stream_read(fp, rsp->buffer, len, le64_to_cpu(req->offset)) :
+			    ksmbd_vfs_read(fp->vfs, rsp->buffer, len, le64_to_cpu(req->offset));
 	if (n < 0)
 		return ksmbd_errno_status(n);
 	if ((!n && len) || n < le32_to_cpu(req->minimum_count))
@@ -609,7 +671,8 @@ __le32 ksmbd_smb2_write(struct ksmbd_work *w)
 		return STATUS_ACCESS_DENIED;
 	/* MS-FSA 2.1.5.3: a write breaks the file's level II oplocks. */
 	ksmbd_oplock_break_level2(fp);
-	n = ksmbd_vfs_write(fp->vfs, w->req + off, len, le64_to_cpu(req->offset));
+	n = fp->is_stream ? ksmbd_stream_write(fp, w->req + off, len, le64_to_cpu(req->offset)) :
+			    ksmbd_vfs_write(fp->vfs, w->req + off, len, le64_to_cpu(req->offset));
 	if (n < 0)
 		return ksmbd_errno_status(n);
 	rsp = ksmbd_rsp_body(w, sizeof(*rsp));

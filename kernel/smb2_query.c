@@ -5,8 +5,10 @@
  * filesystem classes of MS-FSCC 2.5. Names are the open's path inside the
  * share with a leading separator ("\dir\file"); short names are derived
  * from the long ones (name.h), attributes and creation times come with the
- * DOS attributes (dosattr.h); there are no alternate data streams. Security
- * information is not provided yet.
+ * DOS attributes (dosattr.h); the named streams of stream.h are listed by
+ * FileStreamInformation (opens of them report the stream's sizes); EAs
+ * (ea.h): FileFullEaInformation and EaSize. Security information is not
+ * provided yet.
  */
 #include <linux/kernel.h>
 #include <linux/slab.h>
@@ -20,6 +22,8 @@
 #include "server.h"
 #include "conn.h"
 #include "smb2.h"
+#include "stream.h"
+#include "ea.h"
 #include "tree.h"
 #include "unicode.h"
 
@@ -30,9 +34,11 @@
 #define KSMBD_INFO_MAX		(KSMBD_INFO_FIXED + KSMBD_INFO_NAME_MAX)
 /* A class is provided, but the buffer is shorter: STATUS_BUFFER_OVERFLOW. */
 #define KSMBD_INFO_VARIABLE	0x80000000u
+/* A list cut at an entry for want of room: STATUS_BUFFER_OVERFLOW. */
+#define KSMBD_INFO_CUT		0x40000000u
 
-/* The default (unnamed) data stream, FileStreamInformation's only entry. */
-static const char ksmbd_default_stream[] = "::$DATA";
+/* FileStreamInformation's buffer: the largest response it may fill. */
+#define KSMBD_STREAM_INFO_MAX	65536
 
 /* FileBasicInformation: times and attributes, from the CREATE/CLOSE block. */
 static size_t ksmbd_info_basic(const struct ksmbd_vfs_stat *st, struct ksmbd_file *fp, u8 *out)
@@ -54,7 +60,8 @@ static size_t ksmbd_info_standard(const struct ksmbd_vfs_stat *st, struct ksmbd_
 	ksmbd_fill_attrs(st, block);
 	memcpy(out, block + 32, 16);		/* AllocationSize, EndOfFile */
 	put_unaligned_le32(st->nlink, out + 16);
-	out[20] = ksmbd_inode_delete_pending(&fp->ni);
+	out[20] = fp->is_stream ? ksmbd_stream_delete_pending(fp) :
+		  ksmbd_inode_delete_pending(&fp->ni);
 	out[21] = fp->is_dir;
 	put_unaligned_le16(0, out + 22);
 	return 24;
@@ -78,6 +85,20 @@ static int ksmbd_info_name(struct ksmbd_file *fp, u8 *out, bool normalized)
 	mutex_unlock(&fp->dir_lock);
 	if (n < 0)
 		return n;
+	if (fp->is_stream) {
+		/* a stream's open: \dir\file:stream */
+		char sname[2 + 256];
+		int m;
+
+		sname[0] = ':';
+		m = ksmbd_stream_name(fp, sname + 1, sizeof(sname) - 1);
+		if (!m)
+			m = ksmbd_utf8_to_utf16(sname, strlen(sname), name + n,
+						KSMBD_INFO_NAME_MAX - 2 - n);
+		if (m < 0)
+			return m;
+		n += m;
+	}
 	for (p = name; p < name + n; p += 2)
 		if (get_unaligned_le16(p) == '/')
 			put_unaligned_le16('\\', p);
@@ -121,7 +142,7 @@ static int ksmbd_info_short_name(struct ksmbd_file *fp, u8 *out)
  * -errno. Classes with a variable part have KSMBD_INFO_VARIABLE set (their
  * length may be 0).
  */
-static long ksmbd_info_file(u8 class, const struct ksmbd_vfs_stat *st,
+static long ksmbd_info_file(struct ksmbd_work *w, u8 class, const struct ksmbd_vfs_stat *st,
 			    struct ksmbd_file *fp, u8 *out)
 {
 	u8 block[52];
@@ -138,8 +159,10 @@ static long ksmbd_info_file(u8 class, const struct ksmbd_vfs_stat *st,
 		put_unaligned_le64(st->ino, out);
 		return 8;
 	case FILE_EA_INFORMATION:
+		put_unaligned_le32(ksmbd_ea_size(fp->vfs), out);
+		return 4;
 	case FILE_ALIGNMENT_INFORMATION:
-		return 4;				/* no EAs, byte alignment */
+		return 4;				/* byte alignment */
 	case FILE_MODE_INFORMATION:
 		put_unaligned_le32(READ_ONCE(fp->mode), out);
 		return 4;
@@ -159,7 +182,8 @@ static long ksmbd_info_file(u8 class, const struct ksmbd_vfs_stat *st,
 		n = ksmbd_info_basic(st, fp, out);
 		n += ksmbd_info_standard(st, fp, out + n);
 		put_unaligned_le64(st->ino, out + n);	/* internal */
-		n += 8 + 4;				/* EA size 0 */
+		put_unaligned_le32(ksmbd_ea_size(fp->vfs), out + n + 8);
+		n += 8 + 4;
 		put_unaligned_le32(fp->access, out + n);
 		put_unaligned_le64(READ_ONCE(fp->position), out + n + 4);
 		put_unaligned_le32(READ_ONCE(fp->mode), out + n + 12);
@@ -168,17 +192,24 @@ static long ksmbd_info_file(u8 class, const struct ksmbd_vfs_stat *st,
 		if (ret < 0)
 			return ret;
 		return (long)(n + ret) | KSMBD_INFO_VARIABLE;
-	case FILE_STREAM_INFORMATION:
-		/* MS-FSCC 2.4.49: directories have no data stream, so no entries. */
-		if (fp->is_dir)
-			return (long)KSMBD_INFO_VARIABLE;
-		ksmbd_fill_attrs(st, block);
-		n = ksmbd_utf8_to_utf16(ksmbd_default_stream, strlen(ksmbd_default_stream),
-					out + 24, KSMBD_INFO_NAME_MAX);
-		put_unaligned_le32(n, out + 4);
-		memcpy(out + 8, block + 40, 8);		/* StreamSize: EndOfFile */
-		memcpy(out + 16, block + 32, 8);	/* StreamAllocationSize */
-		return (long)(24 + n) | KSMBD_INFO_VARIABLE;
+	case FILE_STREAM_INFORMATION: {
+		/* the base file's streams, whichever of them @fp opened */
+		const struct smb2_query_info_req *req = (const void *)ksmbd_req_body(w);
+		u32 max = le32_to_cpu(req->output_buffer_length);
+		struct ksmbd_vfs_stat bst;
+		bool cut;
+		long sn;
+
+		ret = ksmbd_vfs_getattr(fp->vfs, &bst);
+		if (ret)
+			return ret;
+		/* whole entries only: as many as the client's buffer holds */
+		sn = ksmbd_stream_info(fp, &bst, !(w->tree->flags & KSMBD_SHARE_NO_STREAMS),
+				       out, min_t(u32, max, KSMBD_STREAM_INFO_MAX), &cut);
+		if (sn < 0)
+			return sn;
+		return sn | KSMBD_INFO_VARIABLE | (cut ? KSMBD_INFO_CUT : 0);
+	}
 	case FILE_COMPRESSION_INFORMATION:
 		/* MS-FSCC 2.4.9: not compressed (COMPRESSION_FORMAT_NONE) */
 		ksmbd_fill_attrs(st, block);
@@ -262,7 +293,7 @@ static size_t ksmbd_info_min(u8 type, u8 class)
 }
 
 /* Filesystem class @class of the share into @out; its length, or 0. */
-static size_t ksmbd_info_fs(u8 class, const struct ksmbd_vfs_statfs *sf, u8 *out)
+static size_t ksmbd_info_fs(u8 class, const struct ksmbd_vfs_statfs *sf, bool streams, u8 *out)
 {
 	static const u8 ntfs[] = { 'N', 0, 'T', 0, 'F', 0, 'S', 0 };
 	u32 per_unit = max_t(u32, sf->bsize / 512, 1);
@@ -309,8 +340,12 @@ static size_t ksmbd_info_fs(u8 class, const struct ksmbd_vfs_statfs *sf, u8 *out
 		put_unaligned_le32(0x3, out + 16);
 		return 28;
 	case FILE_FS_ATTRIBUTE_INFORMATION:
-		/* case-sensitive search, case-preserved names, Unicode on disk */
-		put_unaligned_le32(0x00000007, out);
+		/*
+		 * case-sensitive search, case-preserved names, Unicode on disk,
+		 * EAs (FILE_SUPPORTS_EXTENDED_ATTRIBUTES), named streams
+		 * (FILE_NAMED_STREAMS) where the share has them
+		 */
+		put_unaligned_le32(0x00800007 | (streams ? 0x00040000 : 0), out);
 		put_unaligned_le32(sf->namelen ? sf->namelen : 255, out + 4);
 		put_unaligned_le32(sizeof(ntfs), out + 8);
 		memcpy(out + 12, ntfs, sizeof(ntfs));
@@ -318,6 +353,44 @@ static size_t ksmbd_info_fs(u8 class, const struct ksmbd_vfs_statfs *sf, u8 *out
 	default:
 		return 0;
 	}
+}
+
+/* FileFullEaInformation (MS-SMB2 3.3.5.20.1, MS-FSCC 2.4.15): ea.h. */
+static __le32 ksmbd_query_ea(struct ksmbd_work *w, struct ksmbd_file *fp)
+{
+	const struct smb2_query_info_req *req = (const void *)ksmbd_req_body(w);
+	u32 max = min_t(u32, le32_to_cpu(req->output_buffer_length), KSMBD_EA_LIST_MAX + 5);
+	u16 in_off = le16_to_cpu(req->input_buffer_offset);
+	u32 in_len = le32_to_cpu(req->input_buffer_length);
+	struct smb2_query_info_rsp *rsp;
+	__le32 status;
+	u32 n = 0;
+	u8 *out;
+
+	if (in_len && !ksmbd_req_has(w, in_off, in_len))
+		return STATUS_INVALID_PARAMETER;
+	if (!(fp->access & FILE_READ_EA))
+		return STATUS_ACCESS_DENIED;
+	out = kvmalloc(max ?: 1, GFP_KERNEL);
+	if (!out)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	status = ksmbd_ea_query(fp, in_len ? w->req + in_off : NULL, in_len,
+				le32_to_cpu(req->flags), le32_to_cpu(req->additional_information),
+				out, max, &n);
+	if (status == STATUS_SUCCESS || status == STATUS_BUFFER_OVERFLOW) {
+		rsp = ksmbd_rsp_body(w, sizeof(*rsp) + n);
+		if (!rsp) {
+			status = STATUS_INSUFFICIENT_RESOURCES;
+		} else {
+			rsp->structure_size = cpu_to_le16(9);
+			rsp->output_buffer_offset = cpu_to_le16(sizeof(struct smb2_hdr) +
+								sizeof(*rsp));
+			rsp->output_buffer_length = cpu_to_le32(n);
+			memcpy(rsp->buffer, out, n);
+		}
+	}
+	kvfree(out);
+	return status;
 }
 
 __le32 ksmbd_smb2_query_info(struct ksmbd_work *w)
@@ -339,7 +412,12 @@ __le32 ksmbd_smb2_query_info(struct ksmbd_work *w)
 	status = STATUS_NOT_SUPPORTED;
 	if (!fp->vfs)
 		return status;			/* pipes: not yet */
-	info = kmalloc(KSMBD_INFO_MAX, GFP_KERNEL);
+	if (req->info_type == SMB2_0_INFO_FILE &&
+	    req->file_info_class == FILE_FULL_EA_INFORMATION)
+		return ksmbd_query_ea(w, fp);
+	info = kvmalloc(req->info_type == SMB2_0_INFO_FILE &&
+			req->file_info_class == FILE_STREAM_INFORMATION ?
+			KSMBD_STREAM_INFO_MAX : KSMBD_INFO_MAX, GFP_KERNEL);
 	if (!info)
 		return STATUS_INSUFFICIENT_RESOURCES;
 	if (req->info_type == SMB2_0_INFO_FILESYSTEM) {
@@ -349,7 +427,8 @@ __le32 ksmbd_smb2_query_info(struct ksmbd_work *w)
 		status = ksmbd_errno_status(ret);
 		if (ret)
 			goto out;
-		len = ksmbd_info_fs(req->file_info_class, &sf, info);
+		len = ksmbd_info_fs(req->file_info_class, &sf,
+				    !(w->tree->flags & KSMBD_SHARE_NO_STREAMS), info);
 		/* MS-FSCC 2.5 documents classes 1 to 11: the others are invalid. */
 		if (!len && req->file_info_class >= 1 && req->file_info_class <= 11) {
 			status = STATUS_NOT_SUPPORTED;
@@ -375,7 +454,8 @@ __le32 ksmbd_smb2_query_info(struct ksmbd_work *w)
 		status = ksmbd_errno_status(ret);
 		if (ret)
 			goto out;
-		len = ksmbd_info_file(req->file_info_class, &st, fp, info);
+		ksmbd_stream_fix_stat(fp, &st);
+		len = ksmbd_info_file(w, req->file_info_class, &st, fp, info);
 		if (len < 0) {
 			status = ksmbd_errno_status(len);
 			goto out;
@@ -389,7 +469,7 @@ __le32 ksmbd_smb2_query_info(struct ksmbd_work *w)
 	status = STATUS_INVALID_INFO_CLASS;
 	if (!len)
 		goto out;
-	n = len & ~KSMBD_INFO_VARIABLE;
+	n = len & ~(KSMBD_INFO_VARIABLE | KSMBD_INFO_CUT);
 	min = ksmbd_info_min(req->info_type, req->file_info_class) ?: n;
 	status = STATUS_INFO_LENGTH_MISMATCH;
 	if (max < min)
@@ -405,8 +485,9 @@ __le32 ksmbd_smb2_query_info(struct ksmbd_work *w)
 	rsp->output_buffer_offset = cpu_to_le16(sizeof(struct smb2_hdr) + sizeof(*rsp));
 	rsp->output_buffer_length = cpu_to_le32(n);
 	memcpy(rsp->buffer, info, n);
-	status = n < (len & ~KSMBD_INFO_VARIABLE) ? STATUS_BUFFER_OVERFLOW : STATUS_SUCCESS;
+	status = n < (len & ~(KSMBD_INFO_VARIABLE | KSMBD_INFO_CUT)) || (len & KSMBD_INFO_CUT) ?
+		 STATUS_BUFFER_OVERFLOW : STATUS_SUCCESS;
 out:
-	kfree(info);
+	kvfree(info);
 	return status;
 }

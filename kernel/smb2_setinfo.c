@@ -6,7 +6,9 @@
  * 2.1.5.14: FileBasicInformation (creation, last access and last write
  * times; the attributes, see dosattr.h), FileRenameInformation,
  * FileDispositionInformation, FileEndOfFileInformation,
- * FileAllocationInformation, FilePositionInformation and FileModeInformation.
+ * FileAllocationInformation, FilePositionInformation, FileModeInformation
+ * and FileFullEaInformation (ea.h); on a named stream's open (stream.h) the
+ * disposition, sizes and renames apply to the stream.
  * Linux cannot set a file's change time: it is accepted and left to the
  * filesystem; the creation time is kept with the DOS attributes. A time of
  * -1 ("stop updating this time for the open") is taken as "leave
@@ -29,6 +31,8 @@
 #include "port.h"
 #include "share.h"
 #include "smb2.h"
+#include "stream.h"
+#include "ea.h"
 #include "tree.h"
 
 #define KSMBD_FILETIME_EPOCH	116444736000000000ULL
@@ -167,6 +171,8 @@ static __le32 ksmbd_set_disposition(struct ksmbd_work *w, const u8 *buf, u32 len
 		return STATUS_INFO_LENGTH_MISMATCH;
 	if (!ksmbd_file_may(fp, DELETE))
 		return STATUS_ACCESS_DENIED;
+	if (fp->is_stream)
+		return ksmbd_stream_set_delete(fp, buf[0]);
 	if (!buf[0])
 		return ksmbd_inode_set_delete_pending(&fp->ni, false) ? STATUS_FILE_CLOSED :
 									 STATUS_SUCCESS;
@@ -236,6 +242,9 @@ static __le32 ksmbd_do_rename(struct ksmbd_file *fp, char *target, bool replace)
 	/* MS-FSA 2.1.5.14.11: not a directory with open files below it. */
 	ret = -EACCES;
 	if (fp->is_dir && ksmbd_file_opens_below(fp))
+		goto out;
+	/* nor a file with an open stream (as Windows answers) */
+	if (ksmbd_stream_opens_of(fp->dev, fp->ino))
 		goto out;
 	ret = ksmbd_vfs_getattr_name(fp->root, name, &st);
 	if (!ret && !(st.dev == fp->dev && st.ino == fp->ino)) {
@@ -324,6 +333,12 @@ static __le32 ksmbd_set_rename(struct ksmbd_work *w, const u8 *buf, u32 len)
 		return STATUS_INVALID_PARAMETER;
 	if (!ksmbd_file_may(fp, DELETE))
 		return STATUS_ACCESS_DENIED;
+	/* ":stream": a stream renamed within its file (stream.h). */
+	if (get_unaligned_le16(name) == ':')
+		return fp->is_stream ? ksmbd_stream_rename(fp, name, name_len, buf[0]) :
+				       STATUS_NOT_SUPPORTED;
+	if (fp->is_stream)
+		return STATUS_INVALID_PARAMETER;
 	/* A full name inside the share; a leading separator is tolerated. */
 	if (get_unaligned_le16(name) == '\\') {
 		name += 2;
@@ -370,10 +385,11 @@ static __le32 ksmbd_set_size(struct ksmbd_work *w, const u8 *buf, u32 len, bool 
 		ret = ksmbd_vfs_getattr(fp->vfs, &st);
 		if (ret)
 			return ksmbd_errno_status(ret);
+		ksmbd_stream_fix_stat(fp, &st);
 		if (size >= st.size)
 			return STATUS_SUCCESS;
 	}
-	ret = ksmbd_vfs_truncate(fp->vfs, size);
+	ret = fp->is_stream ? ksmbd_stream_truncate(fp, size) : ksmbd_vfs_truncate(fp->vfs, size);
 	if (ret == -EFBIG)
 		return STATUS_DISK_FULL;
 	return ret ? ksmbd_errno_status(ret) : STATUS_SUCCESS;
@@ -419,7 +435,6 @@ static bool ksmbd_class_settable(u8 class)
 {
 	switch (class) {
 	case FILE_LINK_INFORMATION:
-	case FILE_FULL_EA_INFORMATION:
 	case FILE_PIPE_INFORMATION:
 	case FILE_OBJECT_ID_INFORMATION:
 	case FILE_MOVE_CLUSTER_INFORMATION:
@@ -450,6 +465,7 @@ static __le32 ksmbd_set_file_info(struct ksmbd_work *w, u8 class, const u8 *buf,
 	case FILE_DISPOSITION_INFORMATION:
 	case FILE_END_OF_FILE_INFORMATION:
 	case FILE_ALLOCATION_INFORMATION:
+	case FILE_FULL_EA_INFORMATION:
 		/* CREATE grants no modifying right there; this is the last word. */
 		if (readonly)
 			return STATUS_ACCESS_DENIED;
@@ -467,6 +483,11 @@ static __le32 ksmbd_set_file_info(struct ksmbd_work *w, u8 class, const u8 *buf,
 		return ksmbd_set_disposition(w, buf, len);
 	case FILE_END_OF_FILE_INFORMATION:
 		return ksmbd_set_size(w, buf, len, false);
+	case FILE_FULL_EA_INFORMATION:
+		/* MS-SMB2 3.3.5.21.1: FILE_WRITE_EA */
+		if (!ksmbd_file_may(w->fp, FILE_WRITE_EA))
+			return STATUS_ACCESS_DENIED;
+		return ksmbd_ea_set(w->fp, buf, len);
 	default:
 		return ksmbd_set_size(w, buf, len, true);
 	}

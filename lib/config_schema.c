@@ -156,6 +156,8 @@ static const struct kc_conf_param params[] = {
 	{ .name = "case sensitive", .type = KC_CONF_T_ENUM, .scope = KC_CONF_SHARE,
 	  .def = "no", .values = case_values, .aliases = case_aliases,
 	  .doc = "Whether names must match with their case; no: as Windows, without regard to case" },
+	BOOL("streams", KC_CONF_SHARE, "yes",
+	     "Files have named (alternate data) streams, kept in extended attributes"),
 	BOOL("continuous availability", KC_CONF_SHARE, "no",
 	     "Handles survive a node failure (SMB3 persistent handles)"),
 };

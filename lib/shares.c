@@ -55,6 +55,8 @@ void kc_share_check(const struct kc_conf *conf, const char *share, const char *u
 	/* "auto": case-sensitive only for clients that say so (SMB1 UNIX extensions): not SMB2 */
 	if (kc_conf_enum(sec, "case sensitive") == KC_CONF_CASE_YES)
 		out->flags |= KSMBD_SHARE_CASE_SENSITIVE;
+	if (!kc_conf_bool(sec, "streams"))
+		out->flags |= KSMBD_SHARE_NO_STREAMS;
 	switch (kc_conf_enum(sec, "smb encrypt")) {
 	case KC_CONF_ENCRYPT_REQUIRED:
 		out->flags |= KSMBD_SHARE_ENCRYPT | KSMBD_SHARE_ENCRYPT_REQUIRED;

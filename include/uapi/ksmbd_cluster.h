@@ -199,6 +199,8 @@ enum ksmbd_cluster_attr {
 #define KSMBD_SHARE_ENCRYPT_REQUIRED	0x8
 /* The share's "case sensitive = yes": names are matched with their case. */
 #define KSMBD_SHARE_CASE_SENSITIVE	0x10
+/* The share's streams = no: named streams are not offered. */
+#define KSMBD_SHARE_NO_STREAMS		0x20
 
 enum ksmbd_pipe_op {
 	KSMBD_PIPE_OPEN = 1,

@@ -92,6 +92,14 @@ def qdir(cls, pattern="*", fl=0, outlen=65536, f=LAST, mid=6, index=0):
     return hdr(14, mid) + struct.pack("<HBBI", 33, cls, fl, index) + f + struct.pack("<HHI", 96 if p else 0, len(p), outlen) + (p or b"\0")
 def ioctl(code, inp=b"", f=RELFID, mid=7, maxout=4096):
     return hdr(11, mid) + struct.pack("<HHI", 57, 0, code) + f + struct.pack("<IIIIIIII", 120 if inp else 0, len(inp), 0, 120, 0, maxout, 1, 0) + (inp or b"")
+def sinfo(itype, cls, data, f=LAST, mid=8):
+    return hdr(17, mid) + struct.pack("<HBBIHHI", 33, itype, cls, len(data), 96, 0, 0) + f + data
+def ea(name, val, last=True):
+    e = struct.pack("<IBBH", 0, 0, len(name), len(val)) + name + b"\0" + val
+    if last:
+        return e
+    e += b"\0" * ((-len(e)) % 4)
+    return struct.pack("<I", len(e)) + e[4:]
 def chain(*pdus):
     out = b""
     for i, p in enumerate(pdus):
@@ -127,6 +135,12 @@ put("ioctl", D311, ioctl(0x00140204, struct.pack("<IHHH", 0x7f, 1, 1, 0x311)), c
 put("symlink-escape", D311, create("escape\\secret"), create("escape\\new.txt", disp=2), write(b"x", 0),
     create("abs\\secret", disp=5), create("escape", access=0x00100081, opts=0x01), qdir(37), close())
 put("utf8-name", D311, create("\u00fc\u20ac.txt"), read(100, 0), create("dir\\sub\\..\\x", disp=2), close(fid(1)))
+put("streams", D311, create("s.txt:one", disp=3, access=0x001f01ff), write(b"stream" * 10, 0), read(100, 2),
+    qinfo(1, 22), qinfo(1, 5), sinfo(1, 20, struct.pack("<Q", 3)), create("s.txt::$DATA"), qinfo(1, 22),
+    sinfo(1, 10, struct.pack("<BBHIQI", 1, 0, 0, 0, 0, 8) + u16(":two")), sinfo(1, 13, b"\1"), close(fid(1)),
+    create("dir:ds:$DATA", disp=2), create("s.txt:bad:$FOO"), close())
+put("eas", D311, create("e.txt", disp=3), sinfo(1, 15, ea(b"A.B", b"v" * 5, False) + ea(b"C", b"")),
+    qinfo(1, 15), qinfo(1, 7), sinfo(1, 15, ea(b"bad*", b"x")), qdir(37), close())
 put("read-past-eof", D202, create("dir\\big.bin"), read(1 << 20, 1 << 40), read(8 << 20, 0), read((8 << 20) + 1, 0), close())
 PY
 }

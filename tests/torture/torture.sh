@@ -39,6 +39,8 @@ KC_TORTURE_SUITES=(
 	smb2.maximum_allowed:60
 	smb2.create:300
 	smb2.dosmode:60
+	smb2.streams:200
+	smb2.ea:60
 	smb2.lease:420:50	# a break left unacknowledged waits the 35 s timeout (timeout, timeout-disconnect)
 )
 # A single subtest that shows no result within this many seconds is stopped,
