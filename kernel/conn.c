@@ -12,6 +12,7 @@
 #include <linux/sched.h>
 #include <asm/unaligned.h>
 #include "conn.h"
+#include "notify.h"
 #include "session.h"
 #include "smb.h"
 #include "smb2.h"
@@ -53,14 +54,36 @@ struct ksmbd_conn *ksmbd_conn_alloc(struct ksmbd_transport *t)
 	ksmbd_credits_init(&conn->credits);
 	mutex_init(&conn->async_lock);
 	INIT_LIST_HEAD(&conn->async_list);
+	atomic_set(&conn->detached, 0);
+	spin_lock_init(&conn->detach_lock);
 	INIT_LIST_HEAD(&conn->sessions);
 	return conn;
 }
 
+void ksmbd_conn_detached_done(struct ksmbd_conn *conn)
+{
+	spin_lock(&conn->detach_lock);
+	if (atomic_dec_and_test(&conn->detached))
+		wake_up_all(&conn->inflight_wait);
+	spin_unlock(&conn->detach_lock);
+}
+
+/* Wait until every detached request of @conn was answered. */
+static void ksmbd_conn_wait_detached(struct ksmbd_conn *conn)
+{
+	wait_event(conn->inflight_wait, atomic_read(&conn->detached) == 0);
+	/* The last answer's wake-up is over once its lock is free. */
+	spin_lock(&conn->detach_lock);
+	spin_unlock(&conn->detach_lock);
+}
+
 void ksmbd_conn_free(struct ksmbd_conn *conn)
 {
+	/* Nothing detaches any more; closing the opens answers what waits on them. */
+	ksmbd_async_cancel_all(conn, 0, NULL, true);
 	ksmbd_session_unlink_all(conn);
 	ksmbd_bind_conn_gone(conn);
+	ksmbd_conn_wait_detached(conn);
 	conn->t->ops->free(conn->t);
 	mutex_destroy(&conn->write_lock);
 	mutex_destroy(&conn->neg_lock);
@@ -188,6 +211,7 @@ static int ksmbd_conn_loop(void *arg)
 	/* Requests waiting async end now instead of at their timeouts. */
 	ksmbd_async_cancel_all(conn, 0, NULL, true);
 	wait_event(conn->inflight_wait, atomic_read(&conn->inflight) == 0);
+	ksmbd_conn_wait_detached(conn);
 	pr_debug("%s: disconnected\n", conn->t->peer);
 
 	mutex_lock(&ksmbd_conn_lock);
@@ -289,6 +313,11 @@ int ksmbd_conn_init(void)
 		destroy_workqueue(ksmbd_req_wq);
 		return -ENOMEM;
 	}
+	if (ksmbd_notify_init()) {
+		destroy_workqueue(ksmbd_reap_wq);
+		destroy_workqueue(ksmbd_req_wq);
+		return -ENOMEM;
+	}
 	ksmbd_conn_set_accepting(true);
 	return 0;
 }
@@ -299,4 +328,5 @@ void ksmbd_conn_exit(void)
 	ksmbd_conn_set_accepting(false);
 	destroy_workqueue(ksmbd_reap_wq);
 	destroy_workqueue(ksmbd_req_wq);
+	ksmbd_notify_exit();
 }

@@ -25,6 +25,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
+#include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <linux/completion.h>
@@ -68,6 +69,21 @@ struct ksmbd_conn {
 	struct list_head async_list;	/* struct ksmbd_async, see smb2.h */
 	bool async_closed;		/* torn down: nothing may go async */
 	u64 next_async_id;
+	/*
+	 * MessageIds of CANCELs that found nothing: their request may still
+	 * be on its way to waiting (requests of a connection run
+	 * concurrently). It is cancelled as it starts to wait. 0: free slot.
+	 */
+	u64 cancel_mids[16];
+	unsigned int cancel_next;
+
+	/*
+	 * Detached async requests (smb2.h, struct ksmbd_async_req) not yet
+	 * answered; decremented and woken (inflight_wait) under detach_lock, so
+	 * whoever waits for zero may free the connection after taking it once.
+	 */
+	atomic_t detached;
+	spinlock_t detach_lock;
 
 	/* A session binding in progress (smb2_bind.c, under its ksmbd_bind_lock). */
 	u64 bind_sess_id, bind_auth_id;
@@ -97,6 +113,8 @@ int ksmbd_conn_write(struct ksmbd_conn *conn, const struct kvec *iov, int nr);
 /* A reference to @conn unless it is already being freed; false then. */
 bool ksmbd_conn_tryget(struct ksmbd_conn *conn);
 void ksmbd_conn_put(struct ksmbd_conn *conn);
+/* A detached request of @conn was answered (see struct ksmbd_async_req). */
+void ksmbd_conn_detached_done(struct ksmbd_conn *conn);
 /* A connection with no thread and no server list entry, for tests and fuzzing. */
 struct ksmbd_conn *ksmbd_conn_alloc(struct ksmbd_transport *t);
 void ksmbd_conn_free(struct ksmbd_conn *conn);

@@ -9,6 +9,7 @@
 #include "inode.h"
 #include "stream.h"
 #include "ipc.h"
+#include "notify.h"
 #include "port.h"
 #include "tree.h"
 
@@ -147,6 +148,10 @@ static int ksmbd_file_delete(struct ksmbd_file *fp)
 	if (!ret)
 		ret = fp->is_dir ? ksmbd_vfs_rmdir(fp->root, fp->path) :
 				   ksmbd_vfs_unlink(fp->root, fp->path);
+	if (!ret)
+		ksmbd_notify_event(fp->root_dev, fp->root_ino, fp->path, FILE_ACTION_REMOVED,
+				   fp->is_dir ? FILE_NOTIFY_CHANGE_DIR_NAME :
+						FILE_NOTIFY_CHANGE_FILE_NAME);
 	if (ret)
 		pr_debug("delete on close of %s: %d\n", fp->path, ret);
 	mutex_unlock(&fp->dir_lock);
@@ -157,13 +162,19 @@ int ksmbd_file_release(struct ksmbd_file *fp)
 {
 	if (!fp->vfs)
 		return 0;
+	ksmbd_notify_release(fp);
 	ksmbd_file_unpublish(fp);
 	/* A stream's delete on close removes the stream only (stream.h). */
 	ksmbd_stream_close(fp);
 	ksmbd_inode_share_del(&fp->ni, &fp->share_counted, fp->access, fp->share_access);
 	/* The oplock and the file's open go together (oplock.h). */
-	if (!ksmbd_oplock_release(fp, fp->delete_on_close && !fp->is_stream))
+	if (!ksmbd_oplock_release(fp, fp->delete_on_close && !fp->is_stream)) {
+		/* Other opens keep a directory whose delete is now pending. */
+		if (fp->delete_on_close && fp->is_dir &&
+		    ksmbd_inode_delete_pending_of(fp->dev, fp->ino))
+			ksmbd_notify_delete_pending(fp->dev, fp->ino);
 		return 0;
+	}
 	return ksmbd_file_delete(fp);
 }
 

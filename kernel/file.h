@@ -56,6 +56,9 @@ struct ksmbd_file {
 	struct ksmbd_stream *stream;	/* a named stream's open (stream.h); NULL once released */
 	bool is_stream;			/* a named stream's open, constant */
 	u32 ea_index;			/* FileFullEaInformation scan position (ea.h) */
+	/* CHANGE_NOTIFY (notify.h), under notify.c's lock */
+	struct ksmbd_notify_watch *notify;
+	bool notify_closed;		/* released: no watch any more */
 
 	u32 mode;			/* FileModeInformation flags */
 	u64 position;			/* FilePositionInformation */

@@ -13,6 +13,7 @@
 #include "port.h"
 #include "ipc.h"
 #include "session.h"
+#include "smb2.h"
 #include "tree.h"
 #include "file.h"
 #include "oplock.h"

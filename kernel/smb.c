@@ -46,7 +46,7 @@ static const struct ksmbd_smb2_cmd ksmbd_smb2_cmds[SMB2_NR_COMMANDS] = {
 	[SMB2_CANCEL]		= { .name = "CANCEL", .struct_size = 4 },
 	[SMB2_ECHO]		= { .name = "ECHO", .struct_size = 4 },
 	[SMB2_QUERY_DIRECTORY]	= { .name = "QUERY_DIRECTORY", .struct_size = 33, .fid_off = 8 },
-	[SMB2_CHANGE_NOTIFY]	= { .name = "CHANGE_NOTIFY", .struct_size = 32 },
+	[SMB2_CHANGE_NOTIFY]	= { .name = "CHANGE_NOTIFY", .struct_size = 32, .fid_off = 8 },
 	[SMB2_QUERY_INFO]	= { .name = "QUERY_INFO", .struct_size = 41, .fid_off = 24 },
 	[SMB2_SET_INFO]		= { .name = "SET_INFO", .struct_size = 33, .fid_off = 16 },
 	/* oplock break acknowledgment 24, lease break acknowledgment 36 */
@@ -103,6 +103,7 @@ static const ksmbd_smb2_handler ksmbd_smb2_handlers[SMB2_NR_COMMANDS] = {
 	[SMB2_QUERY_DIRECTORY]	= ksmbd_smb2_query_directory,
 	[SMB2_SET_INFO]		= ksmbd_smb2_set_info,
 	[SMB2_FLUSH]		= ksmbd_smb2_flush,
+	[SMB2_CHANGE_NOTIFY]	= ksmbd_smb2_change_notify,
 	[SMB2_OPLOCK_BREAK]	= ksmbd_smb2_oplock_break,
 };
 
@@ -337,6 +338,19 @@ static int ksmbd_smb2_run(struct ksmbd_work *w)
 	}
 	if (status == KSMBD_STATUS_DISCONNECT)
 		return -ECONNABORTED;
+	if (status == KSMBD_STATUS_ASYNC) {
+		/* Detached: the interim response takes its place (MS-SMB2 3.3.4.2). */
+		struct smb2_hdr *rsp;
+
+		if (ksmbd_smb2_error(w, STATUS_PENDING))
+			return -ENOMEM;
+		rsp = (struct smb2_hdr *)w->rsp;
+		rsp->flags |= SMB2_FLAGS_ASYNC_COMMAND;
+		put_unaligned_le64(w->detached->async.async_id, &rsp->process_id);
+		/* Interim responses are not signed, as in ksmbd_async_interim(). */
+		w->sign = false;
+		return 0;
+	}
 	if (!w->rsp || !ksmbd_status_has_body(status)) {
 		if (ksmbd_smb2_error(w, status))
 			return -ENOMEM;
@@ -407,6 +421,8 @@ static int ksmbd_smb2_reply(struct ksmbd_conn *conn, struct ksmbd_work *works, i
 	return ret;
 }
 
+static bool ksmbd_async_cancel_early(struct ksmbd_conn *conn, u64 mid);
+
 int ksmbd_async_begin(struct ksmbd_work *w, void (*cancel)(struct ksmbd_async *a))
 {
 	struct ksmbd_conn *conn = w->conn;
@@ -418,8 +434,10 @@ int ksmbd_async_begin(struct ksmbd_work *w, void (*cancel)(struct ksmbd_async *a
 	a->tree = w->tree;
 	a->cancel = cancel;
 	a->cancelled = false;
+	a->cleanup = false;
 	mutex_lock(&conn->async_lock);
-	if (conn->async_closed || READ_ONCE(conn->state) != KSMBD_CONN_RUNNING)
+	if (conn->async_closed || READ_ONCE(conn->state) != KSMBD_CONN_RUNNING ||
+	    ksmbd_async_cancel_early(conn, a->mid))
 		ret = -ECANCELED;
 	else
 		list_add_tail(&a->node, &conn->async_list);
@@ -451,9 +469,13 @@ void ksmbd_async_cancel_all(struct ksmbd_conn *conn, u64 sess_id, struct ksmbd_t
 	mutex_lock(&conn->async_lock);
 	if (close)
 		conn->async_closed = true;
-	list_for_each_entry(a, &conn->async_list, node)
-		if ((!sess_id || a->sess_id == sess_id) && (!tree || a->tree == tree))
+	list_for_each_entry(a, &conn->async_list, node) {
+		if ((!sess_id || a->sess_id == sess_id) && (!tree || a->tree == tree)) {
+			if (!a->cancelled)
+				a->cleanup = true;
 			ksmbd_async_cancel_one(a);
+		}
+	}
 	mutex_unlock(&conn->async_lock);
 }
 
@@ -468,14 +490,35 @@ static void ksmbd_smb2_cancel(struct ksmbd_conn *conn, const struct smb2_hdr *hd
 	u64 id = by_async ? get_unaligned_le64(&hdr->process_id) : le64_to_cpu(hdr->message_id);
 	struct ksmbd_async *a;
 
+	bool found = false;
+
 	mutex_lock(&conn->async_lock);
 	list_for_each_entry(a, &conn->async_list, node) {
 		if (by_async ? a->async_id == id : a->mid == id) {
 			ksmbd_async_cancel_one(a);
+			found = true;
 			break;
 		}
 	}
+	if (!found && !by_async && id) {
+		conn->cancel_mids[conn->cancel_next] = id;
+		conn->cancel_next = (conn->cancel_next + 1) % ARRAY_SIZE(conn->cancel_mids);
+	}
 	mutex_unlock(&conn->async_lock);
+}
+
+/* Whether a CANCEL for MessageId @mid came before its request waited; conn->async_lock held. */
+static bool ksmbd_async_cancel_early(struct ksmbd_conn *conn, u64 mid)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(conn->cancel_mids); i++) {
+		if (mid && conn->cancel_mids[i] == mid) {
+			conn->cancel_mids[i] = 0;
+			return true;
+		}
+	}
+	return false;
 }
 
 void ksmbd_async_interim(struct ksmbd_work *w)
@@ -510,6 +553,91 @@ void ksmbd_async_interim(struct ksmbd_work *w)
 	if (ksmbd_smb2_reply(conn, &iw, 1, iw.rsp_len, w->transform_sess_id ? w->sess : NULL))
 		pr_debug("%s: interim response not sent\n", conn->t->peer);
 	kfree(iw.rsp);
+}
+
+/* More detached requests than this per connection are refused. */
+#define KSMBD_MAX_DETACHED	1024
+
+int ksmbd_async_detach(struct ksmbd_work *w, struct ksmbd_async_req *r,
+		       void (*cancel)(struct ksmbd_async *a))
+{
+	struct ksmbd_conn *conn = w->conn;
+	struct ksmbd_async *a = &r->async;
+	int ret = 0;
+
+	r->conn = conn;
+	memcpy(&r->hdr, w->hdr, sizeof(r->hdr));
+	r->transform_sess_id = w->transform_sess_id;
+	r->sign = w->sign;
+	r->sess = w->sess;
+	init_completion(&r->interim);
+	INIT_LIST_HEAD(&a->node);
+	a->mid = le64_to_cpu(w->hdr->message_id);
+	a->sess_id = w->sess ? w->sess->id : 0;
+	a->tree = w->tree;
+	a->cancel = cancel;
+	a->cancelled = false;
+	a->cleanup = false;
+	mutex_lock(&conn->async_lock);
+	if (conn->async_closed || READ_ONCE(conn->state) != KSMBD_CONN_RUNNING) {
+		ret = -ECANCELED;
+	} else if (atomic_read(&conn->detached) >= KSMBD_MAX_DETACHED) {
+		ret = -EBUSY;
+	} else {
+		a->async_id = ++conn->next_async_id;
+		list_add_tail(&a->node, &conn->async_list);
+		atomic_inc(&conn->detached);
+		if (r->sess)
+			refcount_inc(&r->sess->refs);
+		w->detached = r;
+		/* Cancelled before it got here: its owner answers STATUS_CANCELLED. */
+		if (ksmbd_async_cancel_early(conn, a->mid))
+			ksmbd_async_cancel_one(a);
+	}
+	mutex_unlock(&conn->async_lock);
+	return ret;
+}
+
+void ksmbd_async_answer(struct ksmbd_async_req *r, __le32 status, const void *body, size_t len)
+{
+	struct ksmbd_conn *conn = r->conn;
+	struct ksmbd_work iw = {
+		.conn = conn,
+		.hdr = &r->hdr,
+		.req = (const u8 *)&r->hdr,
+		.req_len = sizeof(r->hdr),
+		.sess = r->sess,
+		.sign = r->sign,
+	};
+	struct smb2_hdr *rsp;
+
+	wait_for_completion(&r->interim);
+	mutex_lock(&conn->async_lock);
+	list_del_init(&r->async.node);
+	mutex_unlock(&conn->async_lock);
+	if (ksmbd_status_has_body(status)) {
+		u8 *b = ksmbd_rsp_body(&iw, len);
+
+		if (b)
+			memcpy(b, body, len);
+	} else {
+		ksmbd_smb2_error(&iw, status);
+	}
+	if (iw.rsp && READ_ONCE(conn->state) == KSMBD_CONN_RUNNING) {
+		rsp = (struct smb2_hdr *)iw.rsp;
+		rsp->status = status;
+		/* MS-SMB2 3.3.4.2: alone, async, no credits. */
+		rsp->flags = SMB2_FLAGS_SERVER_TO_REDIR | SMB2_FLAGS_ASYNC_COMMAND;
+		put_unaligned_le64(r->async.async_id, &rsp->process_id);
+		rsp->credit_request = 0;
+		if (ksmbd_smb2_reply(conn, &iw, 1, iw.rsp_len,
+				     r->transform_sess_id ? r->sess : NULL))
+			pr_debug("%s: async response not sent\n", conn->t->peer);
+	}
+	kfree(iw.rsp);
+	if (r->sess)
+		ksmbd_session_put(r->sess);
+	ksmbd_conn_detached_done(conn);
 }
 
 /* Record what request @w leaves to a related request after it. */
@@ -571,6 +699,7 @@ static int ksmbd_smb2_process(struct ksmbd_conn *conn, const u8 *buf, size_t len
 		w->transform_sess_id = enc ? enc->id : 0;
 		off += w->req_len;
 		w->async_ok = n == 1;
+		w->last = i == n - 1;
 		INIT_LIST_HEAD(&w->async.node);
 		/* MS-SMB2 3.3.5.16: a CANCEL gets no response. */
 		if (le16_to_cpu(hdr->command) == SMB2_CANCEL) {
@@ -589,6 +718,9 @@ static int ksmbd_smb2_process(struct ksmbd_conn *conn, const u8 *buf, size_t len
 	if (!ret && nw)
 		ret = ksmbd_smb2_reply(conn, works, nw, total, enc);
 	for (i = 0; i < n; i++) {
+		/* Detached requests may answer now; @works[i].detached is theirs. */
+		if (works[i].detached)
+			complete(&works[i].detached->interim);
 		kfree(works[i].rsp);
 		if (works[i].fp)
 			ksmbd_file_put(works[i].fp);

@@ -10,6 +10,7 @@
 #ifndef KSMBD_SMB2_H
 #define KSMBD_SMB2_H
 
+#include <linux/completion.h>
 #include <linux/list.h>
 #include <linux/types.h>
 #include "smb_wire.h"
@@ -39,6 +40,8 @@ struct ksmbd_async {
 	u64 sess_id;
 	struct ksmbd_tree *tree;	/* compared only, never dereferenced */
 	bool cancelled;
+	/* Cancelled by LOGOFF, TREE_DISCONNECT or teardown rather than by CANCEL. */
+	bool cleanup;
 	/* Called under conn->async_lock once cancelled is set: wake the worker. */
 	void (*cancel)(struct ksmbd_async *a);
 };
@@ -71,7 +74,45 @@ struct ksmbd_work {
 	 */
 	bool async_ok;
 	struct ksmbd_async async;	/* see ksmbd_async_begin() */
+	bool last;			/* the last (or only) request of its message */
+	struct ksmbd_async_req *detached; /* see ksmbd_async_detach() */
 };
+
+/*
+ * A detached async request (CHANGE_NOTIFY): unlike a waiting request it gives
+ * its worker back. Its handler calls ksmbd_async_detach() and returns
+ * KSMBD_STATUS_ASYNC; the framework answers it with an interim response in
+ * its place in the compound, and the owner of @r answers it later, from any
+ * thread, with ksmbd_async_answer(). Between the two the request is counted
+ * in conn->detached (conn.h), which teardown waits for, and holds a
+ * reference to its session (for signing and encryption keys).
+ */
+struct ksmbd_async_req {
+	struct ksmbd_async async;	/* on conn->async_list */
+	struct ksmbd_conn *conn;
+	struct ksmbd_session *sess;	/* a reference, or NULL */
+	struct smb2_hdr hdr;		/* the request's header */
+	u64 transform_sess_id;
+	bool sign;
+	struct completion interim;	/* the interim response went out (or failed) */
+};
+
+/* A handler's status: the request was detached and answers later. */
+#define KSMBD_STATUS_ASYNC	cpu_to_le32(0xfffffffe)
+
+/*
+ * Detach request @w into @r (owned by the caller) with @cancel as its cancel
+ * callback (called under conn->async_lock). 0, or -ECANCELED when the
+ * connection is being torn down, -EBUSY when it has too many detached requests.
+ */
+int ksmbd_async_detach(struct ksmbd_work *w, struct ksmbd_async_req *r,
+		       void (*cancel)(struct ksmbd_async *a));
+/*
+ * Send the final response of detached request @r: @status with the command's
+ * body @body (@len bytes) when the status has one, else an error body. Waits
+ * until the interim response went out. @r is not used afterwards.
+ */
+void ksmbd_async_answer(struct ksmbd_async_req *r, __le32 status, const void *body, size_t len);
 
 /*
  * Start waiting: link w->async into the connection's pending requests, so
@@ -156,6 +197,7 @@ void ksmbd_fill_attrs(const struct ksmbd_vfs_stat *st, u8 *block);
 __le32 ksmbd_smb2_query_info(struct ksmbd_work *w);
 __le32 ksmbd_smb2_set_info(struct ksmbd_work *w);
 __le32 ksmbd_smb2_flush(struct ksmbd_work *w);
+__le32 ksmbd_smb2_change_notify(struct ksmbd_work *w);
 /*
  * A client's name (UTF-16LE, '\' separated, relative to the share) as a '/'
  * separated UTF-8 path in @out; "" is the share root (smb2_file.c).

@@ -17,6 +17,7 @@
 #include "file.h"
 #include "inode.h"
 #include "lookup.h"
+#include "notify.h"
 #include "oplock.h"
 #include "port.h"
 #include "session.h"
@@ -564,6 +565,14 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 	if (!fp->path)
 		goto discard;
 	status = STATUS_SUCCESS;
+	if (action == FILE_CREATED)
+		ksmbd_notify_event(fp->root_dev, fp->root_ino, fp->path, FILE_ACTION_ADDED,
+				   fp->is_dir ? FILE_NOTIFY_CHANGE_DIR_NAME :
+						FILE_NOTIFY_CHANGE_FILE_NAME);
+	else if (overwrite)
+		ksmbd_notify_event(fp->root_dev, fp->root_ino, fp->path, FILE_ACTION_MODIFIED,
+				   FILE_NOTIFY_CHANGE_ATTRIBUTES | FILE_NOTIFY_CHANGE_SIZE |
+				   FILE_NOTIFY_CHANGE_LAST_WRITE);
 	ksmbd_file_publish(fp);
 	ksmbd_file_link(w->tree, fp);
 	ksmbd_file_put(fp);
@@ -675,6 +684,9 @@ __le32 ksmbd_smb2_write(struct ksmbd_work *w)
 			    ksmbd_vfs_write(fp->vfs, w->req + off, len, le64_to_cpu(req->offset));
 	if (n < 0)
 		return ksmbd_errno_status(n);
+	if (n)
+		ksmbd_notify_fp(fp, FILE_ACTION_MODIFIED,
+				FILE_NOTIFY_CHANGE_LAST_WRITE | FILE_NOTIFY_CHANGE_SIZE);
 	rsp = ksmbd_rsp_body(w, sizeof(*rsp));
 	if (!rsp)
 		return STATUS_INSUFFICIENT_RESOURCES;

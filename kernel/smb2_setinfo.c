@@ -25,6 +25,7 @@
 #include "dosattr.h"
 #include "file.h"
 #include "inode.h"
+#include "notify.h"
 #include "oplock.h"
 #include "ipc.h"
 #include "lookup.h"
@@ -134,7 +135,15 @@ static __le32 ksmbd_set_basic(struct ksmbd_work *w, const u8 *buf, u32 len)
 		}
 	}
 	ret = ksmbd_vfs_set_times(fp->vfs, atime_ns, mtime_ns);
-	return ret ? ksmbd_errno_status(ret) : STATUS_SUCCESS;
+	if (ret)
+		return ksmbd_errno_status(ret);
+	/* MS-FSA 2.1.5.14.2: what was set, as change notifications see it. */
+	ksmbd_notify_fp(fp, FILE_ACTION_MODIFIED,
+			(attrs ? FILE_NOTIFY_CHANGE_ATTRIBUTES : 0) |
+			(ctime_ns >= 0 ? FILE_NOTIFY_CHANGE_CREATION : 0) |
+			(atime_ns >= 0 ? FILE_NOTIFY_CHANGE_LAST_ACCESS : 0) |
+			(mtime_ns >= 0 ? FILE_NOTIFY_CHANGE_LAST_WRITE : 0));
+	return STATUS_SUCCESS;
 }
 
 static int ksmbd_first_entry(void *arg, const char *name, size_t len, u64 ino,
@@ -191,8 +200,11 @@ static __le32 ksmbd_set_disposition(struct ksmbd_work *w, const u8 *buf, u32 len
 		return STATUS_DIRECTORY_NOT_EMPTY;
 	if (ret)
 		return ksmbd_errno_status(ret);
-	return ksmbd_inode_set_delete_pending(&fp->ni, true) ? STATUS_FILE_CLOSED :
-								STATUS_SUCCESS;
+	if (ksmbd_inode_set_delete_pending(&fp->ni, true))
+		return STATUS_FILE_CLOSED;
+	if (fp->is_dir)
+		ksmbd_notify_delete_pending(fp->dev, fp->ino);
+	return STATUS_SUCCESS;
 }
 
 static __le32 ksmbd_rename_status(int err)
@@ -270,6 +282,7 @@ static __le32 ksmbd_do_rename(struct ksmbd_file *fp, char *target, bool replace)
 	ret = ksmbd_vfs_rename(fp->root, fp->path, name,
 			       replace ? 0 : KSMBD_VFS_RENAME_NOREPLACE);
 	if (!ret) {
+		ksmbd_notify_rename(fp->root_dev, fp->root_ino, fp->path, name, fp->is_dir);
 		ksmbd_file_set_path(fp, name);
 		name = NULL;
 	}
@@ -392,7 +405,11 @@ static __le32 ksmbd_set_size(struct ksmbd_work *w, const u8 *buf, u32 len, bool 
 	ret = fp->is_stream ? ksmbd_stream_truncate(fp, size) : ksmbd_vfs_truncate(fp->vfs, size);
 	if (ret == -EFBIG)
 		return STATUS_DISK_FULL;
-	return ret ? ksmbd_errno_status(ret) : STATUS_SUCCESS;
+	if (ret)
+		return ksmbd_errno_status(ret);
+	ksmbd_notify_fp(fp, FILE_ACTION_MODIFIED,
+			FILE_NOTIFY_CHANGE_SIZE | FILE_NOTIFY_CHANGE_LAST_WRITE);
+	return STATUS_SUCCESS;
 }
 
 /* MS-FSCC 2.4.35, MS-FSA 2.1.5.14.10 */

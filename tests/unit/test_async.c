@@ -5,6 +5,9 @@
  * directory. A batch oplock held on connection A is broken by a CREATE on
  * connection B, which goes async (interim response) until A acknowledges,
  * B cancels, B's connection is torn down, or the break times out.
+ * CHANGE_NOTIFY on A's directory opens: detached requests answered by B's
+ * changes, by CANCEL (also one that overtakes its request), by CLOSE, and by
+ * the connection's teardown.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -482,6 +485,160 @@ static void test_overwrite_truncates_after_break(void **state)
 	assert_int_equal(st.st_size, 0);
 }
 
+/* CHANGE_NOTIFY: A opens directory @name; its FileId in @fid. */
+static void a_opens_dir(const char *name, u8 fid[16])
+{
+	u8 buf[512];
+	size_t len = put_create_disp(buf, &a, name, 0, FILE_OPEN_IF);
+	const struct smb2_hdr *h;
+	int n = 0;
+
+	put_unaligned_le32(FILE_DIRECTORY_FILE, buf + 64 + 40);
+	while (pdu(&a, n))
+		n++;
+	assert_int_equal(ksmbd_smb_process(a.conn, buf, len), 0);
+	h = pdu(&a, n);
+	assert_non_null(h);
+	assert_int_equal(le32_to_cpu(h->status), 0);
+	memcpy(fid, (const u8 *)h + 64 + 64, 16);
+}
+
+/* A CHANGE_NOTIFY on @fid for name changes; its MessageId in *@mid. */
+static size_t put_notify(u8 *buf, const u8 fid[16], u64 *mid)
+{
+	size_t len;
+
+	*mid = a.mid;
+	len = put_req(buf, SMB2_CHANGE_NOTIFY, 32, 32, &a);
+	put_unaligned_le32(1000, buf + 64 + 4);			/* OutputBufferLength */
+	memcpy(buf + 64 + 8, fid, 16);
+	put_unaligned_le32(0x3, buf + 64 + 24);			/* FILE/DIR_NAME */
+	return len;
+}
+
+/* A's PDU @n: an async CHANGE_NOTIFY response (interim or final). */
+static const struct smb2_hdr *a_notify_pdu(int n, u64 mid)
+{
+	const struct smb2_hdr *h;
+
+	assert_true(wait_pdus(&a, n + 1));
+	h = pdu(&a, n);
+	assert_non_null(h);
+	assert_int_equal(le16_to_cpu(h->command), SMB2_CHANGE_NOTIFY);
+	assert_int_equal(le64_to_cpu(h->message_id), mid);
+	assert_true(h->flags & SMB2_FLAGS_ASYNC_COMMAND);
+	return h;
+}
+
+/*
+ * A waits (interim response, the worker is given back); B creates a file in
+ * the directory; A's request answers with one ADDED entry for its name.
+ */
+static void test_notify_event(void **state)
+{
+	static const u8 name16[] = { 'f', 0, '.', 0, 't', 0 };
+	const struct smb2_hdr *h;
+	u8 fid[16], buf[512];
+	const u8 *body;
+	u64 mid, id;
+
+	(void)state;
+	a_opens_dir("nd", fid);
+	assert_int_equal(ksmbd_smb_process(a.conn, buf, put_notify(buf, fid, &mid)), 0);
+	h = a_notify_pdu(1, mid);
+	assert_true(h->status == STATUS_PENDING);
+	id = get_unaligned_le64(&h->process_id);
+	assert_true(id != 0);
+	assert_int_equal(ksmbd_smb_process(b.conn, buf, put_create(buf, &b, "nd\\f.t", 0)), 0);
+	h = a_notify_pdu(2, mid);
+	assert_int_equal(le32_to_cpu(h->status), 0);
+	assert_int_equal(get_unaligned_le64(&h->process_id), id);
+	assert_int_equal(le16_to_cpu(h->credit_request), 0);
+	body = (const u8 *)h + 64;
+	assert_int_equal(get_unaligned_le16(body), 9);
+	assert_int_equal(get_unaligned_le16(body + 2), 72);
+	assert_int_equal(get_unaligned_le32(body + 4), 20);
+	assert_int_equal(get_unaligned_le32(body + 8), 0);		/* NextEntryOffset */
+	assert_int_equal(get_unaligned_le32(body + 12), 1);		/* ADDED */
+	assert_int_equal(get_unaligned_le32(body + 16), 6);
+	assert_memory_equal(body + 20, name16, 6);
+}
+
+/* Changes between requests wait on the open; CLOSE answers a waiting one NOTIFY_CLEANUP. */
+static void test_notify_queue_and_close(void **state)
+{
+	const struct smb2_hdr *h;
+	u8 fid[16], buf[512];
+	u64 mid;
+	int n;
+
+	(void)state;
+	a_opens_dir("nq", fid);
+	/* the first request sets the watch up; CANCEL by AsyncId ends it */
+	assert_int_equal(ksmbd_smb_process(a.conn, buf, put_notify(buf, fid, &mid)), 0);
+	h = a_notify_pdu(1, mid);
+	put_req(buf, SMB2_CANCEL, 4, 4, &a);
+	((struct smb2_hdr *)buf)->flags |= SMB2_FLAGS_ASYNC_COMMAND;
+	put_unaligned_le64(get_unaligned_le64(&h->process_id), buf + 32);
+	assert_int_equal(ksmbd_smb_process(a.conn, buf, 68), 0);
+	h = a_notify_pdu(2, mid);
+	assert_true(h->status == STATUS_CANCELLED);
+	/* a change with no request waiting is kept for the next one */
+	assert_int_equal(ksmbd_smb_process(b.conn, buf, put_create(buf, &b, "nq\\g", 0)), 0);
+	assert_int_equal(ksmbd_smb_process(a.conn, buf, put_notify(buf, fid, &mid)), 0);
+	h = pdu(&a, 3);
+	assert_non_null(h);
+	assert_int_equal(le32_to_cpu(h->status), 0);
+	assert_false(h->flags & SMB2_FLAGS_ASYNC_COMMAND);
+	assert_int_equal(get_unaligned_le32((const u8 *)h + 64 + 12), 1);
+	/* a waiting request, then CLOSE of its open */
+	assert_int_equal(ksmbd_smb_process(a.conn, buf, put_notify(buf, fid, &mid)), 0);
+	assert_true(a_notify_pdu(4, mid)->status == STATUS_PENDING);
+	put_req(buf, SMB2_CLOSE, 24, 24, &a);
+	memcpy(buf + 64 + 8, fid, 16);
+	assert_int_equal(ksmbd_smb_process(a.conn, buf, 64 + 24), 0);
+	assert_true(wait_pdus(&a, 7));
+	for (n = 5; n < 7; n++) {
+		h = pdu(&a, n);
+		if (le16_to_cpu(h->command) == SMB2_CHANGE_NOTIFY)
+			break;
+	}
+	assert_int_not_equal(n, 7);
+	assert_int_equal(le32_to_cpu(h->status), 0x0000010b);	/* STATUS_NOTIFY_CLEANUP */
+}
+
+/* A CANCEL by MessageId that overtakes its request still cancels it. */
+static void test_notify_cancel_early(void **state)
+{
+	const struct smb2_hdr *h;
+	u8 fid[16], buf[512], cbuf[128];
+	u64 mid;
+
+	(void)state;
+	a_opens_dir("nc", fid);
+	put_notify(buf, fid, &mid);
+	put_req(cbuf, SMB2_CANCEL, 4, 4, &a);
+	put_unaligned_le64(mid, cbuf + 24);		/* the NOTIFY's MessageId */
+	assert_int_equal(ksmbd_smb_process(a.conn, cbuf, 68), 0);
+	assert_int_equal(ksmbd_smb_process(a.conn, buf, 64 + 32), 0);
+	assert_true(a_notify_pdu(1, mid)->status == STATUS_PENDING);
+	h = a_notify_pdu(2, mid);
+	assert_true(h->status == STATUS_CANCELLED);
+}
+
+/* A waiting request ends with its connection: nothing is left behind. */
+static void test_notify_teardown(void **state)
+{
+	u8 fid[16], buf[512];
+	u64 mid;
+
+	(void)state;
+	a_opens_dir("nt", fid);
+	assert_int_equal(ksmbd_smb_process(a.conn, buf, put_notify(buf, fid, &mid)), 0);
+	assert_true(a_notify_pdu(1, mid)->status == STATUS_PENDING);
+	/* teardown() frees the connection: it must answer and wait for the request */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -492,6 +649,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_break_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_breaks_many_level2, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_overwrite_truncates_after_break, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_notify_event, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_notify_queue_and_close, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_notify_cancel_early, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_notify_teardown, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("async", tests, group_setup, group_teardown);
