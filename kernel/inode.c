@@ -14,6 +14,7 @@ struct ksmbd_inode {
 	bool delete_pending;
 	struct list_head oplocks;	/* see oplock.h; empty when the last open goes */
 	struct list_head brlocks;	/* see lock.h; empty when the last open goes */
+	unsigned int stat_opens;	/* opens that are stat opens (oplock.h) */
 	struct ksmbd_share_modes share;	/* see share.h */
 };
 
@@ -149,6 +150,11 @@ struct list_head *ksmbd_inode_oplocks(struct ksmbd_inode *ni)
 struct list_head *ksmbd_inode_brlocks(struct ksmbd_inode *ni)
 {
 	return &ni->brlocks;
+}
+
+unsigned int *ksmbd_inode_stat_opens(struct ksmbd_inode *ni)
+{
+	return &ni->stat_opens;
 }
 
 int ksmbd_inode_share_add(struct ksmbd_inode **nip, bool *counted, u32 access, u32 share)

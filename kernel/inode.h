@@ -46,6 +46,8 @@ unsigned int ksmbd_inode_opens(struct ksmbd_inode *ni);
  * oplock.c's lock; valid while the caller holds an open of @ni.
  */
 struct list_head *ksmbd_inode_oplocks(struct ksmbd_inode *ni);
+/* How many of its opens are stat opens, under oplock.c's lock (leases ignore them). */
+unsigned int *ksmbd_inode_stat_opens(struct ksmbd_inode *ni);
 /*
  * The file's byte-range locks (struct ksmbd_brl, see lock.h), under
  * smb2_lock.c's lock; valid while the caller holds an open of @ni.

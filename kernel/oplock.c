@@ -18,6 +18,7 @@
 #include "file.h"
 #include "inode.h"
 #include "oplock.h"
+#include "session.h"
 #include "smb2.h"
 
 unsigned int ksmbd_oplock_break_timeout_ms = 35000;
@@ -132,11 +133,128 @@ bool ksmbd_oplock_timeout(struct ksmbd_oplock *op, unsigned long now)
 	return true;
 }
 
+u32 ksmbd_lease_grant_state(u32 requested, bool other_keys, bool level2)
+{
+	u32 g = requested & (SMB2_LEASE_READ | SMB2_LEASE_HANDLE | SMB2_LEASE_WRITE);
+
+	if (!(g & SMB2_LEASE_READ))
+		return SMB2_LEASE_NONE_STATE;
+	if (other_keys)
+		g &= ~SMB2_LEASE_WRITE;
+	if (level2)
+		g &= ~SMB2_LEASE_HANDLE;
+	return g;
+}
+
+void ksmbd_lease_upgrade(struct ksmbd_lease *l, u32 requested, u32 grant)
+{
+	requested &= SMB2_LEASE_READ | SMB2_LEASE_HANDLE | SMB2_LEASE_WRITE;
+	/* Only to a valid strict superset that can be granted whole. */
+	if (l->breaking || grant != requested || (grant & l->state) != l->state ||
+	    grant == l->state)
+		return;
+	l->state = grant;
+	l->epoch++;
+}
+
+bool ksmbd_lease_break(struct ksmbd_lease *l, u32 keep, unsigned long deadline,
+		       u32 *from, u32 *new, bool *ack)
+{
+	u32 to;
+
+	*ack = false;
+	if (l->breaking) {
+		l->break_to &= keep;
+		return false;
+	}
+	to = l->state & keep;
+	if (to == l->state)
+		return false;
+	*from = l->state;
+	*new = to;
+	l->epoch++;
+	if (l->state & (SMB2_LEASE_WRITE | SMB2_LEASE_HANDLE)) {
+		l->breaking = true;
+		l->from_write = l->state & SMB2_LEASE_WRITE;
+		l->notified = to;
+		l->break_to = to;
+		l->deadline = deadline;
+		*ack = true;
+	} else {
+		l->state = to;
+	}
+	return true;
+}
+
+__le32 ksmbd_lease_ack(struct ksmbd_lease *l, u32 ack, unsigned long deadline, bool *again,
+		       u32 *from, u32 *new, bool *ackreq)
+{
+	u32 final = l->break_to, to;
+	bool from_write;
+	u16 epoch;
+
+	*again = false;
+	if (!l->breaking)
+		return STATUS_UNSUCCESSFUL;
+	if (ack & ~l->notified)
+		return STATUS_REQUEST_NOT_ACCEPTED;
+	l->state = ack;
+	l->breaking = false;
+	l->notified = SMB2_LEASE_NONE_STATE;
+	l->break_to = SMB2_LEASE_NONE_STATE;
+	/* Handle caching goes first, then read caching, as Windows does. */
+	to = final;
+	if ((ack & SMB2_LEASE_HANDLE) && !(final & SMB2_LEASE_HANDLE))
+		to |= ack & SMB2_LEASE_READ;
+	/* The breaks that follow an ack keep the epoch of the first one. */
+	epoch = l->epoch;
+	from_write = l->from_write;
+	*again = ksmbd_lease_break(l, to, deadline, from, new, ackreq);
+	l->epoch = epoch;
+	if (*again && l->breaking) {
+		l->break_to = final;
+		l->from_write = from_write;
+	}
+	return STATUS_SUCCESS;
+}
+
+bool ksmbd_lease_timeout(struct ksmbd_lease *l, unsigned long now)
+{
+	if (!l->breaking || time_before(now, l->deadline))
+		return false;
+	/* As an oplock's: an unacknowledged break leaves nothing cached. */
+	l->state = SMB2_LEASE_NONE_STATE;
+	l->breaking = false;
+	l->notified = SMB2_LEASE_NONE_STATE;
+	l->break_to = SMB2_LEASE_NONE_STATE;
+	return true;
+}
+
+/* The lease table: every lease by (ClientGuid, LeaseKey), under ksmbd_oplock_lock. */
+static LIST_HEAD(ksmbd_lease_table);
+static unsigned int ksmbd_lease_pass;
+
+static struct ksmbd_lease *ksmbd_lease_find(const u8 *client_guid, const u8 *key)
+{
+	struct ksmbd_lease *l;
+
+	list_for_each_entry(l, &ksmbd_lease_table, node)
+		if (!memcmp(l->client_guid, client_guid, 16) && !memcmp(l->key, key, 16))
+			return l;
+	return NULL;
+}
+
 /* A notification to send once the lock is dropped. */
 struct ksmbd_oplock_notify {
 	struct ksmbd_conn *conn;	/* a reference */
+	u64 sess_id;			/* the holder's session (encryption) */
 	u64 persistent_id, volatile_id;
 	u8 level;
+	bool lease;			/* a lease break (2.2.23.2) */
+	bool ack;
+	u8 key[16];
+	u32 from, to;
+	u16 epoch;
 };
 
 void ksmbd_oplock_move_conn(struct ksmbd_file *fp, struct ksmbd_conn *from,
@@ -158,33 +276,93 @@ static void ksmbd_oplock_queue(struct ksmbd_oplock_notify *n, int *nr, int max,
 	n[*nr].persistent_id = h->persistent_id;
 	n[*nr].volatile_id = h->volatile_id;
 	n[*nr].level = level;
+	n[*nr].lease = false;
+	n[*nr].sess_id = h->sess_id;
+	(*nr)++;
+}
+
+/* Remember a lease break notification of @l for its holder @h; lock held. */
+static void ksmbd_lease_queue(struct ksmbd_oplock_notify *n, int *nr, int max,
+			      struct ksmbd_file *h, struct ksmbd_lease *l, u32 from, u32 to,
+			      bool ack)
+{
+	if (*nr >= max || !h->conn || !ksmbd_conn_tryget(h->conn))
+		return;
+	n[*nr].conn = h->conn;
+	n[*nr].sess_id = h->sess_id;
+	n[*nr].lease = true;
+	n[*nr].ack = ack;
+	memcpy(n[*nr].key, l->key, 16);
+	n[*nr].from = from;
+	n[*nr].to = to;
+	n[*nr].epoch = l->version == 2 ? l->epoch : 0;
 	(*nr)++;
 }
 
 /*
- * MS-SMB2 3.3.4.6: the Oplock Break Notification. MessageId all ones,
- * SessionId and TreeId 0, no credits, unsigned.
+ * Write one notification of @len bytes at @msg (after room for a transform
+ * header): encrypted for the holder's session when that session encrypts
+ * (MS-SMB2 3.3.4.1.4, 3.3.4.6, 3.3.4.7), otherwise as it is.
+ */
+static int ksmbd_oplock_write(struct ksmbd_conn *conn, u64 sess_id, u8 *out, size_t len)
+{
+	size_t hlen = sizeof(struct smb2_transform_hdr);
+	struct ksmbd_session *sess = sess_id ? ksmbd_session_get(conn, sess_id) : NULL;
+	struct kvec iov = { .iov_base = out + hlen, .iov_len = len };
+	int ret = 0;
+
+	if (sess && sess->encrypt_data && ksmbd_session_can_encrypt(conn, sess)) {
+		u8 nonce[16];
+
+		ksmbd_session_nonce(sess, conn->cipher, nonce);
+		ret = ksmbd_transform_seal(conn->cipher, sess->encryption_key, nonce, sess->id,
+					   out, len);
+		iov.iov_base = out;
+		iov.iov_len = hlen + len;
+	}
+	if (sess)
+		ksmbd_session_put(sess);
+	return ret ? ret : ksmbd_conn_write(conn, &iov, 1);
+}
+
+/*
+ * MS-SMB2 3.3.4.6: the Oplock Break Notification, 3.3.4.7 the Lease Break
+ * Notification. MessageId all ones, SessionId and TreeId 0, no credits,
+ * unsigned; encrypted when the holder's session encrypts.
  */
 static void ksmbd_oplock_send(struct ksmbd_oplock_notify *n, int nr)
 {
 	int i;
 
 	for (i = 0; i < nr; i++) {
-		u8 buf[sizeof(struct smb2_hdr) + 24] = {};
+		u8 out[sizeof(struct smb2_transform_hdr) + sizeof(struct smb2_hdr) + 44] = {};
+		u8 *buf = out + sizeof(struct smb2_transform_hdr);
 		struct smb2_hdr *h = (struct smb2_hdr *)buf;
 		u8 *b = buf + sizeof(*h);
-		struct kvec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+		struct kvec iov = { .iov_base = buf, .iov_len = sizeof(*h) + 24 };
 
 		h->protocol_id = SMB2_PROTO_ID;
 		h->structure_size = cpu_to_le16(SMB2_HEADER_STRUCTURE_SIZE);
 		h->command = cpu_to_le16(SMB2_OPLOCK_BREAK);
 		h->flags = SMB2_FLAGS_SERVER_TO_REDIR;
 		h->message_id = cpu_to_le64(U64_MAX);
-		put_unaligned_le16(24, b);
-		b[2] = n[i].level;
-		put_unaligned_le64(n[i].persistent_id, b + 8);
-		put_unaligned_le64(n[i].volatile_id, b + 16);
-		if (ksmbd_conn_write(n[i].conn, &iov, 1))
+		if (n[i].lease) {
+			/* 2.2.23.2 Lease Break Notification */
+			iov.iov_len = sizeof(*h) + 44;
+			put_unaligned_le16(44, b);
+			put_unaligned_le16(n[i].epoch, b + 2);
+			put_unaligned_le32(n[i].ack ?
+					   SMB2_NOTIFY_BREAK_LEASE_FLAG_ACK_REQUIRED : 0, b + 4);
+			memcpy(b + 8, n[i].key, 16);
+			put_unaligned_le32(n[i].from, b + 24);
+			put_unaligned_le32(n[i].to, b + 28);
+		} else {
+			put_unaligned_le16(24, b);
+			b[2] = n[i].level;
+			put_unaligned_le64(n[i].persistent_id, b + 8);
+			put_unaligned_le64(n[i].volatile_id, b + 16);
+		}
+		if (ksmbd_oplock_write(n[i].conn, n[i].sess_id, out, iov.iov_len))
 			pr_debug("oplock break notification not sent\n");
 		ksmbd_conn_put(n[i].conn);
 	}
@@ -198,6 +376,10 @@ static bool ksmbd_oplock_expire(struct list_head *holders)
 	bool any = false;
 
 	list_for_each_entry_safe(op, tmp, holders, node) {
+		if (op->lease) {
+			any |= ksmbd_lease_timeout(op->lease, now);
+			continue;
+		}
 		if (ksmbd_oplock_timeout(op, now)) {
 			list_del_init(&op->node);
 			any = true;
@@ -218,9 +400,58 @@ static void ksmbd_oplock_cancelled(struct ksmbd_async *a)
  * grant @fp its level. @batch_only: break only BATCH holders, to II
  * (a sharing violation, see ksmbd_oplock_break_batch()).
  */
-static __le32 ksmbd_oplock_settle(struct ksmbd_work *w, struct ksmbd_file *fp, u8 requested,
-				  bool overwrite, bool stat_open, bool batch_only, u8 *granted)
+/*
+ * Grant the lease of @lr to @fp, after the breaks; ksmbd_oplock_lock held.
+ * @mine: the lease of that key, if any; @level2: an open holds level II.
+ */
+static __le32 ksmbd_lease_grant(struct ksmbd_file *fp, const struct ksmbd_lease_req *lr,
+				struct ksmbd_lease *mine, bool level2, u8 *granted)
 {
+	unsigned int others = ksmbd_inode_opens(fp->ni) - 1;
+	struct ksmbd_lease *l = mine;
+	u32 g;
+
+	/* Stat opens conflict with no caching. */
+	others -= min(others, *ksmbd_inode_stat_opens(fp->ni));
+
+	*granted = SMB2_OPLOCK_LEVEL_NONE;
+	if (fp->is_dir)
+		return STATUS_SUCCESS;	/* no directory leasing */
+	if (l)
+		others -= min(others, l->opens);
+	g = ksmbd_lease_grant_state(lr->state, others > 0, level2);
+	if (l) {
+		ksmbd_lease_upgrade(l, lr->state, g);
+	} else {
+		l = kzalloc(sizeof(*l), GFP_KERNEL);
+		if (!l)
+			return STATUS_INSUFFICIENT_RESOURCES;
+		memcpy(l->client_guid, fp->conn->client_guid, 16);
+		memcpy(l->key, lr->key, 16);
+		memcpy(l->parent_key, lr->parent_key, 16);
+		l->has_parent = lr->has_parent;
+		l->version = lr->version;
+		l->file = fp->ni;
+		l->state = g;
+		l->epoch = lr->version == 2 ? lr->epoch + 1 : 0;
+		list_add_tail(&l->node, &ksmbd_lease_table);
+	}
+	l->opens++;
+	fp->oplock.lease = l;
+	fp->oplock.state = KSMBD_OPLOCK_HELD;
+	fp->oplock.level = SMB2_OPLOCK_LEVEL_LEASE;
+	list_add_tail(&fp->oplock.node, ksmbd_inode_oplocks(fp->ni));
+	*granted = SMB2_OPLOCK_LEVEL_LEASE;
+	return STATUS_SUCCESS;
+}
+
+static __le32 ksmbd_oplock_settle(struct ksmbd_work *w, struct ksmbd_file *fp, u8 requested,
+				  const struct ksmbd_lease_req *lr,
+				  bool overwrite, bool stat_open, int mode, u8 *granted)
+{
+	/* mode 1: a sharing violation (batch and H); 2: a rename (H only) */
+	bool batch_only = mode != 0, handle_only = mode == 2;
+
 	struct ksmbd_oplock_notify n[KSMBD_OPLOCK_NOTIFY_MAX];
 	struct list_head *holders = ksmbd_inode_oplocks(fp->ni);
 	unsigned long timeout = msecs_to_jiffies(ksmbd_oplock_break_timeout_ms);
@@ -229,14 +460,25 @@ static __le32 ksmbd_oplock_settle(struct ksmbd_work *w, struct ksmbd_file *fp, u
 
 	for (;;) {
 		unsigned long deadline = jiffies + timeout, wait_until = deadline;
-		unsigned int strong = 0;
-		bool must_wait = false, more = false;
+		unsigned int strong = 0, pass;
+		bool must_wait = false, more = false, level2 = false, handle = false;
+		struct ksmbd_lease *mine = NULL;
 		struct ksmbd_oplock *op;
 		int nr = 0, snap;
 
 		mutex_lock(&ksmbd_oplock_lock);
 		snap = atomic_read(&ksmbd_oplock_events);
+		if (lr) {
+			mine = ksmbd_lease_find(fp->conn->client_guid, lr->key);
+			if (mine && mine->file != fp->ni) {
+				/* 3.3.5.9.8: one key, one file */
+				mutex_unlock(&ksmbd_oplock_lock);
+				status = STATUS_INVALID_PARAMETER;
+				break;
+			}
+		}
 		ksmbd_oplock_expire(holders);
+		pass = ++ksmbd_lease_pass;
 		list_for_each_entry(op, holders, node) {
 			struct ksmbd_file *h = container_of(op, struct ksmbd_file, oplock);
 			u8 to = overwrite ? SMB2_OPLOCK_LEVEL_NONE : SMB2_OPLOCK_LEVEL_II;
@@ -245,7 +487,44 @@ static __le32 ksmbd_oplock_settle(struct ksmbd_work *w, struct ksmbd_file *fp, u
 
 			if (stat_open)
 				break;
-			if (batch_only && op->level != SMB2_OPLOCK_LEVEL_BATCH)
+			if (op->lease) {
+				struct ksmbd_lease *l = op->lease;
+				u32 keep = ~(u32)SMB2_LEASE_WRITE, from, new;
+
+				if (l->mark == pass || l == mine || l == fp->oplock.lease)
+					continue;
+				l->mark = pass;
+				if (batch_only)
+					keep = ~(u32)SMB2_LEASE_HANDLE;
+				else if (overwrite)
+					keep = SMB2_LEASE_NONE_STATE;
+				if (batch_only && !(l->state & SMB2_LEASE_HANDLE) && !l->breaking)
+					continue;
+				/*
+				 * A CREATE waits for a lease that gives up W; a
+				 * sharing violation or rename for one giving up H.
+				 */
+				if (l->breaking) {
+					l->break_to &= keep;
+					if (!batch_only && !l->from_write)
+						continue;
+					must_wait = true;
+					if (time_before(l->deadline, wait_until))
+						wait_until = l->deadline;
+					continue;
+				}
+				if (nr == ARRAY_SIZE(n)) {
+					more = true;
+					continue;
+				}
+				if (ksmbd_lease_break(l, keep, deadline, &from, &new, &wait)) {
+					ksmbd_lease_queue(n, &nr, ARRAY_SIZE(n), h, l, from, new, wait);
+					must_wait |= wait && (batch_only || (from & SMB2_LEASE_WRITE));
+				}
+				continue;
+			}
+			if (handle_only ||
+			    (batch_only && op->level != SMB2_OPLOCK_LEVEL_BATCH))
 				continue;
 			if (op->state == KSMBD_OPLOCK_BREAKING) {
 				must_wait = true;
@@ -262,10 +541,23 @@ static __le32 ksmbd_oplock_settle(struct ksmbd_work *w, struct ksmbd_file *fp, u
 				must_wait |= wait;
 			}
 		}
-		list_for_each_entry(op, holders, node)
+		list_for_each_entry(op, holders, node) {
 			if (ksmbd_oplock_strong(op->level))
 				strong++;
-		if (!must_wait && !more && !batch_only) {
+			if (op->level == SMB2_OPLOCK_LEVEL_II)
+				level2 = true;
+			if (op->lease && op->lease != mine &&
+			    (op->lease->state & SMB2_LEASE_HANDLE))
+				handle = true;
+		}
+		if (!must_wait && !more && !batch_only && lr) {
+			struct ksmbd_oplock *tmp;
+
+			list_for_each_entry_safe(op, tmp, holders, node)
+				if (op->state == KSMBD_OPLOCK_NONE)
+					list_del_init(&op->node);
+			status = ksmbd_lease_grant(fp, lr, mine, level2, granted);
+		} else if (!must_wait && !more && !batch_only) {
 			/* Level II holders broken to none leave the list. */
 			struct ksmbd_oplock *tmp;
 
@@ -274,11 +566,20 @@ static __le32 ksmbd_oplock_settle(struct ksmbd_work *w, struct ksmbd_file *fp, u
 					list_del_init(&op->node);
 			*granted = ksmbd_oplock_grant_level(requested, fp->is_dir,
 							    ksmbd_inode_opens(fp->ni) - 1, strong);
+			/* No oplock next to another client's handle caching. */
+			if (handle)
+				*granted = SMB2_OPLOCK_LEVEL_NONE;
 			if (*granted != SMB2_OPLOCK_LEVEL_NONE) {
 				fp->oplock.state = KSMBD_OPLOCK_HELD;
 				fp->oplock.level = *granted;
 				list_add_tail(&fp->oplock.node, holders);
 			}
+		}
+		/* Stat opens without a lease conflict with no lease (oplock.h). */
+		if (!must_wait && !more && !batch_only && stat_open && !fp->oplock.lease &&
+		    status == STATUS_SUCCESS) {
+			fp->oplock.stat_open = true;
+			(*ksmbd_inode_stat_opens(fp->ni))++;
 		}
 		mutex_unlock(&ksmbd_oplock_lock);
 		ksmbd_oplock_send(n, nr);
@@ -313,7 +614,15 @@ static __le32 ksmbd_oplock_settle(struct ksmbd_work *w, struct ksmbd_file *fp, u
 __le32 ksmbd_oplock_create(struct ksmbd_work *w, struct ksmbd_file *fp, u8 requested,
 			   bool overwrite, bool stat_open, u8 *granted)
 {
-	return ksmbd_oplock_settle(w, fp, requested, overwrite, stat_open, false, granted);
+	return ksmbd_oplock_settle(w, fp, requested, NULL, overwrite, stat_open, 0, granted);
+}
+
+__le32 ksmbd_lease_create(struct ksmbd_work *w, struct ksmbd_file *fp,
+			  const struct ksmbd_lease_req *lr, bool overwrite, bool stat_open,
+			  u8 *granted)
+{
+	return ksmbd_oplock_settle(w, fp, SMB2_OPLOCK_LEVEL_LEASE, lr, overwrite, stat_open,
+				   0, granted);
 }
 
 bool ksmbd_oplock_has_batch(struct ksmbd_file *fp)
@@ -324,7 +633,8 @@ bool ksmbd_oplock_has_batch(struct ksmbd_file *fp)
 	mutex_lock(&ksmbd_oplock_lock);
 	if (fp->ni) {
 		list_for_each_entry(op, ksmbd_inode_oplocks(fp->ni), node)
-			if (op->level == SMB2_OPLOCK_LEVEL_BATCH)
+			if (op->level == SMB2_OPLOCK_LEVEL_BATCH ||
+			    (op->lease && (op->lease->state & SMB2_LEASE_HANDLE)))
 				found = true;
 	}
 	mutex_unlock(&ksmbd_oplock_lock);
@@ -335,14 +645,27 @@ __le32 ksmbd_oplock_break_batch(struct ksmbd_work *w, struct ksmbd_file *fp)
 {
 	u8 granted;
 
-	return ksmbd_oplock_settle(w, fp, SMB2_OPLOCK_LEVEL_NONE, false, false, true, &granted);
+	return ksmbd_oplock_settle(w, fp, SMB2_OPLOCK_LEVEL_NONE, NULL, false, false, 1,
+				   &granted);
+}
+
+__le32 ksmbd_lease_break_handle(struct ksmbd_work *w, struct ksmbd_file *fp)
+{
+	u8 granted;
+
+	if (!fp->ni)
+		return STATUS_SUCCESS;
+	return ksmbd_oplock_settle(w, fp, SMB2_OPLOCK_LEVEL_NONE, NULL, false, false, 2,
+				   &granted);
 }
 
 void ksmbd_oplock_break_level2(struct ksmbd_file *fp)
 {
 	struct ksmbd_oplock_notify n[KSMBD_OPLOCK_NOTIFY_MAX];
+	unsigned long timeout = msecs_to_jiffies(ksmbd_oplock_break_timeout_ms);
 	struct ksmbd_oplock *op, *tmp;
 	struct list_head *holders;
+	unsigned int pass;
 	bool more;
 	int nr;
 
@@ -356,11 +679,31 @@ void ksmbd_oplock_break_level2(struct ksmbd_file *fp)
 			return;
 		}
 		holders = ksmbd_inode_oplocks(fp->ni);
+		pass = ++ksmbd_lease_pass;
 		list_for_each_entry_safe(op, tmp, holders, node) {
 			struct ksmbd_file *h = container_of(op, struct ksmbd_file, oplock);
 			bool wait;
 			u8 level;
 
+			if (op->lease) {
+				struct ksmbd_lease *l = op->lease;
+				u32 from, new;
+
+				/* The writer's own lease keeps its caching. */
+				if (l->mark == pass || l == fp->oplock.lease ||
+				    !(l->state & SMB2_LEASE_READ))
+					continue;
+				l->mark = pass;
+				if (nr == ARRAY_SIZE(n)) {
+					more = true;
+					break;
+				}
+				if (ksmbd_lease_break(l, SMB2_LEASE_NONE_STATE, jiffies + timeout,
+						      &from, &new, &wait))
+					ksmbd_lease_queue(n, &nr, ARRAY_SIZE(n), h, l, from, new,
+							  wait);
+				continue;
+			}
 			if (op->level != SMB2_OPLOCK_LEVEL_II)
 				continue;
 			if (nr == ARRAY_SIZE(n)) {
@@ -386,6 +729,20 @@ bool ksmbd_oplock_release(struct ksmbd_file *fp, bool delete_on_close)
 		list_del_init(&fp->oplock.node);
 		was = fp->oplock.state == KSMBD_OPLOCK_BREAKING;
 	}
+	if (fp->oplock.stat_open && fp->ni) {
+		(*ksmbd_inode_stat_opens(fp->ni))--;
+		fp->oplock.stat_open = false;
+	}
+	if (fp->oplock.lease) {
+		struct ksmbd_lease *l = fp->oplock.lease;
+
+		fp->oplock.lease = NULL;
+		if (!--l->opens) {
+			was |= l->breaking;
+			list_del(&l->node);
+			kfree(l);
+		}
+	}
 	ksmbd_oplock_set_none(&fp->oplock);
 	fp->oplock.gone = true;
 	/*
@@ -399,6 +756,50 @@ bool ksmbd_oplock_release(struct ksmbd_file *fp, bool delete_on_close)
 	return del;
 }
 
+/* MS-SMB2 2.2.24.2 request, 2.2.25.2 response (36 bytes), 3.3.5.22.2. */
+static __le32 ksmbd_lease_break_ack(struct ksmbd_work *w, const u8 *b)
+{
+	unsigned long deadline = jiffies + msecs_to_jiffies(ksmbd_oplock_break_timeout_ms);
+	struct ksmbd_oplock_notify n;
+	struct ksmbd_lease *l;
+	__le32 status;
+	u32 state = get_unaligned_le32(b + 24), from, to;
+	bool again = false, ackreq;
+	int nr = 0;
+	u8 *rsp;
+
+	if (w->conn->dialect < SMB2_DIALECT_0210 || w->conn->dialect == SMB2_DIALECT_WILDCARD)
+		return STATUS_NOT_SUPPORTED;
+	mutex_lock(&ksmbd_oplock_lock);
+	l = ksmbd_lease_find(w->conn->client_guid, b + 8);
+	status = l ? ksmbd_lease_ack(l, state, deadline, &again, &from, &to, &ackreq) :
+		     STATUS_OBJECT_NAME_NOT_FOUND;
+	/* A break narrowed meanwhile goes on from the acked state (3.3.4.7). */
+	if (again && ksmbd_conn_tryget(w->conn)) {
+		n.conn = w->conn;
+		n.sess_id = w->sess ? w->sess->id : 0;
+		n.lease = true;
+		n.ack = ackreq;
+		memcpy(n.key, l->key, 16);
+		n.from = from;
+		n.to = to;
+		n.epoch = l->version == 2 ? l->epoch : 0;
+		nr = 1;
+	}
+	mutex_unlock(&ksmbd_oplock_lock);
+	ksmbd_oplock_wake();
+	if (status != STATUS_SUCCESS)
+		return status;
+	ksmbd_oplock_send(&n, nr);
+	rsp = ksmbd_rsp_body(w, 36);
+	if (!rsp)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	put_unaligned_le16(36, rsp);
+	memcpy(rsp + 8, b + 8, 16);
+	put_unaligned_le32(state, rsp + 24);
+	return STATUS_SUCCESS;
+}
+
 /* MS-SMB2 2.2.24.1 request, 2.2.25.1 response: the same 24-byte layout. */
 __le32 ksmbd_smb2_oplock_break(struct ksmbd_work *w)
 {
@@ -408,9 +809,10 @@ __le32 ksmbd_smb2_oplock_break(struct ksmbd_work *w)
 	u8 granted;
 	u8 *rsp;
 
-	/* A lease break acknowledgment: no lease is ever granted (3.3.5.22.2). */
+	if (get_unaligned_le16(b) == 36 && ksmbd_req_has(w, sizeof(struct smb2_hdr), 36))
+		return ksmbd_lease_break_ack(w, b);
 	if (get_unaligned_le16(b) != 24)
-		return STATUS_OBJECT_NAME_NOT_FOUND;
+		return STATUS_INVALID_PARAMETER;
 	status = ksmbd_work_file(w, b + 8, &w->fp);
 	if (status != STATUS_SUCCESS)
 		return status;
@@ -429,5 +831,102 @@ __le32 ksmbd_smb2_oplock_break(struct ksmbd_work *w)
 	put_unaligned_le16(24, rsp);
 	rsp[2] = granted;
 	memcpy(rsp + 8, b + 8, 16);
+	return STATUS_SUCCESS;
+}
+
+int ksmbd_lease_parse(struct ksmbd_work *w, u32 ctx_off, u32 ctx_len,
+		      struct ksmbd_lease_req *lr, __le32 *status)
+{
+	u16 dialect = w->conn->dialect;
+	const u8 *p = w->req + ctx_off;
+	u32 remain = ctx_len;
+
+	*status = STATUS_SUCCESS;
+	if (dialect < SMB2_DIALECT_0210 || dialect == SMB2_DIALECT_WILDCARD)
+		return 0;	/* 2.0.2 has no leases */
+	while (remain >= 16) {
+		u32 next = get_unaligned_le32(p), len = next ? next : remain;
+		u16 noff = get_unaligned_le16(p + 4), nlen = get_unaligned_le16(p + 6);
+		u16 doff = get_unaligned_le16(p + 10);
+		u32 dlen = get_unaligned_le32(p + 12);
+
+		if (len > remain || (u32)noff + nlen > len || (dlen && (u64)doff + dlen > len))
+			return 0;
+		if (nlen == 4 && !memcmp(p + noff, "RqLs", 4)) {
+			const u8 *d = p + doff;
+
+			if (dlen < 32) {
+				*status = STATUS_INVALID_PARAMETER;
+				return -1;
+			}
+			memset(lr, 0, sizeof(*lr));
+			memcpy(lr->key, d, 16);
+			lr->state = get_unaligned_le32(d + 16);
+			lr->version = 1;
+			if (dlen >= 52 && dialect >= SMB2_DIALECT_0300) {
+				lr->version = 2;
+				if (get_unaligned_le32(d + 20) & SMB2_LEASE_FLAG_PARENT_LEASE_KEY_SET) {
+					lr->has_parent = true;
+					memcpy(lr->parent_key, d + 32, 16);
+				}
+				lr->epoch = get_unaligned_le16(d + 48);
+			}
+			return 1;
+		}
+		if (!next)
+			break;
+		p += next;
+		remain -= next;
+	}
+	return 0;
+}
+
+__le32 ksmbd_lease_rsp_context(struct ksmbd_work *w, struct ksmbd_file *fp)
+{
+	struct smb2_create_rsp *rsp;
+	struct ksmbd_lease l;
+	u32 dlen, clen, off;
+	u8 *buf, *c, *d;
+	bool breaking;
+
+	mutex_lock(&ksmbd_oplock_lock);
+	if (!fp->oplock.lease) {
+		mutex_unlock(&ksmbd_oplock_lock);
+		return STATUS_SUCCESS;
+	}
+	l = *fp->oplock.lease;
+	breaking = l.breaking;
+	mutex_unlock(&ksmbd_oplock_lock);
+
+	dlen = l.version == 2 ? 52 : 32;
+	clen = 24 + dlen;
+	off = (w->rsp_len + 7) & ~(size_t)7;
+	buf = kzalloc(off + clen, GFP_KERNEL);
+	if (!buf)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	memcpy(buf, w->rsp, w->rsp_len);
+	kfree(w->rsp);
+	w->rsp = buf;
+	w->rsp_len = off + clen;
+	c = buf + off;
+	put_unaligned_le16(16, c + 4);		/* NameOffset */
+	put_unaligned_le16(4, c + 6);		/* NameLength */
+	put_unaligned_le16(24, c + 10);		/* DataOffset */
+	put_unaligned_le32(dlen, c + 12);	/* DataLength */
+	memcpy(c + 16, "RqLs", 4);
+	d = c + 24;
+	memcpy(d, l.key, 16);
+	put_unaligned_le32(l.state, d + 16);
+	put_unaligned_le32((breaking ? SMB2_LEASE_FLAG_BREAK_IN_PROGRESS : 0) |
+			   (l.version == 2 && l.has_parent ?
+			    SMB2_LEASE_FLAG_PARENT_LEASE_KEY_SET : 0), d + 20);
+	if (l.version == 2) {
+		if (l.has_parent)
+			memcpy(d + 32, l.parent_key, 16);
+		put_unaligned_le16(l.epoch, d + 48);
+	}
+	rsp = (struct smb2_create_rsp *)(buf + sizeof(struct smb2_hdr));
+	rsp->create_contexts_offset = cpu_to_le32(off);
+	rsp->create_contexts_length = cpu_to_le32(clen);
 	return STATUS_SUCCESS;
 }

@@ -2,7 +2,8 @@
 /*
  * Oplocks (MS-SMB2 3.3.1.10 Open.OplockLevel and Open.OplockState, 3.3.4.6,
  * 3.3.5.9 step "oplock", 3.3.5.22.1), with the object-store side (MS-FSA
- * 2.1.5.17) reduced to what SMB2 shows of it. Leases are not granted.
+ * 2.1.5.17) reduced to what SMB2 shows of it, and leases (MS-SMB2 3.3.1.4
+ * Lease, 3.3.4.7, 3.3.5.9.8/11, 3.3.5.22.2) on the same holder lists.
  *
  * THE STATE MACHINE of one open's oplock, struct ksmbd_oplock. The pure
  * transition functions below implement every row; oplock.c only adds the
@@ -40,6 +41,39 @@
  * NONE. WRITE and SET_INFO end-of-file/allocation break every LEVEL_II of
  * the file to NONE, the writer's own included (as Windows does).
  *
+ * LEASES. An open created with OplockLevel LEASE and an RqLs context (v1 on
+ * 2.1+, v2 with ParentLeaseKey and Epoch on 3.x) holds level LEASE and
+ * points at a struct ksmbd_lease, found by (ClientGuid, LeaseKey): every
+ * open of the same file with the same key shares it (a key used for another
+ * file is STATUS_INVALID_PARAMETER). Directories get no lease (directory
+ * leasing is not advertised). The lease's own machine (R=1, H=2, W=4):
+ *
+ *  state         event                                 next                  effect
+ *  ------------  ------------------------------------  --------------------  --------------
+ *  (new)         CREATE asks S: grant(S)               S' = grant(S)         RqLs response
+ *  S, idle       CREATE, same key, S2 > S (strictly),  S2, epoch+1           upgrade
+ *                grant(S2) = S2
+ *  S, idle       CREATE, same key, otherwise           unchanged             S answered
+ *  S, idle       break to T, S & T == S                unchanged             nothing
+ *  S has W or H  break to T                            BREAKING(S & T)       notify, ACK_REQUIRED,
+ *                                                                            epoch+1, CREATE waits
+ *  S = R         break to NONE                         NONE                  notify, no ack
+ *  BREAKING(N,B) another break to T                    BREAKING(N, B & T)    waits on
+ *  BREAKING(N,B) ack A, A subset of N, A subset of B   A, idle               answered A
+ *  BREAKING(N,B) ack A subset of N, not of B           BREAKING(A & B)       answered A, and
+ *                                                                            notify A -> A & B
+ *  BREAKING(N,B) ack A not a subset of N               unchanged             REQUEST_NOT_ACCEPTED
+ *  idle          ack                                   unchanged             UNSUCCESSFUL
+ *  BREAKING      no ack within the break timeout       NONE, idle            waiters go on
+ *  any           last open of the lease closes         freed                 waiters go on
+ *
+ * grant(S): nothing without R (H, W, HW ask for nothing); W only when no
+ * open of another key exists; H not while an open holds a level II oplock.
+ * Breaks: a CREATE with another key (or none) breaks W (to S & ~W), or
+ * everything when it overwrites; a sharing violation breaks H first (like a
+ * batch oplock); WRITE and size changes break the R of other keys to none.
+ * An oplock asked for while another key holds H is not granted.
+ *
  * Locking: every ksmbd_oplock and every file's holder list is under one
  * global mutex in oplock.c; notifications are sent after it is dropped.
  */
@@ -65,6 +99,41 @@ struct ksmbd_conn;
 struct ksmbd_file;
 struct ksmbd_work;
 
+#define SMB2_LEASE_NONE_STATE	0x00
+#define SMB2_LEASE_READ		0x01
+#define SMB2_LEASE_HANDLE	0x02
+#define SMB2_LEASE_WRITE	0x04
+#define SMB2_LEASE_FLAG_BREAK_IN_PROGRESS	0x02
+#define SMB2_LEASE_FLAG_PARENT_LEASE_KEY_SET	0x04
+#define SMB2_NOTIFY_BREAK_LEASE_FLAG_ACK_REQUIRED 0x01
+
+/* A lease (MS-SMB2 3.3.1.4), shared by the opens of one key on one file. */
+struct ksmbd_lease {
+	struct list_head node;	/* the lease table, under oplock.c's lock */
+	u8 client_guid[16], key[16], parent_key[16];
+	bool has_parent;
+	u8 version;		/* 1 or 2 */
+	const void *file;	/* the file's ksmbd_inode while opens > 0 */
+	u32 state;		/* SMB2_LEASE_* */
+	u32 notified;		/* breaking: the state notified */
+	u32 break_to;		/* breaking: where it goes (narrowed by later breaks) */
+	bool breaking;
+	bool from_write;	/* breaking: the break began by giving up W */
+	unsigned long deadline;	/* breaking: jiffies when it times out */
+	u16 epoch;
+	unsigned int opens;
+	unsigned int mark;	/* a break pass already saw it */
+};
+
+/* A parsed RqLs request context. */
+struct ksmbd_lease_req {
+	u8 key[16], parent_key[16];
+	u32 state;
+	bool has_parent;
+	u8 version;
+	u16 epoch;
+};
+
 /* One open's oplock; embedded in struct ksmbd_file. */
 struct ksmbd_oplock {
 	enum ksmbd_oplock_state state;
@@ -73,6 +142,8 @@ struct ksmbd_oplock {
 	unsigned long deadline;	/* BREAKING: jiffies when the break times out */
 	struct list_head node;	/* the file's holders while state != NONE */
 	bool gone;		/* the open released its file (ksmbd_oplock_release) */
+	struct ksmbd_lease *lease;	/* level LEASE: the open's lease */
+	bool stat_open;		/* counted in ksmbd_inode_stat_opens() */
 };
 
 /* --- pure transitions (no locks, no I/O) --------------------------------------------------- */
@@ -96,6 +167,27 @@ __le32 ksmbd_oplock_ack(struct ksmbd_oplock *op, u8 ack, u8 *granted);
 /* The break timed out without an ack at @now; true when it did (op is NONE then). */
 bool ksmbd_oplock_timeout(struct ksmbd_oplock *op, unsigned long now);
 
+/* Lease transitions (the table above). */
+u32 ksmbd_lease_grant_state(u32 requested, bool other_keys, bool level2);
+/*
+ * A CREATE with the same key asking @requested, of which @grant can be
+ * granted: upgrade to it when it is all of @requested and a strict superset.
+ */
+void ksmbd_lease_upgrade(struct ksmbd_lease *l, u32 requested, u32 grant);
+/*
+ * Break @l to @to; true when a notification from *@from to *@new goes out,
+ * *@ack whether it needs an ack (then @l is breaking until @deadline).
+ */
+bool ksmbd_lease_break(struct ksmbd_lease *l, u32 to, unsigned long deadline,
+		       u32 *from, u32 *new, bool *ack);
+/*
+ * An ack of state @ack. On success, when later breaks narrowed the target,
+ * a new break starts at once: true in *@again with *@from, *@new, *@ackreq.
+ */
+__le32 ksmbd_lease_ack(struct ksmbd_lease *l, u32 ack, unsigned long deadline, bool *again,
+		       u32 *from, u32 *new, bool *ackreq);
+bool ksmbd_lease_timeout(struct ksmbd_lease *l, unsigned long now);
+
 /* --- the engine's oplocks ------------------------------------------------------------------ */
 
 /* Milliseconds a break waits for its ack (MS-SMB2 3.3.2.1: 35 s); tests lower it. */
@@ -112,6 +204,19 @@ extern unsigned int ksmbd_oplock_break_timeout_ms;
 __le32 ksmbd_oplock_create(struct ksmbd_work *w, struct ksmbd_file *fp, u8 requested,
 			   bool overwrite, bool stat_open, u8 *granted);
 /*
+ * The RqLs context of a CREATE asking for OplockLevel LEASE: 1 when @lr is
+ * filled, 0 when there is none (or the dialect takes none), or an error status
+ * through *@status (a key already used for another file, bad contexts).
+ */
+int ksmbd_lease_parse(struct ksmbd_work *w, u32 ctx_off, u32 ctx_len,
+		      struct ksmbd_lease_req *lr, __le32 *status);
+/* Like ksmbd_oplock_create() for a lease request @lr. */
+__le32 ksmbd_lease_create(struct ksmbd_work *w, struct ksmbd_file *fp,
+			  const struct ksmbd_lease_req *lr, bool overwrite, bool stat_open,
+			  u8 *granted);
+/* Append the RqLs response context of @fp's lease to the CREATE response. */
+__le32 ksmbd_lease_rsp_context(struct ksmbd_work *w, struct ksmbd_file *fp);
+/*
  * A CREATE whose share modes conflict (share.h): whether a holder of fp->ni
  * has a BATCH oplock, and breaking those to II, waiting like
  * ksmbd_oplock_create() (MS-FSA 2.1.5.1.2: a batch holder may close and free
@@ -119,6 +224,11 @@ __le32 ksmbd_oplock_create(struct ksmbd_work *w, struct ksmbd_file *fp, u8 reque
  */
 bool ksmbd_oplock_has_batch(struct ksmbd_file *fp);
 __le32 ksmbd_oplock_break_batch(struct ksmbd_work *w, struct ksmbd_file *fp);
+/*
+ * A rename through @fp (MS-FSA 2.1.5.14.11): the H of other keys' leases of
+ * the file is broken first, waiting like ksmbd_oplock_create().
+ */
+__le32 ksmbd_lease_break_handle(struct ksmbd_work *w, struct ksmbd_file *fp);
 /* A write or size change through @fp: the file's LEVEL_II oplocks go to NONE. */
 void ksmbd_oplock_break_level2(struct ksmbd_file *fp);
 /*

@@ -309,7 +309,9 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 	u32 action = 0, granted;
 	__le32 status;
 	struct smb2_create_rsp *rsp;
-	bool overwrite;
+	struct ksmbd_lease_req lr;
+	bool overwrite, stat_open;
+	int has_lease;
 	u8 oplock;
 	char *path;
 	char *stream = NULL;	/* a named stream, see stream.h */
@@ -515,12 +517,20 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 	 * Oplocks: break what this open conflicts with (the CREATE may wait,
 	 * async, for the holders' acks), then take what can be granted.
 	 */
-	/* Stream opens take no oplock and break none (stream.h). */
-	status = ksmbd_oplock_create(w, fp, fp->is_stream ? SMB2_OPLOCK_LEVEL_NONE :
-				     req->requested_oplock_level, overwrite && !fp->is_stream,
-				     fp->is_stream || (!overwrite && !(access & MAXIMUM_ALLOWED) &&
-				     !(ksmbd_access_map_generic(access) & ~KSMBD_STAT_ACCESS)),
-				     &oplock);
+	/* Stream opens take no oplock or lease and break none (stream.h). */
+	stat_open = fp->is_stream || (!overwrite && !(access & MAXIMUM_ALLOWED) &&
+		    !(ksmbd_access_map_generic(access) & ~KSMBD_STAT_ACCESS));
+	/* Leases (oplock.h): an RqLs context with OplockLevel LEASE. */
+	has_lease = !fp->is_stream && req->requested_oplock_level == SMB2_OPLOCK_LEVEL_LEASE ?
+		    ksmbd_lease_parse(w, ctx_off, ctx_len, &lr, &status) : 0;
+	if (has_lease < 0)
+		goto discard;
+	if (has_lease > 0)
+		status = ksmbd_lease_create(w, fp, &lr, overwrite, stat_open, &oplock);
+	else
+		status = ksmbd_oplock_create(w, fp, fp->is_stream ? SMB2_OPLOCK_LEVEL_NONE :
+					     req->requested_oplock_level,
+					     overwrite && !fp->is_stream, stat_open, &oplock);
 	if (status != STATUS_SUCCESS)
 		goto discard;
 	if (overwrite && !fp->is_stream) {
@@ -556,6 +566,11 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 		ksmbd_stream_fix_stat(fp, &st);
 		ksmbd_fill_attrs_of(fp->vfs, &st,
 				    (u8 *)rsp + offsetof(struct smb2_create_rsp, creation_time));
+	}
+	if (oplock == SMB2_OPLOCK_LEVEL_LEASE) {
+		status = ksmbd_lease_rsp_context(w, fp);
+		if (status != STATUS_SUCCESS)
+			goto discard;
 	}
 	fp->path = kstrdup(path, GFP_KERNEL);
 	status = STATUS_INSUFFICIENT_RESOURCES;

@@ -366,6 +366,9 @@ static __le32 ksmbd_set_rename(struct ksmbd_work *w, const u8 *buf, u32 len)
 	status = ksmbd_smb_path(name, name_len, target, KSMBD_PATH_MAX);
 	if (status == STATUS_SUCCESS && !(w->tree->flags & KSMBD_SHARE_CASE_SENSITIVE))
 		status = ksmbd_rename_target_ci(fp, target);
+	/* Other clients' handle caching goes first (oplock.h). */
+	if (status == STATUS_SUCCESS)
+		status = ksmbd_lease_break_handle(w, fp);
 	if (status == STATUS_SUCCESS)
 		status = ksmbd_do_rename(fp, target, buf[0]);
 	kfree(target);

@@ -623,6 +623,7 @@ struct smb1_hdr {
 #define STATUS_ACCESS_DENIED		cpu_to_le32(0xc0000022)
 #define STATUS_LOGON_FAILURE		cpu_to_le32(0xc000006d)
 #define STATUS_NO_LOGON_SERVERS		cpu_to_le32(0xc000005e)
+#define STATUS_UNSUCCESSFUL		cpu_to_le32(0xc0000001)
 #define STATUS_REQUEST_NOT_ACCEPTED	cpu_to_le32(0xc00000d0)
 #define STATUS_REQUEST_OUT_OF_SEQUENCE	cpu_to_le32(0xc000042a)
 #define STATUS_BAD_NETWORK_NAME		cpu_to_le32(0xc00000cc)

@@ -7,10 +7,10 @@
 # instead of an ack, stat opens, the 35 s break timeout with the CREATE
 # answered async after an interim response, sharing violations with and
 # without a batch oplock broken first), each run on its own and each a
-# TAP line; a few also over signed and over encrypted sessions; a byte-range
-# lock breaking level II oplocks (brl1-3). Subtests that need what the
-# engine does not have yet (streams, hidden/system attributes, leases,
-# Samba's test FSCTLs) are not run.
+# TAP line; a few also over signed and over encrypted sessions, with lease
+# breaks over encrypted sessions (smb2.lease itself runs in the torture layer);
+# a byte-range lock breaking level II oplocks (brl1-3). Subtests that need what
+# the engine does not have yet (Samba's test FSCTLs, ...) are not run.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/node.sh"
 
@@ -56,6 +56,10 @@ done
 for t in batch7 exclusive9 levelii502; do
 	torture "smb2.oplock.$t, signed" "smb2.oplock.$t" --option=clientsigning=required
 	torture "smb2.oplock.$t, encrypted" "smb2.oplock.$t" --client-protection=encrypt
+done
+# Lease break notifications go encrypted on encrypted sessions (MS-SMB2 3.3.4.7).
+for t in breaking1 nobreakself multibreak; do
+	torture "smb2.lease.$t, encrypted" "smb2.lease.$t" --client-protection=encrypt
 done
 kc_check_sanitizers "no sanitizer reports, BUGs or WARNINGs in the logs" "$tmp/mountd.log"
 tap_done

@@ -42,6 +42,7 @@ KC_TORTURE_SUITES=(
 	smb2.dosmode:60
 	smb2.streams:200
 	smb2.ea:60
+	smb2.lease:420:50	# a break left unacknowledged waits the 35 s timeout (timeout, timeout-disconnect)
 	smb2.notify:600:100	# smb2.notify.mask waits 200 ms per filter bit (~1 min); basedir waits for its limit
 	smb2.lock:240
 )

@@ -234,6 +234,192 @@ static void test_timeout_wraps(void **state)
 	assert_true(ksmbd_oplock_timeout(&op, 6));
 }
 
+/* --- leases: one test per row of the lease table in oplock.h --- */
+
+#define R SMB2_LEASE_READ
+#define H SMB2_LEASE_HANDLE
+#define W SMB2_LEASE_WRITE
+
+static struct ksmbd_lease lease(u32 st)
+{
+	struct ksmbd_lease l = { .state = st, .version = 2, .epoch = 1 };
+
+	return l;
+}
+
+static void test_lease_grant(void **state)
+{
+	(void)state;
+	/* alone: R, RH, RW, RWH as asked; nothing without R */
+	assert_int_equal(ksmbd_lease_grant_state(R | H | W, false, false), R | H | W);
+	assert_int_equal(ksmbd_lease_grant_state(R | W, false, false), R | W);
+	assert_int_equal(ksmbd_lease_grant_state(R, false, false), R);
+	assert_int_equal(ksmbd_lease_grant_state(H, false, false), 0);
+	assert_int_equal(ksmbd_lease_grant_state(W, false, false), 0);
+	assert_int_equal(ksmbd_lease_grant_state(H | W, false, false), 0);
+	assert_int_equal(ksmbd_lease_grant_state(0, false, false), 0);
+	/* other keys: no W; a level II oplock: no H */
+	assert_int_equal(ksmbd_lease_grant_state(R | H | W, true, false), R | H);
+	assert_int_equal(ksmbd_lease_grant_state(R | W, true, false), R);
+	assert_int_equal(ksmbd_lease_grant_state(R | H | W, true, true), R);
+	/* unknown bits are dropped */
+	assert_int_equal(ksmbd_lease_grant_state(R | 0x100, false, false), R);
+}
+
+static void test_lease_upgrade(void **state)
+{
+	struct ksmbd_lease l = lease(R);
+
+	(void)state;
+	ksmbd_lease_upgrade(&l, R | H, R | H);	/* strict superset, grantable */
+	assert_int_equal(l.state, R | H);
+	assert_int_equal(l.epoch, 2);
+	ksmbd_lease_upgrade(&l, R | W, R | W);	/* not a superset: kept */
+	assert_int_equal(l.state, R | H);
+	ksmbd_lease_upgrade(&l, R | H | W, R | H);	/* not grantable whole: kept */
+	assert_int_equal(l.state, R | H);
+	ksmbd_lease_upgrade(&l, R, R);		/* downgrade: kept */
+	assert_int_equal(l.state, R | H);
+	assert_int_equal(l.epoch, 2);
+	l.breaking = true;			/* breaking: kept */
+	ksmbd_lease_upgrade(&l, R | H | W, R | H | W);
+	assert_int_equal(l.state, R | H);
+}
+
+static void test_lease_break_nothing(void **state)
+{
+	struct ksmbd_lease l = lease(R | H);
+	u32 from, to;
+	bool ack;
+
+	(void)state;
+	assert_false(ksmbd_lease_break(&l, ~(u32)W, 5, &from, &to, &ack));
+	assert_int_equal(l.state, R | H);
+	assert_false(l.breaking);
+}
+
+static void test_lease_break_ack_required(void **state)
+{
+	struct ksmbd_lease l = lease(R | H | W);
+	u32 from, to;
+	bool ack;
+
+	(void)state;
+	assert_true(ksmbd_lease_break(&l, ~(u32)W, 5, &from, &to, &ack));
+	assert_true(ack);
+	assert_int_equal(from, R | H | W);
+	assert_int_equal(to, R | H);
+	assert_true(l.breaking);
+	assert_int_equal(l.state, R | H | W);	/* kept until the ack */
+	assert_int_equal(l.epoch, 2);
+}
+
+static void test_lease_break_read_only(void **state)
+{
+	struct ksmbd_lease l = lease(R);
+	u32 from, to;
+	bool ack;
+
+	(void)state;
+	assert_true(ksmbd_lease_break(&l, 0, 5, &from, &to, &ack));
+	assert_false(ack);
+	assert_false(l.breaking);
+	assert_int_equal(l.state, 0);
+}
+
+static void test_lease_break_while_breaking(void **state)
+{
+	struct ksmbd_lease l = lease(R | H | W);
+	u32 from, to;
+	bool ack;
+
+	(void)state;
+	assert_true(ksmbd_lease_break(&l, ~(u32)W, 5, &from, &to, &ack));
+	assert_false(ksmbd_lease_break(&l, 0, 5, &from, &to, &ack));
+	assert_int_equal(l.notified, R | H);
+	assert_int_equal(l.break_to, 0);
+}
+
+static void test_lease_ack(void **state)
+{
+	struct ksmbd_lease l = lease(R | H | W);
+	u32 from, to;
+	bool ack, again;
+
+	(void)state;
+	assert_true(ksmbd_lease_break(&l, ~(u32)W, 5, &from, &to, &ack));
+	assert_int_equal(ksmbd_lease_ack(&l, R | H, 9, &again, &from, &to, &ack),
+			 STATUS_SUCCESS);
+	assert_false(again);
+	assert_false(l.breaking);
+	assert_int_equal(l.state, R | H);
+}
+
+static void test_lease_ack_then_narrowed(void **state)
+{
+	struct ksmbd_lease l = lease(R | H | W);
+	u32 from, to;
+	bool ack, again;
+
+	(void)state;
+	assert_true(ksmbd_lease_break(&l, ~(u32)W, 5, &from, &to, &ack));
+	assert_false(ksmbd_lease_break(&l, 0, 5, &from, &to, &ack));
+	/* H goes first ... */
+	assert_int_equal(ksmbd_lease_ack(&l, R | H, 9, &again, &from, &to, &ack),
+			 STATUS_SUCCESS);
+	assert_true(again);
+	assert_true(ack);
+	assert_int_equal(from, R | H);
+	assert_int_equal(to, R);
+	/* ... then R, which needs no ack */
+	assert_int_equal(ksmbd_lease_ack(&l, R, 9, &again, &from, &to, &ack), STATUS_SUCCESS);
+	assert_true(again);
+	assert_false(ack);
+	assert_int_equal(to, 0);
+	assert_int_equal(l.state, 0);
+	assert_false(l.breaking);
+}
+
+static void test_lease_ack_too_much(void **state)
+{
+	struct ksmbd_lease l = lease(R | H | W);
+	u32 from, to;
+	bool ack, again;
+
+	(void)state;
+	assert_true(ksmbd_lease_break(&l, ~(u32)W, 5, &from, &to, &ack));
+	assert_int_equal(ksmbd_lease_ack(&l, R | H | W, 9, &again, &from, &to, &ack),
+			 STATUS_REQUEST_NOT_ACCEPTED);
+	assert_true(l.breaking);
+}
+
+static void test_lease_ack_not_breaking(void **state)
+{
+	struct ksmbd_lease l = lease(R | H);
+	u32 from, to;
+	bool ack, again;
+
+	(void)state;
+	assert_int_equal(ksmbd_lease_ack(&l, R, 9, &again, &from, &to, &ack),
+			 STATUS_UNSUCCESSFUL);
+	assert_int_equal(l.state, R | H);
+}
+
+static void test_lease_timeout(void **state)
+{
+	struct ksmbd_lease l = lease(R | H | W);
+	u32 from, to;
+	bool ack;
+
+	(void)state;
+	assert_false(ksmbd_lease_timeout(&l, 100));	/* not breaking */
+	assert_true(ksmbd_lease_break(&l, ~(u32)W, 5, &from, &to, &ack));
+	assert_false(ksmbd_lease_timeout(&l, 4));
+	assert_true(ksmbd_lease_timeout(&l, 6));
+	assert_false(l.breaking);
+	assert_int_equal(l.state, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -249,6 +435,17 @@ int main(void)
 		cmocka_unit_test(test_ack_not_breaking),
 		cmocka_unit_test(test_timeout),
 		cmocka_unit_test(test_timeout_wraps),
+		cmocka_unit_test(test_lease_grant),
+		cmocka_unit_test(test_lease_upgrade),
+		cmocka_unit_test(test_lease_break_nothing),
+		cmocka_unit_test(test_lease_break_ack_required),
+		cmocka_unit_test(test_lease_break_read_only),
+		cmocka_unit_test(test_lease_break_while_breaking),
+		cmocka_unit_test(test_lease_ack),
+		cmocka_unit_test(test_lease_ack_then_narrowed),
+		cmocka_unit_test(test_lease_ack_too_much),
+		cmocka_unit_test(test_lease_ack_not_breaking),
+		cmocka_unit_test(test_lease_timeout),
 	};
 
 	return cmocka_run_group_tests_name("oplock", tests, NULL, NULL);
