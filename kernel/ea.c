@@ -10,6 +10,7 @@
 #include "file.h"
 #include "port.h"
 #include "smb2.h"
+#include "stream.h"
 
 #define KSMBD_EA_PREFIX_LEN	(sizeof(KSMBD_EA_XATTR_PREFIX) - 1)
 #define KSMBD_XATTR_LIST_MAX	65536
@@ -120,33 +121,6 @@ static u32 ksmbd_ea_entry_size(u32 nlen, u32 vlen)
 	return ALIGN(KSMBD_EA_HDR + nlen + 1 + vlen, 4);
 }
 
-static char *ksmbd_ea_list(struct ksmbd_vfs_file *f, ssize_t *len)
-{
-	ssize_t size = ksmbd_vfs_listxattr(f, NULL, 0);
-	char *buf;
-
-	/* most files have no attributes at all: no buffer for them */
-	if (size == -EOPNOTSUPP)
-		size = 0;
-	*len = size;
-	if (size < 0)
-		return NULL;
-	/* room for a few more names added meanwhile (-ERANGE otherwise) */
-	size = min_t(ssize_t, size + 256, KSMBD_XATTR_LIST_MAX);
-	buf = kvmalloc(size, GFP_KERNEL);
-	*len = -ENOMEM;
-	if (!buf)
-		return NULL;
-	*len = ksmbd_vfs_listxattr(f, buf, size);
-	if (*len == -EOPNOTSUPP)
-		*len = 0;
-	if (*len < 0) {
-		kvfree(buf);
-		return NULL;
-	}
-	return buf;
-}
-
 static bool ksmbd_is_ea(const char *xname)
 {
 	return !strncmp(xname, KSMBD_EA_XATTR_PREFIX, KSMBD_EA_PREFIX_LEN) &&
@@ -159,7 +133,7 @@ u32 ksmbd_ea_size(struct ksmbd_vfs_file *f)
 	char *list, *p;
 	u32 size = 0;
 
-	list = ksmbd_ea_list(f, &len);
+	list = ksmbd_xattr_list(f, &len);
 	if (!list)
 		return 0;
 	for (p = list; p < list + len; p += strlen(p) + 1) {
@@ -295,7 +269,7 @@ __le32 ksmbd_ea_query(struct ksmbd_file *fp, const u8 *in, u32 in_len, u32 flags
 		return status == STATUS_NO_MORE_EAS || status == STATUS_SUCCESS ? STATUS_SUCCESS :
 		       status;
 	}
-	list = ksmbd_ea_list(fp->vfs, &xlen);
+	list = ksmbd_xattr_list(fp->vfs, &xlen);
 	if (!list)
 		return ksmbd_errno_status(xlen);
 	if (flags & SL_RESTART_SCAN)
@@ -391,7 +365,7 @@ __le32 ksmbd_ea_create_apply(struct ksmbd_work *w, struct ksmbd_file *fp, u32 ct
 	if (status != STATUS_SUCCESS || !data)
 		return status;
 	if (replace) {
-		list = ksmbd_ea_list(fp->vfs, &xlen);
+		list = ksmbd_xattr_list(fp->vfs, &xlen);
 		if (!list)
 			return ksmbd_errno_status(xlen);
 		for (p = list; p < list + xlen; p += strlen(p) + 1)

@@ -93,8 +93,7 @@ invalid:
 	return STATUS_OBJECT_NAME_INVALID;
 }
 
-/* The names of @f's attributes: a kvmalloc'd list, its length in *@len. */
-static char *ksmbd_xattr_list(struct ksmbd_vfs_file *f, ssize_t *len)
+char *ksmbd_xattr_list(struct ksmbd_vfs_file *f, ssize_t *len)
 {
 	ssize_t size = ksmbd_vfs_listxattr(f, NULL, 0);
 	char *buf;

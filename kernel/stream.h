@@ -85,4 +85,11 @@ bool ksmbd_stream_opens_of(u64 dev, u64 ino);
  */
 __le32 ksmbd_stream_rename(struct ksmbd_file *fp, const u8 *target, u32 len, bool replace);
 
+/*
+ * The names of @f's extended attributes (for streams here, EAs in ea.h): a
+ * kvmalloc'd list of NUL-terminated names, its length in *@len (0 for none);
+ * NULL with *@len -errno on failure.
+ */
+char *ksmbd_xattr_list(struct ksmbd_vfs_file *f, ssize_t *len);
+
 #endif

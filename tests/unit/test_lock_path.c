@@ -29,96 +29,21 @@
 #include "smb_wire.h"
 #include "../lib/mem_transport.h"
 
-struct peer {
-	struct ksmbd_conn *conn;
-	struct mem_transport *mt;
-	struct ksmbd_session *sess;
-	struct ksmbd_tree *tree;
-	u64 mid;
-};
+#include "../lib/smb_peer.h"
 
 static struct peer a, b;
 static char dir[] = "/tmp/kc-lock-XXXXXX";
 
 static int group_setup(void **state)
 {
-	static struct ksmbd_server_config cfg = {
-		.min_dialect = SMB2_DIALECT_0202,
-		.max_dialect = SMB2_DIALECT_0311,
-		.spnego_token = { 0x60, 0x02, 0x05, 0x00 },
-		.spnego_len = 4,
-	};
-
 	(void)state;
-	if (!mkdtemp(dir))
-		return -1;
-	return ksmbd_conn_init() || ksmbd_server_start(&cfg);
+	return peer_group_setup(dir);
 }
 
 static int group_teardown(void **state)
 {
-	char cmd[64];
-
 	(void)state;
-	ksmbd_server_stop();
-	ksmbd_conn_exit();
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd);
-}
-
-static size_t put_req(u8 *buf, u16 command, u16 struct_size, size_t body_len, struct peer *p)
-{
-	struct smb2_hdr *h = (struct smb2_hdr *)buf;
-
-	memset(h, 0, sizeof(*h) + body_len);
-	h->protocol_id = SMB2_PROTO_ID;
-	h->structure_size = cpu_to_le16(64);
-	h->command = cpu_to_le16(command);
-	h->credit_request = cpu_to_le16(5);
-	h->message_id = cpu_to_le64(p->mid++);
-	h->session_id = cpu_to_le64(p->sess ? p->sess->id : 0);
-	h->tree_id = cpu_to_le32(p->tree ? p->tree->id : 0);
-	put_unaligned_le16(struct_size, buf + sizeof(*h));
-	return sizeof(*h) + body_len;
-}
-
-/* The @n-th PDU the peer was sent, or NULL; under the write lock. */
-static const struct smb2_hdr *pdu(struct peer *p, int n)
-{
-	const struct smb2_hdr *h = NULL;
-	size_t off = 0;
-
-	mutex_lock(&p->conn->write_lock);
-	while (off + 4 <= p->mt->len) {
-		u32 len = get_unaligned_be32(p->mt->out + off);
-
-		if (!n--) {
-			h = (const struct smb2_hdr *)(p->mt->out + off + 4);
-			break;
-		}
-		off += 4 + len;
-	}
-	mutex_unlock(&p->conn->write_lock);
-	return h;
-}
-
-/* Wait (5 s at most) until the peer was sent @n PDUs. */
-static bool wait_pdus(struct peer *p, int n)
-{
-	struct timespec ts = { .tv_nsec = 1000000 };
-	int i;
-
-	for (i = 0; i < 5000; i++) {
-		int w;
-
-		mutex_lock(&p->conn->write_lock);
-		w = p->mt->writes;
-		mutex_unlock(&p->conn->write_lock);
-		if (w >= n)
-			return true;
-		nanosleep(&ts, NULL);
-	}
-	return false;
+	return peer_group_teardown(dir);
 }
 
 static int writes(struct peer *p)
