@@ -2,8 +2,9 @@
 /*
  * Request-path unit tests with in-memory connections (mem_transport.h): a
  * peer is one connection with its session and tree; put_req() writes a
- * request header for it, pdu() and wait_pdus() read what the engine sent it.
- * Include after the engine headers (conn.h, session.h, smb2.h, tree.h, ...).
+ * request header for it, pdu() and wait_pdus() read what the engine sent it,
+ * peer_up() and peer_down() connect and disconnect it. Include after cmocka.h
+ * and the engine headers (conn.h, session.h, smb2.h, tree.h, ...).
  */
 #ifndef KC_TEST_SMB_PEER_H
 #define KC_TEST_SMB_PEER_H
@@ -95,6 +96,37 @@ static inline bool wait_pdus(struct peer *p, int n)
 		nanosleep(&ts, NULL);
 	}
 	return false;
+}
+
+/* Connect @p: NEGOTIATE 2.1, a valid session and a tree on @dir; its output is reset. */
+static inline void peer_up(struct peer *p, const char *dir)
+{
+	static const u16 d[] = { SMB2_DIALECT_0202, SMB2_DIALECT_0210 };
+	u8 buf[256];
+	size_t len;
+
+	memset(p, 0, sizeof(*p));
+	p->conn = mem_conn_new(&p->mt);
+	assert_non_null(p->conn);
+	len = put_req(buf, SMB2_NEGOTIATE, 36, 36 + 4, p);
+	put_unaligned_le16(2, buf + 64 + 2);
+	put_unaligned_le16(d[0], buf + 64 + 36);
+	put_unaligned_le16(d[1], buf + 64 + 38);
+	assert_int_equal(ksmbd_smb_process(p->conn, buf, len), 0);
+	assert_int_equal(p->conn->dialect, SMB2_DIALECT_0210);
+	p->sess = ksmbd_session_new(p->conn);
+	assert_non_null(p->sess);
+	p->sess->state = KSMBD_SESS_VALID;
+	assert_int_equal(ksmbd_tree_new(p->sess, "share", 0, dir, &p->tree), 0);
+	p->mt->len = 0;
+	p->mt->writes = 0;
+}
+
+static inline void peer_down(struct peer *p)
+{
+	ksmbd_tree_put(p->tree);
+	ksmbd_session_put(p->sess);
+	ksmbd_conn_free(p->conn);
 }
 
 #endif

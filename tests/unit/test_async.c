@@ -47,41 +47,11 @@ static int group_teardown(void **state)
 	return peer_group_teardown(dir);
 }
 
-static void peer_up(struct peer *p)
-{
-	static const u16 d[] = { SMB2_DIALECT_0202, SMB2_DIALECT_0210 };
-	u8 buf[256];
-	size_t len;
-
-	memset(p, 0, sizeof(*p));
-	p->conn = mem_conn_new(&p->mt);
-	assert_non_null(p->conn);
-	len = put_req(buf, SMB2_NEGOTIATE, 36, 36 + 4, p);
-	put_unaligned_le16(2, buf + 64 + 2);
-	put_unaligned_le16(d[0], buf + 64 + 36);
-	put_unaligned_le16(d[1], buf + 64 + 38);
-	assert_int_equal(ksmbd_smb_process(p->conn, buf, len), 0);
-	assert_int_equal(p->conn->dialect, SMB2_DIALECT_0210);
-	p->sess = ksmbd_session_new(p->conn);
-	assert_non_null(p->sess);
-	p->sess->state = KSMBD_SESS_VALID;
-	assert_int_equal(ksmbd_tree_new(p->sess, "share", 0, dir, &p->tree), 0);
-	p->mt->len = 0;
-	p->mt->writes = 0;
-}
-
-static void peer_down(struct peer *p)
-{
-	ksmbd_tree_put(p->tree);
-	ksmbd_session_put(p->sess);
-	ksmbd_conn_free(p->conn);
-}
-
 static int setup(void **state)
 {
 	(void)state;
-	peer_up(&a);
-	peer_up(&b);
+	peer_up(&a, dir);
+	peer_up(&b, dir);
 	ksmbd_oplock_break_timeout_ms = 35000;
 	return 0;
 }
