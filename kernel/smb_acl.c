@@ -457,10 +457,15 @@ u32 ksmbd_sd_to_mode(const struct ksmbd_sd *sd, u32 uid, u32 gid, u32 mode)
 		mode = (mode & ~070) | ksmbd_mask_rwx(ksmbd_sd_grants(sd, &sid)) << 3;
 	/*
 	 * No write bit at all is FILE_ATTRIBUTE_READONLY, which only SET_INFO
-	 * of the attributes decides: the owner keeps its write bit then.
+	 * of the attributes decides (a DACL never sets or clears it, MS-FSA
+	 * 2.1.5.1.2.1 refuses to overwrite a read-only file whatever its DACL
+	 * grants): the owner keeps its write bit then, and a read-only file
+	 * stays without one.
 	 */
 	if ((old & 0222) && !(mode & 0222))
 		mode |= 0200;
+	else if (!(old & 0222))
+		mode &= ~0222;
 	return mode;
 }
 
