@@ -574,6 +574,22 @@ undo:
 	return status;
 }
 
+bool ksmbd_sd_can_read(struct ksmbd_work *w, struct ksmbd_vfs_file *f,
+		       const struct ksmbd_vfs_stat *st)
+{
+	struct ksmbd_sd sd;
+	bool stored, ok = false;
+
+	if (ksmbd_sd_load(f, st, &sd, &stored))
+		return false;
+	if (stored)
+		ksmbd_sd_access(&sd, &w->sess->token, FILE_GENERIC_READ, &ok);
+	else
+		ok = true;
+	ksmbd_sd_free(&sd);
+	return ok;
+}
+
 /* The maximal access of the session on @fp's file (MS-SMB2 3.3.5.9.5). */
 static u32 ksmbd_sd_maximal(struct ksmbd_work *w, struct ksmbd_file *fp)
 {

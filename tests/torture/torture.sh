@@ -64,6 +64,11 @@ kc_torture_node() {
 	local dir=$1
 	kc_node_conf "$dir" "passdb file = $dir/passdb"
 	printf '\tread only = no\n' >>"$dir/node.conf"
+	# smb2.acls.ACCESSBASED connects to a share named hideunread with
+	# access-based enumeration.
+	mkdir -p "$dir/hideunread"
+	printf '[hideunread]\n\tpath = %s\n\tread only = no\n\thide unreadable = yes\n' \
+		"$dir/hideunread" >>"$dir/node.conf"
 	printf '%s\n' "$KC_TORTURE_PASS" |
 		"$KC_BIN/ksmbd-cluster" -c "$dir/node.conf" user add "$KC_TORTURE_USER" >/dev/null ||
 		return 1
