@@ -78,14 +78,6 @@ __le32 ksmbd_open_access_check(const struct ksmbd_open_req *r, u32 *granted)
 		return STATUS_ACCESS_DENIED;
 	if (r->desired & ACCESS_SYSTEM_SECURITY)
 		return STATUS_PRIVILEGE_NOT_HELD;
-	/*
-	 * SYNCHRONIZE alone opens nothing an SMB2 client can use (every SMB2
-	 * handle is asynchronous at the server): Windows Server refuses it
-	 * with STATUS_ACCESS_DENIED, what smb2.create.gentest records
-	 * (refused bits 0x0df0fe00; only Windows 7 granted it).
-	 */
-	if (r->desired == SYNCHRONIZE)
-		return STATUS_ACCESS_DENIED;
 	wanted = ksmbd_access_map_generic(r->desired & ~MAXIMUM_ALLOWED);
 	/* MS-SMB2 3.3.5.9: delete on close needs the right to delete. */
 	if (doc && !(wanted & DELETE) && !(r->desired & MAXIMUM_ALLOWED))
