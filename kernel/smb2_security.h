@@ -21,6 +21,7 @@ struct ksmbd_file;
 struct ksmbd_session;
 struct ksmbd_login;
 struct ksmbd_vfs_stat;
+struct ksmbd_vfs_file;
 
 /* The session's token from the identity mountd sent (LOGIN_REPLY). */
 void ksmbd_session_token(struct ksmbd_session *sess, const struct ksmbd_login *login);
