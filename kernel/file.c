@@ -20,12 +20,23 @@ static atomic64_t ksmbd_next_file_id = ATOMIC64_INIT(0);
 static DEFINE_MUTEX(ksmbd_disk_opens_lock);
 static LIST_HEAD(ksmbd_disk_opens);
 
+/* Opens of every session; at most ksmbd_port_max_opens() (port.h). */
+static atomic_t ksmbd_open_files = ATOMIC_INIT(0);
+
 struct ksmbd_file *ksmbd_file_alloc(u64 sess_id)
 {
-	struct ksmbd_file *fp = kzalloc(sizeof(*fp), GFP_KERNEL);
+	struct ksmbd_file *fp;
 
-	if (!fp)
+	if ((unsigned int)atomic_inc_return(&ksmbd_open_files) > ksmbd_port_max_opens()) {
+		atomic_dec(&ksmbd_open_files);
+		pr_warn_ratelimited("open files limit (%u) reached\n", ksmbd_port_max_opens());
 		return NULL;
+	}
+	fp = kzalloc(sizeof(*fp), GFP_KERNEL);
+	if (!fp) {
+		atomic_dec(&ksmbd_open_files);
+		return NULL;
+	}
 	fp->volatile_id = atomic64_inc_return(&ksmbd_next_file_id);
 	fp->persistent_id = fp->volatile_id;
 	fp->pipe_id = fp->volatile_id;
@@ -51,6 +62,7 @@ static void ksmbd_file_free(struct ksmbd_file *fp)
 	kfree(fp->pattern);
 	mutex_destroy(&fp->dir_lock);
 	kfree(fp);
+	atomic_dec(&ksmbd_open_files);
 }
 
 static void ksmbd_file_unpublish(struct ksmbd_file *fp)

@@ -23,6 +23,14 @@ extern const u8 ksmbd_port_engine_kind;
 int ksmbd_port_ipc_init(void);
 void ksmbd_port_ipc_exit(void);
 
+/*
+ * How many files the engine may hold open at once: the user port keeps room
+ * in its RLIMIT_NOFILE for sockets and the descriptors a request uses for
+ * a moment (parents, streams); the kernel has no such limit and bounds the
+ * memory of opens only. Over it a CREATE answers STATUS_INSUFFICIENT_RESOURCES.
+ */
+unsigned int ksmbd_port_max_opens(void);
+
 /* --- threads ------------------------------------------------------------------------------ */
 struct ksmbd_thread;
 

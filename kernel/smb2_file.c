@@ -65,6 +65,8 @@ __le32 ksmbd_errno_status(int err)
 	case -ENOTEMPTY:
 		return STATUS_DIRECTORY_NOT_EMPTY;
 	case -ENOMEM:
+	case -EMFILE:		/* no descriptor left (ksmbd_port_max_opens() keeps room) */
+	case -ENFILE:
 		return STATUS_INSUFFICIENT_RESOURCES;
 	default:
 		return STATUS_INTERNAL_ERROR;

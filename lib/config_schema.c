@@ -158,6 +158,9 @@ static const struct kc_conf_param params[] = {
 	  .doc = "Whether names must match with their case; no: as Windows, without regard to case" },
 	BOOL("streams", KC_CONF_SHARE, "yes",
 	     "Files have named (alternate data) streams, kept in extended attributes"),
+	BOOL("hide unreadable", KC_CONF_SHARE, "no",
+	     "Directory listings leave out what the user may not read "
+	     "(access-based enumeration)"),
 	BOOL("continuous availability", KC_CONF_SHARE, "no",
 	     "Handles survive a node failure (SMB3 persistent handles)"),
 };

@@ -851,3 +851,9 @@ static const struct kernel_param_ops vt_param_ops = {
 
 module_param_cb(vfs_selftest, &vt_param_ops, NULL, 0200);
 MODULE_PARM_DESC(vfs_selftest, "write a prepared directory to self-test the VFS backend");
+
+/* Opens are struct files, bounded by fs.file-max only: this caps their memory. */
+unsigned int ksmbd_port_max_opens(void)
+{
+	return 1U << 20;
+}
