@@ -532,7 +532,14 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 					     stat_open, &oplock);
 	if (status != STATUS_SUCCESS)
 		goto discard;
-	if (overwrite && !fp->is_stream) {
+	if (overwrite && fp->is_stream) {
+		/* the stream's holders had their say: now it is emptied (stream.h) */
+		ret = ksmbd_stream_truncate(fp, 0);
+		if (ret) {
+			status = ksmbd_errno_status(ret);
+			goto discard;
+		}
+	} else if (overwrite) {
 		ret = ksmbd_overwrite(w->tree->root, path, fp, mode);
 		/* MS-FSA 2.1.5.1.2.1: the file's named streams go with its data. */
 		if (!ret)

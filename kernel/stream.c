@@ -200,7 +200,7 @@ __le32 ksmbd_stream_open(struct ksmbd_file *fp, const char *name, u32 disp, u32 
 		case FILE_OVERWRITE:
 		case FILE_OVERWRITE_IF:
 		case FILE_SUPERSEDE:
-			ret = ksmbd_stream_setval(fp->vfs, xname, "", 0, 0);
+			/* emptied by the caller, after the oplock breaks (stream.h) */
 			*action = disp == FILE_SUPERSEDE ? FILE_SUPERSEDED : FILE_OVERWRITTEN;
 			break;
 		default:

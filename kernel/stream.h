@@ -51,7 +51,10 @@ __le32 ksmbd_stream_split(const u8 *name, u32 len, u32 *base_len, char **stream,
 /*
  * Open (or create, per @disp, a CREATE disposition) the named stream @name
  * of the file @fp holds open; *@action gets the CREATE action. On success
- * @fp->stream is set and counts as an open of the stream.
+ * @fp->stream is set and counts as an open of the stream. An existing
+ * stream that @disp overwrites or supersedes is not emptied here: the caller
+ * does it (ksmbd_stream_truncate()) once the stream's oplock holders had
+ * their say, as for a file (MS-FSA 2.1.5.1.2.1).
  */
 __le32 ksmbd_stream_open(struct ksmbd_file *fp, const char *name, u32 disp, u32 *action);
 /* The stream open goes away: at the stream's last close, delete it if pending. */
