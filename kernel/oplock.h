@@ -84,7 +84,8 @@
  * An oplock asked for while another key holds H is not granted.
  *
  * Locking: every ksmbd_oplock and every file's holder list is under one
- * global mutex in oplock.c; notifications are sent after it is dropped.
+ * global mutex in oplock.c, taken before inode.c's and stream.c's (which
+ * never call back here); notifications are sent after it is dropped.
  */
 #ifndef KSMBD_OPLOCK_H
 #define KSMBD_OPLOCK_H
