@@ -18,8 +18,8 @@
  * @stream names the stream's state shared by all opens of that stream (open
  * count and delete disposition); it holds the base file's ksmbd_inode like
  * any open (so a pending delete of the file applies to it), has oplocks of
- * its own (oplock.h: per stream; no leases), and its FILE_DELETE_ON_CLOSE or disposition removes only the stream at
- * its last close. Share modes (share.h) are per stream: opens of one stream
+ * its own (oplock.h: per stream; no leases), and its FILE_DELETE_ON_CLOSE or
+ * disposition removes only the stream at its last close. Share modes (share.h) are per stream: opens of one stream
  * check and count against each other only, not against the file's opens or
  * other streams' (Windows also checks a stream's opens when the file is
  * opened with DELETE; that is not done).
