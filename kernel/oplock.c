@@ -20,6 +20,7 @@
 #include "oplock.h"
 #include "session.h"
 #include "smb2.h"
+#include "stream.h"
 
 unsigned int ksmbd_oplock_break_timeout_ms = 35000;
 
@@ -42,6 +43,26 @@ static void ksmbd_oplock_wake(void)
 static bool ksmbd_oplock_strong(u8 level)
 {
 	return level == SMB2_OPLOCK_LEVEL_EXCLUSIVE || level == SMB2_OPLOCK_LEVEL_BATCH;
+}
+
+/*
+ * Oplocks are per stream (oplock.h): whether the holder @h is on the stream
+ * @fp is on, both on the file's default stream or both on one named stream.
+ * A stream open whose stream is already released (stream.h) is on none.
+ */
+static bool ksmbd_oplock_same_stream(const struct ksmbd_file *h, const struct ksmbd_file *fp)
+{
+	return h->is_stream == fp->is_stream && READ_ONCE(h->stream) == fp->stream;
+}
+
+/* Opens of the stream @fp is on, @fp included; ksmbd_oplock_lock held. */
+static unsigned int ksmbd_oplock_stream_opens(struct ksmbd_file *fp)
+{
+	unsigned int all = ksmbd_inode_opens(fp->ni), named = ksmbd_stream_count(fp);
+
+	if (fp->is_stream)
+		return named;
+	return all > named ? all - named : 1;
 }
 
 u8 ksmbd_oplock_grant_level(u8 requested, bool is_dir, unsigned int other_opens,
@@ -487,6 +508,8 @@ static __le32 ksmbd_oplock_settle(struct ksmbd_work *w, struct ksmbd_file *fp, u
 
 			if (stat_open)
 				break;
+			if (!ksmbd_oplock_same_stream(h, fp))
+				continue;
 			if (op->lease) {
 				struct ksmbd_lease *l = op->lease;
 				u32 keep = ~(u32)SMB2_LEASE_WRITE, from, new;
@@ -542,6 +565,8 @@ static __le32 ksmbd_oplock_settle(struct ksmbd_work *w, struct ksmbd_file *fp, u
 			}
 		}
 		list_for_each_entry(op, holders, node) {
+			if (!ksmbd_oplock_same_stream(container_of(op, struct ksmbd_file, oplock), fp))
+				continue;
 			if (ksmbd_oplock_strong(op->level))
 				strong++;
 			if (op->level == SMB2_OPLOCK_LEVEL_II)
@@ -565,7 +590,7 @@ static __le32 ksmbd_oplock_settle(struct ksmbd_work *w, struct ksmbd_file *fp, u
 				if (op->state == KSMBD_OPLOCK_NONE)
 					list_del_init(&op->node);
 			*granted = ksmbd_oplock_grant_level(requested, fp->is_dir,
-							    ksmbd_inode_opens(fp->ni) - 1, strong);
+							    ksmbd_oplock_stream_opens(fp) - 1, strong);
 			/* No oplock next to another client's handle caching. */
 			if (handle)
 				*granted = SMB2_OPLOCK_LEVEL_NONE;
@@ -575,9 +600,12 @@ static __le32 ksmbd_oplock_settle(struct ksmbd_work *w, struct ksmbd_file *fp, u
 				list_add_tail(&fp->oplock.node, holders);
 			}
 		}
-		/* Stat opens without a lease conflict with no lease (oplock.h). */
-		if (!must_wait && !more && !batch_only && stat_open && !fp->oplock.lease &&
-		    status == STATUS_SUCCESS) {
+		/*
+		 * Stat opens without a lease conflict with no lease (oplock.h),
+		 * nor do named streams' opens (leases are on default streams).
+		 */
+		if (!must_wait && !more && !batch_only && (stat_open || fp->is_stream) &&
+		    !fp->oplock.lease && status == STATUS_SUCCESS) {
 			fp->oplock.stat_open = true;
 			(*ksmbd_inode_stat_opens(fp->ni))++;
 		}
@@ -633,8 +661,10 @@ bool ksmbd_oplock_has_batch(struct ksmbd_file *fp)
 	mutex_lock(&ksmbd_oplock_lock);
 	if (fp->ni) {
 		list_for_each_entry(op, ksmbd_inode_oplocks(fp->ni), node)
-			if (op->level == SMB2_OPLOCK_LEVEL_BATCH ||
-			    (op->lease && (op->lease->state & SMB2_LEASE_HANDLE)))
+			if (ksmbd_oplock_same_stream(container_of(op, struct ksmbd_file, oplock),
+						     fp) &&
+			    (op->level == SMB2_OPLOCK_LEVEL_BATCH ||
+			     (op->lease && (op->lease->state & SMB2_LEASE_HANDLE))))
 				found = true;
 	}
 	mutex_unlock(&ksmbd_oplock_lock);
@@ -685,6 +715,8 @@ void ksmbd_oplock_break_level2(struct ksmbd_file *fp)
 			bool wait;
 			u8 level;
 
+			if (!ksmbd_oplock_same_stream(h, fp))
+				continue;
 			if (op->lease) {
 				struct ksmbd_lease *l = op->lease;
 				u32 from, new;

@@ -30,16 +30,25 @@
  * INVALID_OPLOCK_PROT.: STATUS_INVALID_OPLOCK_PROTOCOL.)
  *
  * Granting (3.3.5.9, MS-FSA 2.1.5.17.2 simplified): directories and
- * LEASE requests get NONE; EXCLUSIVE and BATCH only when the file has no
+ * LEASE requests get NONE; EXCLUSIVE and BATCH only when the stream has no
  * other open; LEVEL_II (also as the downgrade of EXCLUSIVE/BATCH) when every
- * other holder of the file holds LEVEL_II or nothing; otherwise NONE.
+ * other holder of the stream holds LEVEL_II or nothing; otherwise NONE.
+ *
+ * Streams (MS-FSA 2.1.1.5 Stream.Oplock): oplocks are per stream. The
+ * holders of a file's named streams (stream.h) and of its default stream
+ * ("file" or "file::$DATA") share the file's holder list, but every grant,
+ * break and count here considers only the opens and holders of the stream
+ * the open is on: opening, writing or locking a named stream breaks nothing
+ * of the file's default stream or of its other streams, and the other way
+ * round. Leases are granted on default streams only; a named stream's open
+ * conflicts with no lease (it counts like a stat open).
  *
  * Who breaks what: a CREATE that is not a "stat open" (it asks for more than
  * attributes and synchronisation, or overwrites) breaks
  * EXCLUSIVE/BATCH holders to II, or to NONE when it overwrites or supersedes,
  * and waits for their acks; an overwrite also breaks LEVEL_II holders to
- * NONE. WRITE and SET_INFO end-of-file/allocation break every LEVEL_II of
- * the file to NONE, the writer's own included (as Windows does).
+ * NONE. WRITE, LOCK and SET_INFO end-of-file/allocation break every
+ * LEVEL_II of the stream to NONE, the writer's own included (as Windows does).
  *
  * LEASES. An open created with OplockLevel LEASE and an RqLs context (v1 on
  * 2.1+, v2 with ParentLeaseKey and Epoch on 3.x) holds level LEASE and
@@ -75,7 +84,8 @@
  * An oplock asked for while another key holds H is not granted.
  *
  * Locking: every ksmbd_oplock and every file's holder list is under one
- * global mutex in oplock.c; notifications are sent after it is dropped.
+ * global mutex in oplock.c, taken before inode.c's and stream.c's (which
+ * never call back here); notifications are sent after it is dropped.
  */
 #ifndef KSMBD_OPLOCK_H
 #define KSMBD_OPLOCK_H
@@ -229,7 +239,7 @@ __le32 ksmbd_oplock_break_batch(struct ksmbd_work *w, struct ksmbd_file *fp);
  * the file is broken first, waiting like ksmbd_oplock_create().
  */
 __le32 ksmbd_lease_break_handle(struct ksmbd_work *w, struct ksmbd_file *fp);
-/* A write or size change through @fp: the file's LEVEL_II oplocks go to NONE. */
+/* A write, lock or size change through @fp: its stream's LEVEL_II oplocks go to NONE. */
 void ksmbd_oplock_break_level2(struct ksmbd_file *fp);
 /*
  * The open goes away: drop its oplock and its open of the file (see

@@ -519,9 +519,9 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 	 * Oplocks: break what this open conflicts with (the CREATE may wait,
 	 * async, for the holders' acks), then take what can be granted.
 	 */
-	/* Stream opens take no oplock or lease and break none (stream.h). */
-	stat_open = fp->is_stream || (!overwrite && !(access & MAXIMUM_ALLOWED) &&
-		    !(ksmbd_access_map_generic(access) & ~KSMBD_STAT_ACCESS));
+	/* Oplocks are per stream (oplock.h); a named stream takes no lease. */
+	stat_open = !overwrite && !(access & MAXIMUM_ALLOWED) &&
+		    !(ksmbd_access_map_generic(access) & ~KSMBD_STAT_ACCESS);
 	/* Leases (oplock.h): an RqLs context with OplockLevel LEASE. */
 	has_lease = !fp->is_stream && req->requested_oplock_level == SMB2_OPLOCK_LEVEL_LEASE ?
 		    ksmbd_lease_parse(w, ctx_off, ctx_len, &lr, &status) : 0;
@@ -530,12 +530,18 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 	if (has_lease > 0)
 		status = ksmbd_lease_create(w, fp, &lr, overwrite, stat_open, &oplock);
 	else
-		status = ksmbd_oplock_create(w, fp, fp->is_stream ? SMB2_OPLOCK_LEVEL_NONE :
-					     req->requested_oplock_level,
-					     overwrite && !fp->is_stream, stat_open, &oplock);
+		status = ksmbd_oplock_create(w, fp, req->requested_oplock_level, overwrite,
+					     stat_open, &oplock);
 	if (status != STATUS_SUCCESS)
 		goto discard;
-	if (overwrite && !fp->is_stream) {
+	if (overwrite && fp->is_stream) {
+		/* the stream's holders had their say: now it is emptied (stream.h) */
+		ret = ksmbd_stream_truncate(fp, 0);
+		if (ret) {
+			status = ksmbd_errno_status(ret);
+			goto discard;
+		}
+	} else if (overwrite) {
 		ret = ksmbd_overwrite(w->tree->root, path, fp, mode);
 		/* MS-FSA 2.1.5.1.2.1: the file's named streams go with its data. */
 		if (!ret)

@@ -200,7 +200,7 @@ __le32 ksmbd_stream_open(struct ksmbd_file *fp, const char *name, u32 disp, u32 
 		case FILE_OVERWRITE:
 		case FILE_OVERWRITE_IF:
 		case FILE_SUPERSEDE:
-			ret = ksmbd_stream_setval(fp->vfs, xname, "", 0, 0);
+			/* emptied by the caller, after the oplock breaks (stream.h) */
 			*action = disp == FILE_SUPERSEDE ? FILE_SUPERSEDED : FILE_OVERWRITTEN;
 			break;
 		default:
@@ -259,7 +259,8 @@ void ksmbd_stream_close(struct ksmbd_file *fp)
 		list_del(&s->node);
 		kfree(s);
 	}
-	fp->stream = NULL;
+	/* oplock.c reads it under its own lock (ksmbd_oplock_same_stream()) */
+	WRITE_ONCE(fp->stream, NULL);
 	mutex_unlock(&ksmbd_stream_lock);
 }
 
@@ -501,6 +502,22 @@ bool ksmbd_stream_opens_of(u64 dev, u64 ino)
 		}
 	mutex_unlock(&ksmbd_stream_lock);
 	return found;
+}
+
+unsigned int ksmbd_stream_count(const struct ksmbd_file *fp)
+{
+	struct ksmbd_stream *s;
+	unsigned int n = 0;
+
+	mutex_lock(&ksmbd_stream_lock);
+	if (fp->stream)
+		n = fp->stream->opens;
+	else
+		list_for_each_entry(s, &ksmbd_streams, node)
+			if (s->dev == fp->dev && s->ino == fp->ino)
+				n += s->opens;
+	mutex_unlock(&ksmbd_stream_lock);
+	return n;
 }
 
 __le32 ksmbd_stream_rename(struct ksmbd_file *fp, const u8 *target, u32 len, bool replace)
