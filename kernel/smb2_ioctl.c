@@ -10,6 +10,7 @@
 #include <linux/string.h>
 #include <asm/unaligned.h>
 #include "file.h"
+#include "fsctl.h"
 #include "port.h"
 #include "smb2.h"
 #include "smb2_bind.h"
@@ -87,8 +88,15 @@ __le32 ksmbd_smb2_ioctl(struct ksmbd_work *w)
 		status = fp->vfs ? ksmbd_fsctl_object_id(w, req, fp) :
 				   STATUS_INVALID_DEVICE_REQUEST;
 		break;
+	case FSCTL_SRV_REQUEST_RESUME_KEY:
+		status = ksmbd_fsctl_resume_key(w, req, fp);
+		break;
+	case FSCTL_SRV_COPYCHUNK:
+	case FSCTL_SRV_COPYCHUNK_WRITE:
+		status = ksmbd_fsctl_copychunk(w, req, fp);
+		break;
 	default:
-		status = STATUS_NOT_SUPPORTED;
+		status = ksmbd_fsctl_file(w, req, fp);
 		break;
 	}
 	ksmbd_file_put(fp);
