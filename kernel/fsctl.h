@@ -7,7 +7,8 @@
  * key (its FileId and 8 zero bytes; only the session that opened it may
  * use it); FSCTL_SRV_COPYCHUNK and FSCTL_SRV_COPYCHUNK_WRITE copy chunks
  * from that open to the one the request names, in order, with the limits
- * below. The source open needs FILE_READ_DATA, the target FILE_WRITE_DATA
+ * below. The source open needs FILE_READ_DATA or FILE_EXECUTE (as on
+ * Windows), the target FILE_WRITE_DATA
  * and, for FSCTL_SRV_COPYCHUNK only, FILE_READ_DATA. Each chunk is checked
  * against byte-range locks as a READ of the source and a WRITE of the
  * target (STATUS_FILE_LOCK_CONFLICT), must lie inside the source
@@ -25,7 +26,10 @@
  * STATUS_NOT_SUPPORTED where the filesystem cannot share blocks),
  * FSCTL_GET_REPARSE_POINT (STATUS_NOT_A_REPARSE_POINT: no open is a
  * reparse point), FSCTL_GET_INTEGRITY_INFORMATION (ReFS only:
- * STATUS_INVALID_DEVICE_REQUEST, as NTFS answers).
+ * STATUS_INVALID_DEVICE_REQUEST, as NTFS answers), FSCTL_GET_COMPRESSION
+ * and FSCTL_SET_COMPRESSION (no file is compressed: COMPRESSION_FORMAT_NONE,
+ * and setting NONE succeeds; the others are STATUS_NOT_SUPPORTED, as
+ * Windows answers on volumes without compression).
  */
 #ifndef KSMBD_FSCTL_H
 #define KSMBD_FSCTL_H
@@ -49,6 +53,8 @@ struct smb2_ioctl;
 #define FSCTL_GET_INTEGRITY_INFORMATION		0x0009027c
 #define FSCTL_SET_INTEGRITY_INFORMATION		0x0009c280
 #define FSCTL_FILE_LEVEL_TRIM			0x00098208
+#define FSCTL_GET_COMPRESSION			0x0009003c
+#define FSCTL_SET_COMPRESSION			0x0009c040
 
 #define FILE_ATTRIBUTE_SPARSE_FILE		0x00000200
 

@@ -52,8 +52,11 @@ void ksmbd_copychunk_get(const u8 *in, u32 i, struct ksmbd_copychunk *c)
 	c->len = get_unaligned_le32(p + 16);
 }
 
-/* SRV_REQUEST_RESUME_KEY (MS-SMB2 2.2.32.3): ResumeKey, ContextLength 0. */
-#define KSMBD_RESUME_KEY_RSP_SIZE	(KSMBD_RESUME_KEY_SIZE + 4)
+/*
+ * SRV_REQUEST_RESUME_KEY (MS-SMB2 2.2.32.3): ResumeKey, ContextLength 0 and
+ * four bytes of Context, as Windows sends it.
+ */
+#define KSMBD_RESUME_KEY_RSP_SIZE	(KSMBD_RESUME_KEY_SIZE + 8)
 
 __le32 ksmbd_fsctl_resume_key(struct ksmbd_work *w, const struct smb2_ioctl *req,
 			      struct ksmbd_file *fp)
@@ -252,7 +255,8 @@ __le32 ksmbd_fsctl_copychunk(struct ksmbd_work *w, const struct smb2_ioctl *req,
 		goto out;
 	if (!write_only && !(dst->access & FILE_READ_DATA))
 		goto out;
-	if (!(src->access & FILE_READ_DATA))
+	/* Windows lets FILE_EXECUTE read the source too (smb2.ioctl.copy_chunk_bad_access) */
+	if (!(src->access & (FILE_READ_DATA | FILE_EXECUTE)))
 		goto out;
 	status = STATUS_INVALID_DEVICE_REQUEST;
 	if (src->is_dir || dst->is_dir)

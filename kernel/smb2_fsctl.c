@@ -296,11 +296,7 @@ static __le32 ksmbd_fsctl_dup_extents(struct ksmbd_work *w, const struct smb2_io
 	status = STATUS_NOT_SUPPORTED;
 	if (src->is_stream || dst->is_stream)
 		goto out;
-	status = ksmbd_brl_check_io(src, src_off, count, false);
-	if (status == STATUS_SUCCESS)
-		status = ksmbd_brl_check_io(dst, dst_off, count, true);
-	if (status != STATUS_SUCCESS)
-		goto out;
+	/* no byte-range lock checks: Windows makes none for block cloning */
 	if (count) {
 		ksmbd_oplock_break_level2(dst);
 		ret = ksmbd_vfs_clone_range(src->vfs, src_off, dst->vfs, dst_off, count);
@@ -321,6 +317,37 @@ out:
 	return status;
 }
 
+/* MS-FSCC 2.3.15, 2.3.67: COMPRESSION_STATE, a 16-bit CompressionFormat. */
+#define COMPRESSION_FORMAT_NONE		0
+#define COMPRESSION_FORMAT_DEFAULT	1
+#define COMPRESSION_FORMAT_LZNT1	2
+
+static __le32 ksmbd_fsctl_compression(struct ksmbd_work *w, const struct smb2_ioctl *req,
+				      struct ksmbd_file *fp)
+{
+	const u8 *in;
+	u16 format;
+	u32 len;
+
+	if (le32_to_cpu(req->ctl_code) == FSCTL_GET_COMPRESSION) {
+		if (le32_to_cpu(req->max_output_response) < 2)
+			return STATUS_INVALID_PARAMETER;
+		/* zeroed: COMPRESSION_FORMAT_NONE */
+		return ksmbd_ioctl_rsp(w, req, 2) ? STATUS_SUCCESS : STATUS_INSUFFICIENT_RESOURCES;
+	}
+	in = ksmbd_fsctl_input(w, req, &len);
+	if (!in || len < 2)
+		return STATUS_INVALID_PARAMETER;
+	if (!(fp->access & FILE_WRITE_DATA))
+		return STATUS_ACCESS_DENIED;
+	format = get_unaligned_le16(in);
+	if (format == COMPRESSION_FORMAT_DEFAULT || format == COMPRESSION_FORMAT_LZNT1)
+		return STATUS_NOT_SUPPORTED;
+	if (format != COMPRESSION_FORMAT_NONE)
+		return STATUS_INVALID_PARAMETER;
+	return ksmbd_ioctl_rsp(w, req, 0) ? STATUS_SUCCESS : STATUS_INSUFFICIENT_RESOURCES;
+}
+
 __le32 ksmbd_fsctl_file(struct ksmbd_work *w, const struct smb2_ioctl *req,
 			struct ksmbd_file *fp)
 {
@@ -335,6 +362,9 @@ __le32 ksmbd_fsctl_file(struct ksmbd_work *w, const struct smb2_ioctl *req,
 		return ksmbd_fsctl_query_ranges(w, req, fp);
 	case FSCTL_DUPLICATE_EXTENTS_TO_FILE:
 		return ksmbd_fsctl_dup_extents(w, req, fp);
+	case FSCTL_GET_COMPRESSION:
+	case FSCTL_SET_COMPRESSION:
+		return ksmbd_fsctl_compression(w, req, fp);
 	case FSCTL_GET_REPARSE_POINT:
 		/* opens never name a symlink (they are followed inside the share) */
 		return STATUS_NOT_A_REPARSE_POINT;

@@ -19,9 +19,18 @@
 /* FILE_OBJECTID_BUFFER (MS-FSCC 2.1.3): object id, birth volume, birth object, domain. */
 #define KSMBD_OBJECTID_BUFFER_SIZE	64
 
+/*
+ * The response's fixed part is 48 bytes (MS-SMB2 2.2.32: the request's
+ * fields up to Flags/Reserved2 in other roles); the output follows it at
+ * once, as Windows and Samba place it. Clients check the size of what
+ * follows exactly: smbtorture takes a copychunk failure's
+ * SRV_COPYCHUNK_RESPONSE only when exactly its 12 bytes follow.
+ */
+#define KSMBD_IOCTL_RSP_FIXED	48
+
 void *ksmbd_ioctl_rsp(struct ksmbd_work *w, const struct smb2_ioctl *req, u32 out_len)
 {
-	struct smb2_ioctl *rsp = ksmbd_rsp_body(w, sizeof(*rsp) + out_len);
+	struct smb2_ioctl *rsp = ksmbd_rsp_body(w, KSMBD_IOCTL_RSP_FIXED + out_len);
 
 	if (!rsp)
 		return NULL;
@@ -30,10 +39,10 @@ void *ksmbd_ioctl_rsp(struct ksmbd_work *w, const struct smb2_ioctl *req, u32 ou
 	rsp->persistent_id = req->persistent_id;
 	rsp->volatile_id = req->volatile_id;
 	/* Response fields: InputOffset, InputCount, OutputOffset, OutputCount. */
-	rsp->input_offset = cpu_to_le32(sizeof(struct smb2_hdr) + sizeof(*rsp));
+	rsp->input_offset = cpu_to_le32(sizeof(struct smb2_hdr) + KSMBD_IOCTL_RSP_FIXED);
 	rsp->max_input_response = rsp->input_offset;
 	rsp->output_offset = cpu_to_le32(out_len);
-	return rsp->buffer;
+	return (u8 *)rsp + KSMBD_IOCTL_RSP_FIXED;
 }
 
 /*
@@ -77,6 +86,14 @@ __le32 ksmbd_smb2_ioctl(struct ksmbd_work *w)
 	case FSCTL_VALIDATE_NEGOTIATE_INFO:
 		return ksmbd_validate_negotiate(w, req);
 	case FSCTL_QUERY_NETWORK_INTERFACE_INFO:
+		/*
+		 * MS-SMB2 2.2.31: this FSCTL names no open, its FileId is all
+		 * ones; another is STATUS_INVALID_PARAMETER, as Windows and
+		 * Samba answer (smb2.ioctl.bug14788.NETWORK_INTERFACE).
+		 */
+		if (req->persistent_id != cpu_to_le64(U64_MAX) ||
+		    req->volatile_id != cpu_to_le64(U64_MAX))
+			return STATUS_INVALID_PARAMETER;
 		return ksmbd_fsctl_query_interfaces(w, req);
 	}
 	status = ksmbd_work_file(w, (const u8 *)&req->persistent_id, &fp);
