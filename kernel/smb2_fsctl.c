@@ -81,8 +81,13 @@ static __le32 ksmbd_fsctl_set_sparse(struct ksmbd_work *w, const struct smb2_ioc
 	if (was == set)
 		return ksmbd_ioctl_rsp(w, req, 0) ? STATUS_SUCCESS : STATUS_INSUFFICIENT_RESOURCES;
 	if (!set && st.size) {
+		/*
+		 * Where it can: not on filesystems without fallocate, nor
+		 * through an open without write access (FILE_WRITE_ATTRIBUTES
+		 * alone may clear the flag).
+		 */
 		ret = ksmbd_vfs_fallocate(fp->vfs, KSMBD_VFS_FALLOC_ALLOCATE, 0, st.size);
-		if (ret && ret != -EOPNOTSUPP)
+		if (ret && ret != -EOPNOTSUPP && ret != -EBADF)
 			return ksmbd_errno_status(ret);
 	}
 	if (set)
