@@ -29,7 +29,8 @@
  * STATUS_INVALID_DEVICE_REQUEST, as NTFS answers), FSCTL_GET_COMPRESSION
  * and FSCTL_SET_COMPRESSION (no file is compressed: COMPRESSION_FORMAT_NONE,
  * and setting NONE succeeds; the others are STATUS_NOT_SUPPORTED, as
- * Windows answers on volumes without compression).
+ * Windows answers on volumes without compression), FSCTL_SRV_ENUMERATE_SNAPSHOTS
+ * (MS-SMB2 3.3.5.15.1: no share has previous versions, so none are listed).
  */
 #ifndef KSMBD_FSCTL_H
 #define KSMBD_FSCTL_H
@@ -53,6 +54,7 @@ struct smb2_ioctl;
 #define FSCTL_GET_INTEGRITY_INFORMATION		0x0009027c
 #define FSCTL_SET_INTEGRITY_INFORMATION		0x0009c280
 #define FSCTL_FILE_LEVEL_TRIM			0x00098208
+#define FSCTL_SRV_ENUMERATE_SNAPSHOTS		0x00144064
 #define FSCTL_GET_COMPRESSION			0x0009003c
 #define FSCTL_SET_COMPRESSION			0x0009c040
 

@@ -353,6 +353,26 @@ static __le32 ksmbd_fsctl_compression(struct ksmbd_work *w, const struct smb2_io
 	return ksmbd_ioctl_rsp(w, req, 0) ? STATUS_SUCCESS : STATUS_INSUFFICIENT_RESOURCES;
 }
 
+/*
+ * FSCTL_SRV_ENUMERATE_SNAPSHOTS (MS-SMB2 3.3.5.15.1, 2.2.32.2): shares have
+ * no previous versions here, so the SRV_SNAPSHOT_ARRAY lists none: counts 0,
+ * and an empty SnapShots list (its terminating UTF-16 null).
+ */
+#define KSMBD_SNAPSHOT_ARRAY_EMPTY	14
+
+static __le32 ksmbd_fsctl_snapshots(struct ksmbd_work *w, const struct smb2_ioctl *req)
+{
+	u8 *out;
+
+	if (le32_to_cpu(req->max_output_response) < 16)
+		return STATUS_INVALID_PARAMETER;
+	out = ksmbd_ioctl_rsp(w, req, KSMBD_SNAPSHOT_ARRAY_EMPTY);
+	if (!out)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	put_unaligned_le32(2, out + 8);		/* SnapShotArraySize */
+	return STATUS_SUCCESS;
+}
+
 __le32 ksmbd_fsctl_file(struct ksmbd_work *w, const struct smb2_ioctl *req,
 			struct ksmbd_file *fp)
 {
@@ -367,6 +387,8 @@ __le32 ksmbd_fsctl_file(struct ksmbd_work *w, const struct smb2_ioctl *req,
 		return ksmbd_fsctl_query_ranges(w, req, fp);
 	case FSCTL_DUPLICATE_EXTENTS_TO_FILE:
 		return ksmbd_fsctl_dup_extents(w, req, fp);
+	case FSCTL_SRV_ENUMERATE_SNAPSHOTS:
+		return ksmbd_fsctl_snapshots(w, req);
 	case FSCTL_GET_COMPRESSION:
 	case FSCTL_SET_COMPRESSION:
 		return ksmbd_fsctl_compression(w, req, fp);
