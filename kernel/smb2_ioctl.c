@@ -87,9 +87,9 @@ __le32 ksmbd_smb2_ioctl(struct ksmbd_work *w)
 		return ksmbd_validate_negotiate(w, req);
 	case FSCTL_QUERY_NETWORK_INTERFACE_INFO:
 		/*
-		 * MS-SMB2 2.2.31: this FSCTL names no open, its FileId is all
-		 * ones; another is STATUS_INVALID_PARAMETER, as Windows and
-		 * Samba answer (smb2.ioctl.bug14788.NETWORK_INTERFACE).
+		 * This FSCTL names no open: clients send an all-ones FileId;
+		 * another one is STATUS_INVALID_PARAMETER, as Samba answers
+		 * and smb2.ioctl.bug14788.NETWORK_INTERFACE expects.
 		 */
 		if (req->persistent_id != cpu_to_le64(U64_MAX) ||
 		    req->volatile_id != cpu_to_le64(U64_MAX))
