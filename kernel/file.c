@@ -200,6 +200,22 @@ void ksmbd_file_publish(struct ksmbd_file *fp)
 	mutex_unlock(&ksmbd_disk_opens_lock);
 }
 
+struct ksmbd_file *ksmbd_file_find(u64 persistent_id, u64 volatile_id)
+{
+	struct ksmbd_file *fp, *found = NULL;
+
+	mutex_lock(&ksmbd_disk_opens_lock);
+	list_for_each_entry(fp, &ksmbd_disk_opens, open_node) {
+		if (fp->persistent_id == persistent_id && fp->volatile_id == volatile_id) {
+			if (refcount_inc_not_zero(&fp->refs))
+				found = fp;
+			break;
+		}
+	}
+	mutex_unlock(&ksmbd_disk_opens_lock);
+	return found;
+}
+
 bool ksmbd_file_opens_below(struct ksmbd_file *dir)
 {
 	size_t len = strlen(dir->path);

@@ -103,6 +103,11 @@ int ksmbd_file_release(struct ksmbd_file *fp);
  * fails). Publish a disk open once its path is set; release unpublishes it.
  */
 void ksmbd_file_publish(struct ksmbd_file *fp);
+/*
+ * The published disk open with these ids, whatever its tree, with a
+ * reference, or NULL (copychunk resume keys, fsctl.h).
+ */
+struct ksmbd_file *ksmbd_file_find(u64 persistent_id, u64 volatile_id);
 /* Whether an open other than @dir is below the directory @dir; @dir->dir_lock held. */
 bool ksmbd_file_opens_below(struct ksmbd_file *dir);
 /* Replace @fp's path by @path (taking it over); @fp->dir_lock held. */

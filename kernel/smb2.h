@@ -80,6 +80,12 @@ struct ksmbd_work {
 	 */
 	bool err_u32_set;
 	u32 err_u32;
+	/*
+	 * An error status keeps the body the handler built instead of the
+	 * error response (MS-SMB2 3.3.5.15.6: copychunk failures report
+	 * their progress, or the server's limits, with the status).
+	 */
+	bool err_keeps_body;
 	bool last;			/* the last (or only) request of its message */
 	struct ksmbd_async_req *detached; /* see ksmbd_async_detach() */
 };

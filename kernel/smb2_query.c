@@ -344,9 +344,10 @@ static size_t ksmbd_info_fs(u8 class, const struct ksmbd_vfs_statfs *sf, bool st
 		/*
 		 * case-sensitive search, case-preserved names, Unicode on disk,
 		 * EAs (FILE_SUPPORTS_EXTENDED_ATTRIBUTES), named streams
-		 * (FILE_NAMED_STREAMS) where the share has them
+		 * (FILE_NAMED_STREAMS) where the share has them, sparse files
+		 * (FILE_SUPPORTS_SPARSE_FILES, fsctl.h)
 		 */
-		put_unaligned_le32(0x00800007 | (streams ? 0x00040000 : 0), out);
+		put_unaligned_le32(0x00800047 | (streams ? 0x00040000 : 0), out);
 		put_unaligned_le32(sf->namelen ? sf->namelen : 255, out + 4);
 		put_unaligned_le32(sizeof(ntfs), out + 8);
 		memcpy(out + 12, ntfs, sizeof(ntfs));

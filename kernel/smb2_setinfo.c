@@ -112,8 +112,10 @@ static __le32 ksmbd_set_basic(struct ksmbd_work *w, const u8 *buf, u32 len)
 		ksmbd_dosattr_read(fp->vfs, &da);
 		if (attrs) {
 			da.flags |= KSMBD_DOSATTR_HAS_ATTRS;
-			da.attrs = attrs & (KSMBD_DOSATTR_STORED |
-					    (fp->is_dir ? FILE_ATTRIBUTE_READONLY : 0));
+			/* SPARSE_FILE is FSCTL_SET_SPARSE's (MS-FSA 2.1.5.14.2) */
+			da.attrs = (attrs & (KSMBD_DOSATTR_STORED |
+					     (fp->is_dir ? FILE_ATTRIBUTE_READONLY : 0))) |
+				   (da.attrs & KSMBD_DOSATTR_SPARSE);
 		}
 		if (ctime_ns >= 0) {
 			da.flags |= KSMBD_DOSATTR_HAS_CTIME;

@@ -136,6 +136,15 @@ put("compound-related", D311, chain(create("a.txt"), qinfo(1, 18, f=RELFID, mid=
 put("compound-unrelated", D311, create("empty"), chain(qinfo(1, 5), read(10, 0, mid=6), close(mid=7)))
 put("ioctl", D311, ioctl(0x00140204, struct.pack("<IHHH", 0x7f, 1, 1, 0x311)), create("a.txt"),
     ioctl(0x0011c017, b"abcd", f=LAST), ioctl(0x001401fc), ioctl(0x00090078, f=LAST), close())
+# FSCTLs on a file (kernel/fsctl.h): resume key, copychunk (a key no open has, and over
+# the limits), sparse, zero data, allocated ranges, duplicate extents, compression.
+put("fsctl", D311, create("f.bin", disp=3), write(b"f" * 8192, 0), ioctl(0x00140078, f=LAST, maxout=32),
+    ioctl(0x001440f2, b"\1" * 24 + struct.pack("<II", 2, 0) + struct.pack("<QQII", 0, 4096, 4096, 0) +
+          struct.pack("<QQII", 4096, 0, 0xffffffff, 0), f=LAST, maxout=12),
+    ioctl(0x000900c4, b"\1", f=LAST, maxout=0), ioctl(0x000980c8, struct.pack("<qq", 0, 4096), f=LAST, maxout=0),
+    ioctl(0x000940cf, struct.pack("<qq", 0, 1 << 20), f=LAST, maxout=16),
+    ioctl(0x00098344, fid(0) + struct.pack("<qqq", 0, 0, 4096), f=LAST, maxout=0),
+    ioctl(0x0009003c, f=LAST, maxout=2), ioctl(0x0009c040, b"\0\0", f=LAST, maxout=0), close())
 put("symlink-escape", D311, create("escape\\secret"), create("escape\\new.txt", disp=2), write(b"x", 0),
     create("abs\\secret", disp=5), create("escape", access=0x00100081, opts=0x01), qdir(37), close())
 put("utf8-name", D311, create("\u00fc\u20ac.txt"), read(100, 0), create("dir\\sub\\..\\x", disp=2), close(fid(1)))

@@ -57,6 +57,9 @@ timeout 120 smbclient //127.0.0.1/share -U alice%Secret-1 -c "mkdir d1; cd d1; p
 tap_check "mkdir and a nested put work through the module" cmp -s "$tmp/data.bin" "$tmp/share/d1/in.bin"
 tap_check "a 2 MB file round-trips through the module (put, get, sha256)" \
 	sh -c "cmp -s '$tmp/data.bin' '$tmp/share/up.bin' && cmp -s '$tmp/data.bin' '$tmp/back.bin'"
+# Server-side copy through the module (FSCTL_SRV_COPYCHUNK, vfs_copy_file_range()).
+timeout 120 smbclient //127.0.0.1/share -U alice%Secret-1 -c "scopy up.bin sc.bin" >"$tmp/sc.log" 2>&1
+tap_check "scopy copies a file on the server through the module" cmp -s "$tmp/data.bin" "$tmp/share/sc.bin"
 # SET_INFO through the module: rename (file, directory, replace refused),
 # delete (del: delete on close; rmdir: the delete disposition), attributes.
 mkdir -p "$tmp/share/full" "$tmp/share/gone"

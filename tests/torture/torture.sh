@@ -47,6 +47,7 @@ KC_TORTURE_SUITES=(
 	smb2.lock:240
 	smb2.maxfid:240:200	# opens files until refused (6144, see kc_torture_node), then deletes them
 	smb2.oplock:240:50	# batch22a waits out the 35 s break timeout it measures; most others wait 1 s per "no break" check
+	smb2.ioctl:120	# ~15 s for its 77 subtests (44 pass, the rest mostly smbtorture skips)
 )
 # A single subtest that shows no result within this many seconds is stopped,
 # reported as "timeout", and the suite goes on with the subtests it did not reach.

@@ -7,6 +7,7 @@
  * last component up under the parent's inode lock.
  */
 #include <linux/bitmap.h>
+#include <linux/falloc.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/kdev_t.h>
@@ -417,6 +418,38 @@ int ksmbd_vfs_truncate(struct ksmbd_vfs_file *f, loff_t size)
 int ksmbd_vfs_fsync(struct ksmbd_vfs_file *f)
 {
 	return vfs_fsync(f->filp, 0);
+}
+
+ssize_t ksmbd_vfs_copy_range(struct ksmbd_vfs_file *src, loff_t src_pos,
+			     struct ksmbd_vfs_file *dst, loff_t dst_pos, size_t len)
+{
+	return vfs_copy_file_range(src->filp, src_pos, dst->filp, dst_pos, len, 0);
+}
+
+int ksmbd_vfs_clone_range(struct ksmbd_vfs_file *src, loff_t src_pos,
+			  struct ksmbd_vfs_file *dst, loff_t dst_pos, u64 len)
+{
+	loff_t n = vfs_clone_file_range(src->filp, src_pos, dst->filp, dst_pos, len, 0);
+
+	if (n < 0)
+		return n;
+	return n == len ? 0 : -EIO;
+}
+
+int ksmbd_vfs_fallocate(struct ksmbd_vfs_file *f, unsigned int mode, loff_t pos, u64 len)
+{
+	int flags = FALLOC_FL_KEEP_SIZE;
+
+	if (mode == KSMBD_VFS_FALLOC_PUNCH_HOLE)
+		flags |= FALLOC_FL_PUNCH_HOLE;
+	else if (mode == KSMBD_VFS_FALLOC_ZERO_RANGE)
+		flags |= FALLOC_FL_ZERO_RANGE;
+	return vfs_fallocate(f->filp, flags, pos, len);
+}
+
+loff_t ksmbd_vfs_seek(struct ksmbd_vfs_file *f, loff_t pos, bool hole)
+{
+	return vfs_llseek(f->filp, pos, hole ? SEEK_HOLE : SEEK_DATA);
 }
 
 int ksmbd_vfs_set_times(struct ksmbd_vfs_file *f, s64 atime_ns, s64 mtime_ns)

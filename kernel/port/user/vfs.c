@@ -9,9 +9,11 @@
 #include <linux/string.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/falloc.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <sys/ioctl.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/xattr.h>
@@ -292,6 +294,57 @@ int ksmbd_vfs_truncate(struct ksmbd_vfs_file *f, loff_t size)
 int ksmbd_vfs_fsync(struct ksmbd_vfs_file *f)
 {
 	return fsync(f->fd) ? -errno : 0;
+}
+
+ssize_t ksmbd_vfs_copy_range(struct ksmbd_vfs_file *src, loff_t src_pos,
+			     struct ksmbd_vfs_file *dst, loff_t dst_pos, size_t len)
+{
+	off64_t in = src_pos, out = dst_pos;
+	ssize_t n = copy_file_range(src->fd, &in, dst->fd, &out, len, 0);
+
+	return n < 0 ? -errno : n;
+}
+
+/* FICLONERANGE's argument (linux/fs.h, which this build cannot include). */
+struct vfs_clone_range {
+	s64 src_fd;
+	u64 src_offset, src_length, dest_offset;
+};
+
+#define VFS_FICLONERANGE	_IOW(0x94, 13, struct vfs_clone_range)
+
+int ksmbd_vfs_clone_range(struct ksmbd_vfs_file *src, loff_t src_pos,
+			  struct ksmbd_vfs_file *dst, loff_t dst_pos, u64 len)
+{
+	struct vfs_clone_range arg = {
+		.src_fd = src->fd,
+		.src_offset = src_pos,
+		.src_length = len,
+		.dest_offset = dst_pos,
+	};
+
+	/* ENOTTY: a filesystem without the ioctl */
+	if (ioctl(dst->fd, VFS_FICLONERANGE, &arg))
+		return errno == ENOTTY ? -EOPNOTSUPP : -errno;
+	return 0;
+}
+
+int ksmbd_vfs_fallocate(struct ksmbd_vfs_file *f, unsigned int mode, loff_t pos, u64 len)
+{
+	int flags = FALLOC_FL_KEEP_SIZE;
+
+	if (mode == KSMBD_VFS_FALLOC_PUNCH_HOLE)
+		flags |= FALLOC_FL_PUNCH_HOLE;
+	else if (mode == KSMBD_VFS_FALLOC_ZERO_RANGE)
+		flags |= FALLOC_FL_ZERO_RANGE;
+	return fallocate(f->fd, flags, pos, len) ? -errno : 0;
+}
+
+loff_t ksmbd_vfs_seek(struct ksmbd_vfs_file *f, loff_t pos, bool hole)
+{
+	off_t r = lseek(f->fd, pos, hole ? SEEK_HOLE : SEEK_DATA);
+
+	return r < 0 ? -errno : r;
 }
 
 static struct timespec vfs_ns_ts(s64 ns)
