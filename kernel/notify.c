@@ -187,8 +187,12 @@ static void ksmbd_notify_cancelled(struct ksmbd_async *a)
 	mutex_unlock(&ksmbd_notify_lock);
 }
 
-/* Queue one change on @wt and wake a waiting request; ksmbd_notify_lock held. */
-static void ksmbd_notify_queue(struct ksmbd_notify_watch *wt, u32 action, const char *rel)
+/*
+ * Queue one change on @wt and wake a waiting request; ksmbd_notify_lock held.
+ * A @weak change is dropped when the last queued entry names the same file.
+ */
+static void ksmbd_notify_queue(struct ksmbd_notify_watch *wt, u32 action, const char *rel,
+			       bool weak)
 {
 	size_t n = strlen(rel);
 	struct ksmbd_notify_ev *ev, *last;
@@ -214,7 +218,7 @@ static void ksmbd_notify_queue(struct ksmbd_notify_watch *wt, u32 action, const 
 	/* The same change twice in a row is one entry (a write and its times). */
 	last = list_empty(&wt->events) ? NULL :
 	       list_entry(wt->events.prev, struct ksmbd_notify_ev, node);
-	if (last && action == FILE_ACTION_MODIFIED && last->action == action &&
+	if (last && (weak || (action == FILE_ACTION_MODIFIED && last->action == action)) &&
 	    last->len == ev->len && !memcmp(last->name, ev->name, len)) {
 		kfree(ev);
 		goto wake;
@@ -254,7 +258,8 @@ static const char *ksmbd_notify_rel(const struct ksmbd_notify_watch *wt, const c
 	return rest;
 }
 
-void ksmbd_notify_event(u64 root_dev, u64 root_ino, const char *path, u32 action, u32 filter)
+static void ksmbd_notify_event_ex(u64 root_dev, u64 root_ino, const char *path, u32 action,
+				  u32 filter, bool weak)
 {
 	struct ksmbd_notify_watch *wt;
 	const char *rel;
@@ -267,9 +272,20 @@ void ksmbd_notify_event(u64 root_dev, u64 root_ino, const char *path, u32 action
 			continue;
 		rel = ksmbd_notify_rel(wt, path);
 		if (rel)
-			ksmbd_notify_queue(wt, action, rel);
+			ksmbd_notify_queue(wt, action, rel, weak);
 	}
 	mutex_unlock(&ksmbd_notify_lock);
+}
+
+void ksmbd_notify_event(u64 root_dev, u64 root_ino, const char *path, u32 action, u32 filter)
+{
+	ksmbd_notify_event_ex(root_dev, root_ino, path, action, filter, false);
+}
+
+void ksmbd_notify_renamed_file(u64 root_dev, u64 root_ino, const char *path)
+{
+	ksmbd_notify_event_ex(root_dev, root_ino, path, FILE_ACTION_MODIFIED,
+			      FILE_NOTIFY_CHANGE_ATTRIBUTES, true);
 }
 
 void ksmbd_notify_overflow_all(void)
@@ -322,9 +338,9 @@ void ksmbd_notify_rename(u64 root_dev, u64 root_ino, const char *from, const cha
 			continue;
 		/* Both names in one response: the old one cannot complete alone. */
 		wt->hold = true;
-		ksmbd_notify_queue(wt, FILE_ACTION_RENAMED_OLD_NAME, rf);
+		ksmbd_notify_queue(wt, FILE_ACTION_RENAMED_OLD_NAME, rf, false);
 		wt->hold = false;
-		ksmbd_notify_queue(wt, FILE_ACTION_RENAMED_NEW_NAME, rt);
+		ksmbd_notify_queue(wt, FILE_ACTION_RENAMED_NEW_NAME, rt, false);
 	}
 	mutex_unlock(&ksmbd_notify_lock);
 }

@@ -76,6 +76,14 @@ void ksmbd_notify_rename(u64 root_dev, u64 root_ino, const char *from, const cha
 			 bool is_dir);
 /* Changes were lost (the backend's queue overflowed): every watch answers ENUM_DIR. */
 void ksmbd_notify_overflow_all(void);
+/*
+ * A file (not a directory) was renamed to @path: as Windows does, the new
+ * name also reports FILE_ACTION_MODIFIED for FILE_NOTIFY_CHANGE_ATTRIBUTES
+ * (the rename sets FILE_ATTRIBUTE_ARCHIVE on NTFS), except on a watch whose
+ * last queued entry already names it (the rename's own ADDED/NEW_NAME entry:
+ * smb2.notify.rec and smb2.notify.mask-change show both behaviours).
+ */
+void ksmbd_notify_renamed_file(u64 root_dev, u64 root_ino, const char *path);
 /* A change of the file or directory open as @fp (its current path). */
 void ksmbd_notify_fp(struct ksmbd_file *fp, u32 action, u32 filter);
 /*

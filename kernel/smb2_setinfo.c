@@ -284,6 +284,8 @@ static __le32 ksmbd_do_rename(struct ksmbd_file *fp, char *target, bool replace)
 			       replace ? 0 : KSMBD_VFS_RENAME_NOREPLACE);
 	if (!ret) {
 		ksmbd_notify_rename(fp->root_dev, fp->root_ino, fp->path, name, fp->is_dir);
+		if (!fp->is_dir)
+			ksmbd_notify_renamed_file(fp->root_dev, fp->root_ino, name);
 		ksmbd_file_set_path(fp, name);
 		name = NULL;
 	}
