@@ -529,6 +529,15 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 		goto discard;
 	/* Share modes (share.h): a conflict first breaks batch oplocks. */
 	fp->conn = w->conn;
+	/*
+	 * MS-FSA 2.1.5.1.2: the file opened with DELETE must be shared so by
+	 * every open of its streams.
+	 */
+	if (!fp->is_stream && (fp->access & DELETE) &&
+	    ksmbd_stream_delete_conflict(fp->dev, fp->ino)) {
+		status = STATUS_SHARING_VIOLATION;
+		goto discard;
+	}
 	/* a stream's opens have the stream's own share modes (stream.h) */
 	status = fp->is_stream ? STATUS_SUCCESS : ksmbd_create_share(w, fp);
 	if (status != STATUS_SUCCESS)

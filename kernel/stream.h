@@ -80,6 +80,12 @@ int ksmbd_stream_remove_all(struct ksmbd_vfs_file *f);
 /* Whether a stream of (@dev, @ino) is open. */
 bool ksmbd_stream_opens_of(u64 dev, u64 ino);
 /*
+ * MS-FSA 2.1.5.1.2: whether an open of the file (@dev, @ino) itself with
+ * DELETE access conflicts with its streams' opens, i.e. some counted stream
+ * open does not share FILE_SHARE_DELETE.
+ */
+bool ksmbd_stream_delete_conflict(u64 dev, u64 ino);
+/*
  * FileRenameInformation of the stream open @fp to @target (the UTF-16 name,
  * starting with ':'), MS-FSA 2.1.5.14.11.1.
  */
