@@ -56,7 +56,7 @@ void ksmbd_vfs_root_close(struct ksmbd_vfs_root *root)
 }
 
 static int vfs_open_raw(struct ksmbd_vfs_root *root, const char *name, unsigned int flags,
-		   umode_t mode, struct ksmbd_vfs_file **out)
+			umode_t mode, struct ksmbd_vfs_file **out)
 {
 	struct ksmbd_vfs_file *f;
 	int oflags;
@@ -374,7 +374,7 @@ out_old:
 }
 
 static int vfs_rename_raw(struct ksmbd_vfs_root *root, const char *oldname, const char *newname,
-		     unsigned int flags)
+			  unsigned int flags)
 {
 	struct path oldp, newp;
 	const char *oldlast, *newlast;
@@ -496,8 +496,8 @@ ssize_t ksmbd_vfs_listxattr(struct ksmbd_vfs_file *f, char *buf, size_t size)
 	return vfs_listxattr(file_dentry(f->filp), buf, size);
 }
 
-static int vfs_setxattr_raw(struct ksmbd_vfs_file *f, const char *name, const void *val, size_t size,
-		       unsigned int flags)
+static int vfs_setxattr_raw(struct ksmbd_vfs_file *f, const char *name, const void *val,
+			    size_t size, unsigned int flags)
 {
 	int xflags = 0;
 	int ret;

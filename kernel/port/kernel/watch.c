@@ -263,7 +263,7 @@ int ksmbd_vfs_watch_init(void)
 {
 	kw_group = fsnotify_alloc_group(&kw_ops, FSNOTIFY_GROUP_NOFS);
 	if (IS_ERR(kw_group)) {
-		pr_warn("change watches: no fsnotify group (%ld); changes outside the engine not seen\n",
+		pr_warn("change watches: no fsnotify group (%ld), outside changes not seen\n",
 			PTR_ERR(kw_group));
 		kw_group = NULL;
 	}
