@@ -19,6 +19,10 @@
  * events. Only a change made by another process in the very instant of an
  * engine call is taken for the engine's. The price: while a directory is
  * watched, the engine's modifying calls are serialised on uw_lock.
+ *
+ * What is read is queued (uw_out) and handed to notify.c by the reader thread
+ * alone, with no lock held: an engine thread calls the VFS under locks of its
+ * own, in which notify.c's lock must not nest. uw_lock is a leaf lock.
  */
 #include <linux/kernel.h>
 #include <linux/list.h>
@@ -83,6 +87,7 @@ static LIST_HEAD(uw_out);		/* records read, not dispatched yet */
 static unsigned int uw_nr_dirs;
 static atomic_t uw_active = ATOMIC_INIT(0);	/* directories watched */
 static int uw_fd = -1, uw_stop = -1;
+static int uw_kick = -1;		/* records wait in uw_out for the reader */
 static struct ksmbd_thread *uw_thread;
 static bool uw_full_logged;
 
@@ -483,26 +488,38 @@ bool ksmbd_port_own_begin(void)
 	return true;
 }
 
+/*
+ * Have the reader hand uw_out to notify.c; uw_lock held. Only the reader
+ * dispatches: the engine's threads call the VFS under locks of their own,
+ * which notify.c's lock must never nest in.
+ */
+static void uw_wake_reader(void)
+{
+	u64 one = 1;
+
+	if (!list_empty(&uw_out) && write(uw_kick, &one, sizeof(one)) != sizeof(one))
+		pr_debug("change watches: reader not woken\n");
+}
+
 void ksmbd_port_own_end(bool begun)
 {
-	LIST_HEAD(out);
-
 	if (!begun)
 		return;
 	uw_drain(true);
-	uw_take_out(&out);
+	uw_wake_reader();
 	mutex_unlock(&uw_lock);
-	uw_dispatch(&out);
 }
 
 static int uw_reader(void *arg)
 {
-	struct pollfd p[2] = { { .fd = uw_fd, .events = POLLIN },
-			       { .fd = uw_stop, .events = POLLIN } };
+	struct pollfd p[3] = { { .fd = uw_fd, .events = POLLIN },
+			       { .fd = uw_stop, .events = POLLIN },
+			       { .fd = uw_kick, .events = POLLIN } };
 	LIST_HEAD(out);
+	u64 n;
 
 	for (;;) {
-		if (poll(p, 2, -1) < 0) {
+		if (poll(p, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			pr_err("change watches: poll: %d\n", -errno);
@@ -510,6 +527,8 @@ static int uw_reader(void *arg)
 		}
 		if (p[1].revents)
 			return 0;
+		if (p[2].revents && read(uw_kick, &n, sizeof(n)) != sizeof(n))
+			pr_debug("change watches: kick not read\n");
 		mutex_lock(&uw_lock);
 		uw_drain(false);
 		uw_take_out(&out);
@@ -547,6 +566,7 @@ int ksmbd_vfs_watch_add(struct ksmbd_vfs_root *root, u64 root_dev, u64 root_ino,
 		goto fail;
 	}
 	list_add_tail(&w->node, &uw_watches);
+	uw_wake_reader();
 	mutex_unlock(&uw_lock);
 	*out = w;
 	return 0;
@@ -560,7 +580,6 @@ fail:
 
 void ksmbd_vfs_watch_del(struct ksmbd_vfs_watch *w)
 {
-	LIST_HEAD(out);
 	unsigned int i;
 
 	mutex_lock(&uw_lock);
@@ -568,9 +587,8 @@ void ksmbd_vfs_watch_del(struct ksmbd_vfs_watch *w)
 	list_del(&w->node);
 	for (i = 0; i < w->nr; i++)
 		uw_dir_put(w->dirs[i]);
-	uw_take_out(&out);
+	uw_wake_reader();
 	mutex_unlock(&uw_lock);
-	uw_dispatch(&out);
 	close(w->root_fd);
 	kfree(w->dirs);
 	kfree(w->path);
@@ -590,7 +608,8 @@ int ksmbd_vfs_watch_init(void)
 		return 0;
 	}
 	uw_stop = eventfd(0, EFD_CLOEXEC);
-	if (uw_stop < 0) {
+	uw_kick = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (uw_stop < 0 || uw_kick < 0) {
 		ret = -errno;
 		goto fail;
 	}
@@ -601,8 +620,10 @@ int ksmbd_vfs_watch_init(void)
 fail:
 	if (uw_stop >= 0)
 		close(uw_stop);
+	if (uw_kick >= 0)
+		close(uw_kick);
 	close(uw_fd);
-	uw_fd = uw_stop = -1;
+	uw_fd = uw_stop = uw_kick = -1;
 	return ret;
 }
 
@@ -620,6 +641,7 @@ void ksmbd_vfs_watch_exit(void)
 	uw_take_out(&out);
 	uw_dispatch(&out);
 	close(uw_stop);
+	close(uw_kick);
 	close(uw_fd);
-	uw_fd = uw_stop = -1;
+	uw_fd = uw_stop = uw_kick = -1;
 }
