@@ -523,7 +523,8 @@ bool ksmbd_stream_opens_of(u64 dev, u64 ino)
  * becomes the file's data, which must be empty (STATUS_INVALID_PARAMETER
  * otherwise), and the named stream goes away. Only the renaming open may have
  * the stream open (STATUS_SHARING_VIOLATION otherwise). The open then names
- * no stream any more: it is done (further I/O on it is STATUS_FILE_CLOSED).
+ * no stream any more: reads and writes through it fail (-ENOENT, as after
+ * the stream's removal); the client reopens the file.
  */
 static __le32 ksmbd_stream_rename_default(struct ksmbd_file *fp)
 {

@@ -21,8 +21,9 @@
  * and its FILE_DELETE_ON_CLOSE or disposition removes only the stream at
  * its last close. Share modes (share.h) are per stream: opens of one stream
  * check and count against each other only, not against the file's opens or
- * other streams' (Windows also checks a stream's opens when the file is
- * opened with DELETE; that is not done).
+ * other streams', except that an open of the file itself with DELETE must be
+ * shared so by every stream open (ksmbd_stream_delete_conflict(), MS-FSA
+ * 2.1.5.1.2). A stream renamed to "::$DATA" becomes the file's (empty) data.
  */
 #ifndef KSMBD_STREAM_H
 #define KSMBD_STREAM_H
