@@ -78,6 +78,25 @@ timeout 120 smbclient //127.0.0.1/share -U alice%Secret-1 \
 tap_check "del refuses a read-only file, then deletes files through the module" \
 	sh -c "grep -q NT_STATUS_CANNOT_DELETE '$tmp/del.log' && test ! -e '$tmp/share/d2/in.bin' -a ! -e '$tmp/share/moved.bin'"
 
+# CHANGE_NOTIFY through the module: a change made in the share's directory by
+# a local process completes it (the fsnotify backend), an SMB mkdir is
+# reported once (the backend leaves the engine's own changes out).
+mkdir -p "$tmp/share/w"
+timeout 120 stdbuf -oL smbclient //127.0.0.1/share -U alice%Secret-1 -c "notify w" \
+	>"$tmp/notify.log" 2>&1 &
+npid=$!
+n=0
+armed() { n=$((n + 1)); touch "$tmp/share/w/probe$n"; grep -q "probe$n" "$tmp/notify.log"; }
+tap_check "a file created locally completes CHANGE_NOTIFY through the module (fsnotify)" \
+	wait_for 60 armed
+timeout 60 smbclient //127.0.0.1/share -U alice%Secret-1 -c 'mkdir w\viasmb' >/dev/null 2>&1
+touch "$tmp/share/w/marker"
+wait_for 30 grep -q marker "$tmp/notify.log"
+tap_check "an SMB mkdir is reported once through the module" \
+	test "$(grep -Ec '^0*1 +viasmb$' "$tmp/notify.log")" = 1
+kill "$npid" 2>/dev/null
+wait "$npid" 2>/dev/null
+
 # mountd stops while clients are connected: the module stops serving (peer gone).
 exec 4<>/dev/tcp/127.0.0.1/445 5<>/dev/tcp/127.0.0.1/445
 printf '\x00\x00\x01\x00\xfeSMB' >&5
