@@ -5,8 +5,8 @@
  * (as another process would) are reported with their action, filter and path
  * inside the share, a WATCH_TREE watch follows directories created after it
  * started, renames come as one pair, the engine's own changes (made through
- * the VFS backend) are not reported, and nothing is reported after the watch
- * is deleted. notify.c is replaced by the recorder below.
+ * the VFS backend) are not reported, nothing is reported after the watch is
+ * deleted, and the number of watched directories is bounded. notify.c is replaced by the recorder below.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,6 +25,7 @@
 #include <linux/kernel.h>
 #include "notify.h"
 #include "port.h"
+#include "port/user/port_user.h"
 
 #define MAX_EVENTS	64
 
@@ -236,10 +237,43 @@ static void test_outside_changes(void **state)
 	ksmbd_vfs_watch_del(w);
 }
 
+/* The watched directories are bounded (8192, 40 here): a bigger tree is watched in part. */
+static void test_limit(void **state)
+{
+	struct ksmbd_vfs_watch *w, *w2;
+	char p[192];
+	int i;
+
+	(void)state;
+	ksmbd_port_watch_max = 40;
+	in_top(p, sizeof(p), "big");
+	assert_int_equal(mkdir(p, 0755), 0);
+	for (i = 0; i < 60; i++) {
+		snprintf(p, sizeof(p), "%s/big/d%d", top, i);
+		assert_int_equal(mkdir(p, 0755), 0);
+	}
+	in_top(p, sizeof(p), "small");
+	assert_int_equal(mkdir(p, 0755), 0);
+	/* the tree is cut at the limit, the watch still works where it got to */
+	assert_int_equal(ksmbd_vfs_watch_add(root, 1, 2, "big", true, &w), 0);
+	touch("big/seen");
+	assert_true(wait_rec("big/seen", FILE_ACTION_ADDED) >= 0);
+	/* no room for another directory: the backend says so */
+	assert_int_equal(ksmbd_vfs_watch_add(root, 1, 2, "small", false, &w2), -ENOSPC);
+	ksmbd_vfs_watch_del(w);
+	/* room again once the big watch is gone */
+	assert_int_equal(ksmbd_vfs_watch_add(root, 1, 2, "small", false, &w2), 0);
+	touch("small/x");
+	assert_true(wait_rec("small/x", FILE_ACTION_ADDED) >= 0);
+	ksmbd_vfs_watch_del(w2);
+	ksmbd_port_watch_max = 8192;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_outside_changes),
+		cmocka_unit_test(test_limit),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

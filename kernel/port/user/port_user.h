@@ -24,6 +24,8 @@ int ksmbd_port_root_fd(struct ksmbd_vfs_root *root);
  * (watch.c). ksmbd_port_own_end() takes what ksmbd_port_own_begin() returned.
  */
 bool ksmbd_port_own_begin(void);
+/* The most directories the change watches watch at once (8192; tests lower it). */
+extern unsigned int ksmbd_port_watch_max;
 void ksmbd_port_own_end(bool begun);
 
 #endif

@@ -7,7 +7,7 @@
  * watches that need it and named by its path inside its share; a WATCH_TREE
  * watch also holds every subdirectory, found by walking the tree when the
  * watch starts and followed as directories are created, renamed or moved in.
- * At most UW_MAX_DIRS directories are watched: beyond that a tree watch sees
+ * At most ksmbd_port_watch_max (8192) directories are watched: beyond that a tree watch sees
  * only the directories it got (logged once).
  *
  * inotify does not say who made a change, so the engine's own changes are
@@ -45,7 +45,6 @@
 #include "port.h"
 #include "port_user.h"
 
-#define UW_MAX_DIRS	8192
 #define UW_MAX_DEPTH	64
 #define UW_BUCKETS	256
 #define UW_MASK		(IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_MODIFY | \
@@ -85,6 +84,7 @@ static struct list_head uw_hash[UW_BUCKETS];
 static LIST_HEAD(uw_watches);
 static LIST_HEAD(uw_out);		/* records read, not dispatched yet */
 static unsigned int uw_nr_dirs;
+unsigned int ksmbd_port_watch_max = 8192;
 static atomic_t uw_active = ATOMIC_INIT(0);	/* directories watched */
 static int uw_fd = -1, uw_stop = -1;
 static int uw_kick = -1;		/* records wait in uw_out for the reader */
@@ -229,6 +229,8 @@ static int uw_hold(struct ksmbd_vfs_watch *w, const char *path)
 	struct uw_dir *d;
 	int fd, wd;
 
+	if (uw_nr_dirs >= ksmbd_port_watch_max)
+		goto full;
 	if (w->nr == w->cap) {
 		unsigned int cap = w->cap ? 2 * w->cap : 4;
 		struct uw_dir **n = kmalloc(cap * sizeof(*n), GFP_KERNEL);
@@ -255,12 +257,9 @@ static int uw_hold(struct ksmbd_vfs_watch *w, const char *path)
 		d->refs++;
 		goto held;
 	}
-	if (uw_nr_dirs >= UW_MAX_DIRS) {
-		if (!uw_full_logged)
-			pr_warn("change watches: %d directories watched, no more\n", UW_MAX_DIRS);
-		uw_full_logged = true;
+	if (uw_nr_dirs >= ksmbd_port_watch_max) {
 		inotify_rm_watch(uw_fd, wd);
-		return -ENOSPC;
+		goto full;
 	}
 	d = kzalloc(sizeof(*d), GFP_KERNEL);
 	if (d)
@@ -280,6 +279,12 @@ static int uw_hold(struct ksmbd_vfs_watch *w, const char *path)
 held:
 	w->dirs[w->nr++] = d;
 	return 0;
+full:
+	if (!uw_full_logged)
+		pr_warn("change watches: %u directories watched, no more\n",
+			ksmbd_port_watch_max);
+	uw_full_logged = true;
+	return -ENOSPC;
 }
 
 /* Hold @path and, for a tree watch, every directory below it; uw_lock held. */
@@ -320,9 +325,11 @@ static int uw_hold_tree(struct ksmbd_vfs_watch *w, const char *path, int depth)
 		kfree(sub);
 		if (ret == -ENOSPC || ret == -ENOMEM)
 			break;
+		ret = 0;
 	}
 	closedir(dir);
-	return 0;
+	/* the limit stops the whole walk; the watch keeps what it got */
+	return ret == -ENOSPC || ret == -ENOMEM ? ret : 0;
 }
 
 /* A directory @path appeared in a watched one: extend the tree watches over it. */
@@ -561,6 +568,8 @@ int ksmbd_vfs_watch_add(struct ksmbd_vfs_root *root, u64 root_dev, u64 root_ino,
 	/* What was queued before belongs to nobody's watch yet. */
 	uw_drain(false);
 	ret = uw_hold_tree(w, w->path, 0);
+	if (ret && w->nr)
+		ret = 0;	/* the limit cut the tree: it sees what it got */
 	if (ret) {
 		mutex_unlock(&uw_lock);
 		goto fail;
