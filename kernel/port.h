@@ -205,9 +205,10 @@ struct ksmbd_vfs_watch;
 /*
  * Watch the directory @name of @root ("" is the share root) for changes made
  * outside the engine: by local processes, or by another node on a shared
- * filesystem that reports them. With @tree its subdirectories are watched too
- * (the user backend: every one, up to a bounded number of watched directories
- * per engine; the kernel backend: the directory's own entries only). The
+ * filesystem that reports them. With @tree its subdirectories are watched too,
+ * those created later included, up to a bounded number of watched directories
+ * (a watch cut by the bound keeps what it got; one that got nothing is
+ * -ENOSPC). The
  * backend reports each change with ksmbd_notify_event() or
  * ksmbd_notify_rename() (notify.h), naming it by (@root_dev, @root_ino) and
  * its path inside the share as the watch named the directory. Changes the
