@@ -208,8 +208,7 @@ struct ksmbd_vfs_watch;
  * filesystem that reports them. With @tree its subdirectories are watched too,
  * those created later included, up to a bounded number of watched directories
  * (a watch cut by the bound keeps what it got; one that got nothing is
- * -ENOSPC). The
- * backend reports each change with ksmbd_notify_event() or
+ * -ENOSPC). The backend reports each change with ksmbd_notify_event() or
  * ksmbd_notify_rename() (notify.h), naming it by (@root_dev, @root_ino) and
  * its path inside the share as the watch named the directory. Changes the
  * engine makes itself through this file's functions are never reported: the
