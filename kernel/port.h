@@ -236,6 +236,28 @@ int ksmbd_vfs_readdir(struct ksmbd_vfs_file *f, ksmbd_vfs_emit_t emit, void *arg
 /* Restart the listing at the first entry. */
 int ksmbd_vfs_rewinddir(struct ksmbd_vfs_file *f);
 
+/* --- change watches (CHANGE_NOTIFY) ------------------------------------------------------- */
+struct ksmbd_vfs_watch;
+
+/*
+ * Watch the directory @name of @root ("" is the share root) for changes made
+ * outside the engine: by local processes, or by another node on a shared
+ * filesystem that reports them. With @tree its subdirectories are watched too,
+ * those created later included, up to a bounded number of watched directories
+ * (a watch cut by the bound keeps what it got; one that got nothing is
+ * -ENOSPC). The backend reports each change with ksmbd_notify_event() or
+ * ksmbd_notify_rename() (notify.h), naming it by (@root_dev, @root_ino) and
+ * its path inside the share as the watch named the directory. Changes the
+ * engine makes itself through this file's functions are never reported: the
+ * engine reports those itself. -EOPNOTSUPP without a backend.
+ */
+int ksmbd_vfs_watch_add(struct ksmbd_vfs_root *root, u64 root_dev, u64 root_ino,
+			const char *name, bool tree, struct ksmbd_vfs_watch **out);
+void ksmbd_vfs_watch_del(struct ksmbd_vfs_watch *w);
+/* Set up and tear down the backend (notify.c's init and exit). */
+int ksmbd_vfs_watch_init(void);
+void ksmbd_vfs_watch_exit(void);
+
 /* --- crypto: see port_crypto.h --------------------------------------------------------- */
 #include "port_crypto.h"
 

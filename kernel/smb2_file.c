@@ -74,13 +74,17 @@ __le32 ksmbd_errno_status(int err)
 }
 
 /*
- * The client's name (UTF-16LE, '\' separated, relative to the share) as a
- * '/' separated UTF-8 path; "" is the share root. "." and ".." components,
- * a leading separator and stream names are refused.
+ * The client's name (UTF-16LE, '\\' separated, relative to the share) as a
+ * '/' separated UTF-8 path; "" is the share root. A ".." component takes the
+ * one before it away, as Windows resolves it ("a\\b\\.." is "a"); one that
+ * would leave the share is STATUS_OBJECT_PATH_SYNTAX_BAD, and the path never
+ * goes above the share root. "." components, empty ones, a leading separator
+ * and stream names are refused.
  */
 __le32 ksmbd_smb_path(const u8 *name, u16 len, char *out, size_t size)
 {
-	char *p, *comp;
+	char *p, *comp, *w;
+	size_t cl;
 	int n;
 
 	n = ksmbd_utf16_to_utf8(name, len, out, size);
@@ -93,15 +97,31 @@ __le32 ksmbd_smb_path(const u8 *name, u16 len, char *out, size_t size)
 	for (p = out; *p; p++)
 		if (*p == '\\')
 			*p = '/';
+	/* Components are copied down to @w, the resolved path so far. */
+	w = out;
 	for (comp = out; *comp; comp = p + 1) {
 		p = strchrnul(comp, '/');
-		if ((p - comp == 1 && comp[0] == '.') ||
-		    (p - comp == 2 && comp[0] == '.' && comp[1] == '.') ||
-		    (p == comp && *p))
+		cl = p - comp;
+		if ((cl == 1 && comp[0] == '.') || (!cl && *p))
 			return STATUS_OBJECT_NAME_INVALID;
+		if (cl == 2 && comp[0] == '.' && comp[1] == '.') {
+			if (w == out)
+				return STATUS_OBJECT_PATH_SYNTAX_BAD;
+			/* drop the last resolved component and its separator */
+			while (w > out && w[-1] != '/')
+				w--;
+			if (w > out)
+				w--;
+		} else {
+			if (w != out)
+				*w++ = '/';
+			memmove(w, comp, cl);
+			w += cl;
+		}
 		if (!*p)
 			break;
 	}
+	*w = '\0';
 	return STATUS_SUCCESS;
 }
 
@@ -511,6 +531,15 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 		goto discard;
 	/* Share modes (share.h): a conflict first breaks batch oplocks. */
 	fp->conn = w->conn;
+	/*
+	 * MS-FSA 2.1.5.1.2: the file opened with DELETE must be shared so by
+	 * every open of its streams.
+	 */
+	if (!fp->is_stream && (fp->access & DELETE) &&
+	    ksmbd_stream_delete_conflict(fp->dev, fp->ino)) {
+		status = STATUS_SHARING_VIOLATION;
+		goto discard;
+	}
 	/* a stream's opens have the stream's own share modes (stream.h) */
 	status = fp->is_stream ? STATUS_SUCCESS : ksmbd_create_share(w, fp);
 	if (status != STATUS_SUCCESS)

@@ -286,6 +286,8 @@ static __le32 ksmbd_do_rename(struct ksmbd_file *fp, char *target, bool replace)
 			       replace ? 0 : KSMBD_VFS_RENAME_NOREPLACE);
 	if (!ret) {
 		ksmbd_notify_rename(fp->root_dev, fp->root_ino, fp->path, name, fp->is_dir);
+		if (!fp->is_dir)
+			ksmbd_notify_renamed_file(fp->root_dev, fp->root_ino, name);
 		ksmbd_file_set_path(fp, name);
 		name = NULL;
 	}
@@ -353,8 +355,19 @@ static __le32 ksmbd_set_rename(struct ksmbd_work *w, const u8 *buf, u32 len)
 	if (get_unaligned_le16(name) == ':')
 		return fp->is_stream ? ksmbd_stream_rename(fp, name, name_len, buf[0]) :
 				       STATUS_NOT_SUPPORTED;
-	if (fp->is_stream)
+	if (fp->is_stream) {
+		u32 i;
+
+		/*
+		 * A stream renamed to "<file>:<stream>": Windows answers
+		 * STATUS_SHARING_VIOLATION (smb2.streams.rename2); any other
+		 * full name is not a stream's new name.
+		 */
+		for (i = 0; i + 1 < name_len; i += 2)
+			if (get_unaligned_le16(name + i) == ':')
+				return STATUS_SHARING_VIOLATION;
 		return STATUS_INVALID_PARAMETER;
+	}
 	/* A full name inside the share; a leading separator is tolerated. */
 	if (get_unaligned_le16(name) == '\\') {
 		name += 2;

@@ -21,8 +21,9 @@
  * its own (oplock.h: per stream; no leases), and its FILE_DELETE_ON_CLOSE or
  * disposition removes only the stream at its last close. Share modes (share.h) are per stream: opens of one stream
  * check and count against each other only, not against the file's opens or
- * other streams' (Windows also checks a stream's opens when the file is
- * opened with DELETE; that is not done).
+ * other streams', except that an open of the file itself with DELETE must be
+ * shared so by every stream open (ksmbd_stream_delete_conflict(), MS-FSA
+ * 2.1.5.1.2). A stream renamed to "::$DATA" becomes the file's (empty) data.
  */
 #ifndef KSMBD_STREAM_H
 #define KSMBD_STREAM_H
@@ -87,6 +88,12 @@ bool ksmbd_stream_opens_of(u64 dev, u64 ino);
  * stream, the opens of every named stream of its file (oplock.c).
  */
 unsigned int ksmbd_stream_count(const struct ksmbd_file *fp);
+/*
+ * MS-FSA 2.1.5.1.2: whether an open of the file (@dev, @ino) itself with
+ * DELETE access conflicts with its streams' opens, i.e. some counted stream
+ * open does not share FILE_SHARE_DELETE.
+ */
+bool ksmbd_stream_delete_conflict(u64 dev, u64 ino);
 /*
  * FileRenameInformation of the stream open @fp to @target (the UTF-16 name,
  * starting with ':'), MS-FSA 2.1.5.14.11.1.
