@@ -16,6 +16,7 @@
 #include "file.h"
 #include "oplock.h"
 #include "session.h"
+#include "share.h"
 #include "smb2.h"
 #include "tree.h"
 
@@ -318,6 +319,16 @@ bool ksmbd_durable_orphan(struct ksmbd_tree *tree, struct ksmbd_file *fp)
 	}
 	/* Breaks go nowhere now (oplock.h); the orphan waits for its client. */
 	ksmbd_oplock_move_conn(fp, READ_ONCE(fp->conn), NULL);
+	if (ksmbd_oplock_breaking(fp)) {
+		/*
+		 * A break was sent as the connection went: nobody will
+		 * acknowledge it, and a CREATE waits for it. It closes now.
+		 */
+		ksmbd_durable_take(st);
+		mutex_unlock(&ksmbd_durable_lock);
+		ksmbd_durable_close_orphan(fp);
+		return true;
+	}
 	st->orphaned = true;
 	st->expires = jiffies + msecs_to_jiffies(st->timeout_ms);
 	ksmbd_durable_nr_orphans++;
@@ -526,7 +537,26 @@ static bool ksmbd_durable_conflicts(struct ksmbd_file *o, bool overwrite, bool s
 	}
 }
 
-int ksmbd_durable_purge(struct ksmbd_file *fp, bool overwrite, bool stat_open, bool sharing)
+/* MS-FSA 2.1.5.1.2's share mode conflict of two opens (attribute-only ones never conflict). */
+static bool ksmbd_durable_share_conflict(u32 a1, u32 s1, u32 a2, u32 s2)
+{
+	const u32 rd = FILE_READ_DATA | FILE_EXECUTE, wr = FILE_WRITE_DATA | FILE_APPEND_DATA;
+
+	if (!(a1 & (rd | wr | DELETE)) || !(a2 & (rd | wr | DELETE)))
+		return false;
+	return ((a2 & rd) && !(s1 & FILE_SHARE_READ)) || ((a2 & wr) && !(s1 & FILE_SHARE_WRITE)) ||
+	       ((a2 & DELETE) && !(s1 & FILE_SHARE_DELETE)) ||
+	       ((a1 & rd) && !(s2 & FILE_SHARE_READ)) || ((a1 & wr) && !(s2 & FILE_SHARE_WRITE)) ||
+	       ((a1 & DELETE) && !(s2 & FILE_SHARE_DELETE));
+}
+
+/*
+ * Close the orphans of file (@dev, @ino) the open @fp (NULL: one not made
+ * yet, with @access and @share) would break; @sharing < 0: compute the
+ * share mode conflict with each orphan.
+ */
+static int ksmbd_durable_purge_of(struct ksmbd_file *fp, u64 dev, u64 ino, u32 access,
+				  u32 share, bool overwrite, bool stat_open, int sharing)
 {
 	struct ksmbd_durable_state *st;
 	int n = 0;
@@ -537,10 +567,13 @@ int ksmbd_durable_purge(struct ksmbd_file *fp, bool overwrite, bool stat_open, b
 		mutex_lock(&ksmbd_durable_lock);
 		list_for_each_entry(st, &ksmbd_durable_table, node) {
 			struct ksmbd_file *o = st->fp;
+			bool sh;
 
-			if (!st->orphaned || o == fp || o->dev != fp->dev || o->ino != fp->ino)
+			if (!st->orphaned || o == fp || o->dev != dev || o->ino != ino)
 				continue;
-			if (!ksmbd_durable_conflicts(o, overwrite, stat_open, sharing))
+			sh = sharing >= 0 ? sharing :
+			     ksmbd_durable_share_conflict(o->access, o->share_access, access, share);
+			if (!ksmbd_durable_conflicts(o, overwrite, stat_open, sh))
 				continue;
 			ksmbd_durable_take(st);
 			victim = o;
@@ -552,6 +585,17 @@ int ksmbd_durable_purge(struct ksmbd_file *fp, bool overwrite, bool stat_open, b
 		ksmbd_durable_close_orphan(victim);
 		n++;
 	}
+}
+
+int ksmbd_durable_purge(struct ksmbd_file *fp, bool overwrite, bool stat_open, bool sharing)
+{
+	return ksmbd_durable_purge_of(fp, fp->dev, fp->ino, 0, 0, overwrite, stat_open, sharing);
+}
+
+int ksmbd_durable_purge_file(u64 dev, u64 ino, u32 access, u32 share, bool overwrite,
+			     bool stat_open)
+{
+	return ksmbd_durable_purge_of(NULL, dev, ino, access, share, overwrite, stat_open, -1);
 }
 
 /* Append a create context (@name, @nlen bytes; @data, @dlen bytes) to the CREATE response. */

@@ -24,6 +24,9 @@
  *   root. The scavenger closes it once its timeout has passed since the
  *   disconnect (a work item waiting with a timeout, no sleeps).
  *
+ *   An orphan whose oplock or lease was being broken when its connection
+ *   went is closed at once (the break was not delivered, a CREATE waits).
+ *
  *   A CREATE that would break an orphan's oplock or lease (a batch or
  *   exclusive oplock, a lease with W, or with H on a sharing violation or an
  *   overwrite) closes the orphan first: there is nobody to acknowledge the
@@ -181,6 +184,13 @@ __le32 ksmbd_durable_grant(struct ksmbd_work *w, struct ksmbd_file *fp,
  * break (see above). @sharing: its share modes conflict. Returns how many.
  */
 int ksmbd_durable_purge(struct ksmbd_file *fp, bool overwrite, bool stat_open, bool sharing);
+/*
+ * The same before a CREATE opens the file (@dev, @ino) with @access (mapped)
+ * and @share, so that an orphan's delete on close happens first; the share
+ * mode conflict is computed per orphan.
+ */
+int ksmbd_durable_purge_file(u64 dev, u64 ino, u32 access, u32 share, bool overwrite,
+			     bool stat_open);
 /*
  * The session of @fp goes without a CLOSE (tree.c): orphan it when durable.
  * True when the durable table took over the tree list's reference.

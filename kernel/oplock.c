@@ -948,3 +948,14 @@ void ksmbd_oplock_caching(struct ksmbd_file *fp, u8 *level, u8 key[16], u32 *lea
 	}
 	mutex_unlock(&ksmbd_oplock_lock);
 }
+
+bool ksmbd_oplock_breaking(struct ksmbd_file *fp)
+{
+	bool ret;
+
+	mutex_lock(&ksmbd_oplock_lock);
+	ret = fp->oplock.state == KSMBD_OPLOCK_BREAKING ||
+	      (fp->oplock.lease && fp->oplock.lease->breaking);
+	mutex_unlock(&ksmbd_oplock_lock);
+	return ret;
+}

@@ -443,6 +443,19 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 	 * MS-FSA 2.1.5.1.2: a name whose file is to be deleted cannot be
 	 * opened; a read-only file cannot be written, replaced or deleted.
 	 */
+	/*
+	 * Orphaned durable opens of the file that this open would break close
+	 * first (durable.h): their delete on close may remove the name.
+	 */
+	if (!ksmbd_vfs_getattr_name(w->tree->root, *path ? path : ".", &st)) {
+		u32 want = access & MAXIMUM_ALLOWED ? FILE_READ_DATA | FILE_WRITE_DATA | DELETE :
+			   ksmbd_access_map_generic(access);
+		bool ow = disp == FILE_OVERWRITE || disp == FILE_OVERWRITE_IF ||
+			  disp == FILE_SUPERSEDE;
+
+		ksmbd_durable_purge_file(st.dev, st.ino, want, share, ow,
+					 !ow && !(want & ~KSMBD_STAT_ACCESS));
+	}
 	if (!ksmbd_vfs_getattr_name(w->tree->root, *path ? path : ".", &st)) {
 		oreq.exists = true;
 		oreq.is_dir = (st.mode & 0170000) == 0040000;
