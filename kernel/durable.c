@@ -448,6 +448,12 @@ __le32 ksmbd_durable_parse(struct ksmbd_work *w, u32 ctx_off, u32 ctx_len,
 			dr->persistent_id = get_unaligned_le64(d);
 			memcpy(dr->create_guid, d + 16, 16);
 			dr->flags = get_unaligned_le32(d + 32);
+		} else if (nlen == 4 && !memcmp(n, "AlSi", 4)) {
+			/* MS-SMB2 2.2.13.2.6: the AllocationSize, 8 bytes */
+			if (dlen != 8)
+				return STATUS_INVALID_PARAMETER;
+			dr->alloc = true;
+			dr->alloc_size = get_unaligned_le64(d);
 		} else if (v2 && nlen == 16 && !memcmp(n, ksmbd_app_instance_tag, 16)) {
 			/* StructureSize 20, Reserved, AppInstanceId */
 			if (dlen != 20 || get_unaligned_le16(d) != 20)

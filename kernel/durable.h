@@ -151,6 +151,9 @@ struct ksmbd_durable_req {
 	u8 create_guid[16];		/* DH2Q/DH2C */
 	u32 timeout_ms, flags;		/* DH2Q */
 	u8 app_instance_id[16];
+	/* SMB2_CREATE_ALLOCATION_SIZE (AlSi), found by the same walk */
+	bool alloc;
+	u64 alloc_size;
 };
 
 /*

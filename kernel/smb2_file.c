@@ -250,6 +250,17 @@ static int ksmbd_create_dosattr_set(struct ksmbd_file *fp, const struct ksmbd_vf
 	return 0;
 }
 
+void ksmbd_fill_alloc(struct ksmbd_file *fp, const struct ksmbd_vfs_stat *st, u8 *block)
+{
+	u64 alloc, size_up = (st->size + 4095) & ~4095ULL;
+
+	if (!fp->ni || fp->is_dir || fp->is_stream)
+		return;
+	alloc = READ_ONCE(*ksmbd_inode_alloc(fp->ni));
+	if (alloc)
+		put_unaligned_le64(max(alloc, size_up), block + 32);
+}
+
 static __le32 ksmbd_create_rsp(struct ksmbd_work *w, struct ksmbd_file *fp, u32 action,
 				const struct ksmbd_vfs_stat *st)
 {
@@ -261,6 +272,7 @@ static __le32 ksmbd_create_rsp(struct ksmbd_work *w, struct ksmbd_file *fp, u32 
 	rsp->structure_size = cpu_to_le16(89);
 	rsp->create_action = cpu_to_le32(action);
 	ksmbd_fill_attrs_of(fp->vfs, st, (u8 *)rsp + offsetof(struct smb2_create_rsp, creation_time));
+	ksmbd_fill_alloc(fp, st, (u8 *)rsp + offsetof(struct smb2_create_rsp, creation_time));
 	rsp->persistent_id = cpu_to_le64(fp->persistent_id);
 	rsp->volatile_id = cpu_to_le64(fp->volatile_id);
 	return STATUS_SUCCESS;
@@ -637,6 +649,12 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 		if (status != STATUS_SUCCESS)
 			goto discard;
 	}
+	/*
+	 * SMB2_CREATE_ALLOCATION_SIZE: a file this CREATE made or replaced
+	 * keeps the allocation asked for while it is open (inode.h).
+	 */
+	if (dr.alloc && !fp->is_dir && !fp->is_stream && action != FILE_OPENED)
+		WRITE_ONCE(*ksmbd_inode_alloc(fp->ni), (dr.alloc_size + 4095) & ~4095ULL);
 	status = ksmbd_sd_create_contexts(w, fp, path);
 	if (status != STATUS_SUCCESS)
 		goto discard;
@@ -647,6 +665,7 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 		ksmbd_stream_fix_stat(fp, &st);
 		ksmbd_fill_attrs_of(fp->vfs, &st,
 				    (u8 *)rsp + offsetof(struct smb2_create_rsp, creation_time));
+		ksmbd_fill_alloc(fp, &st, (u8 *)rsp + offsetof(struct smb2_create_rsp, creation_time));
 	}
 	if (oplock == SMB2_OPLOCK_LEVEL_LEASE) {
 		status = ksmbd_lease_rsp_context(w, fp);
@@ -715,6 +734,7 @@ __le32 ksmbd_smb2_close(struct ksmbd_work *w)
 	if (post) {
 		rsp->flags = cpu_to_le16(SMB2_CLOSE_FLAG_POSTQUERY_ATTRIB);
 		ksmbd_fill_attrs_of(fp->vfs, &st, (u8 *)rsp + offsetof(struct smb2_close_rsp, creation_time));
+		ksmbd_fill_alloc(fp, &st, (u8 *)rsp + offsetof(struct smb2_close_rsp, creation_time));
 	}
 	return STATUS_SUCCESS;
 }
