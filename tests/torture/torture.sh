@@ -47,6 +47,7 @@ KC_TORTURE_SUITES=(
 	smb2.lock:240
 	smb2.durable-open:240:40
 	smb2.durable-v2-open:300:40
+	smb2.durable-v2-delay:120:40
 )
 # A single subtest that shows no result within this many seconds is stopped,
 # reported as "timeout", and the suite goes on with the subtests it did not reach.
