@@ -425,6 +425,15 @@ __le32 ksmbd_durable_parse(struct ksmbd_work *w, u32 ctx_off, u32 ctx_len,
 
 		if (len > remain || (u32)noff + nlen > len || (dlen && (u64)doff + dlen > len))
 			return STATUS_INVALID_PARAMETER;
+		/* MS-SMB2 2.2.13.2: names are at least 4 bytes (Windows refuses shorter ones) */
+		if (nlen < 4)
+			return STATUS_INVALID_PARAMETER;
+		/*
+		 * SMB2_CREATE_TIMEWARP_TOKEN (2.2.13.2.7): a previous version;
+		 * the server keeps none, so there is no such file.
+		 */
+		if (nlen == 4 && !memcmp(n, "TWrp", 4))
+			return dlen == 8 ? STATUS_OBJECT_NAME_NOT_FOUND : STATUS_INVALID_PARAMETER;
 		if (nlen == 4 && !memcmp(n, "DHnQ", 4)) {
 			if (dlen != 16)
 				return STATUS_INVALID_PARAMETER;

@@ -158,7 +158,10 @@ struct ksmbd_durable_req {
 
 /*
  * The durable contexts of the CREATE in @w (3.3.5.9: invalid combinations
- * are STATUS_INVALID_PARAMETER; v2 contexts count on 3.x only).
+ * are STATUS_INVALID_PARAMETER; v2 contexts count on 3.x only). The same
+ * walk checks every context's name (at least 4 bytes), takes AlSi, and
+ * answers a TWrp (previous version) STATUS_OBJECT_NAME_NOT_FOUND: no
+ * snapshots are kept.
  */
 __le32 ksmbd_durable_parse(struct ksmbd_work *w, u32 ctx_off, u32 ctx_len,
 			   struct ksmbd_durable_req *dr);

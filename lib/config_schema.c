@@ -159,7 +159,8 @@ static const struct kc_conf_param params[] = {
 	BOOL("streams", KC_CONF_SHARE, "yes",
 	     "Files have named (alternate data) streams, kept in extended attributes"),
 	BOOL("continuous availability", KC_CONF_SHARE, "no",
-	     "Handles survive a node failure (SMB3 persistent handles)"),
+	     "SMB3 persistent handles: the share advertises continuous availability and grants "
+	     "persistent durable handles, which survive a dropped connection; not yet a node failure"),
 };
 
 #define NPARAMS (sizeof(params) / sizeof(params[0]))
