@@ -2,9 +2,10 @@
 /*
  * CREATE, CLOSE, READ and WRITE (MS-SMB2 3.3.5.9, 3.3.5.10, 3.3.5.12,
  * 3.3.5.13) on disk shares; on IPC$ they go to smb2_pipe.c. Opens get
- * oplocks (oplock.h) but no leases, share modes or durability yet; of the
- * create contexts only the extended attributes (ExtA, ea.h) are applied
- * (MS-SMB2 allows ignoring the others). Named streams: stream.h.
+ * oplocks and leases (oplock.h), share modes (share.h) and durability
+ * (durable.h); of the create contexts ExtA (ea.h), SecD and MxAc
+ * (smb2_security.h), RqLs, the durable ones and AlSi are applied (MS-SMB2
+ * allows ignoring the others). Named streams: stream.h.
  */
 #define pr_fmt(fmt) "ksmbd_cluster: " fmt
 
