@@ -45,9 +45,9 @@ KC_TORTURE_SUITES=(
 	smb2.lease:420:50	# a break left unacknowledged waits the 35 s timeout (timeout, timeout-disconnect)
 	smb2.notify:600:100	# smb2.notify.mask waits 200 ms per filter bit (~1 min); basedir waits for its limit
 	smb2.lock:240
-	smb2.durable-open:240:40
-	smb2.durable-v2-open:300:40
-	smb2.durable-v2-delay:120:40
+	smb2.durable-open:120:40	# ~3 s; 40 s per subtest in case a break to a dying connection times out (35 s)
+	smb2.durable-v2-open:120:40
+	smb2.durable-v2-delay:90:40	# ~11 s: reconnect_delay_msec waits for a handle's timeout
 )
 # A single subtest that shows no result within this many seconds is stopped,
 # reported as "timeout", and the suite goes on with the subtests it did not reach.
