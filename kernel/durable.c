@@ -220,6 +220,8 @@ void ksmbd_durable_snapshot(struct ksmbd_file *fp)
 /* ------------------------------------------------------------------------------------------ */
 /* The table and the scavenger                                                                  */
 
+unsigned int ksmbd_durable_v1_timeout_ms = KSMBD_DURABLE_DEFAULT_TIMEOUT;
+
 static DEFINE_MUTEX(ksmbd_durable_lock);
 static LIST_HEAD(ksmbd_durable_table);
 static unsigned int ksmbd_durable_nr_orphans;
@@ -694,7 +696,7 @@ __le32 ksmbd_durable_grant(struct ksmbd_work *w, struct ksmbd_file *fp,
 			memcpy(st->app_instance_id, dr->app_instance_id, 16);
 		}
 	} else {
-		timeout = KSMBD_DURABLE_DEFAULT_TIMEOUT;
+		timeout = ksmbd_durable_v1_timeout_ms;
 		st->flags = KSMBD_DURABLE_V1;
 	}
 	if (st->lease_version)

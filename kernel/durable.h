@@ -80,6 +80,9 @@ struct ksmbd_work;
 
 #define KSMBD_DURABLE_PATH_MAX		4096
 
+/* The timeout of v1 durable opens (ms); the unit tests lower it. */
+extern unsigned int ksmbd_durable_v1_timeout_ms;
+
 /*
  * The durable state of one open. Exported (the blob) unless marked node-local.
  */
