@@ -6,7 +6,9 @@
  * a DHnC on another connection re-attaches it with its FileId, a reconnect
  * of a connected open or of an unknown FileId is STATUS_OBJECT_NAME_NOT_FOUND,
  * a conflicting CREATE closes an orphan, TREE_DISCONNECT closes a durable
- * open, and the scavenger closes an orphan whose timeout passed.
+ * open, the scavenger closes an orphan whose timeout passed, and a persistent
+ * handle (DH2Q, SMB2_DHANDLE_FLAG_PERSISTENT) is granted without an oplock on
+ * a continuously available share only.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -65,7 +67,7 @@ static __le32 create(struct peer *p, const char *name, u32 share, u8 oplock, con
 		     u8 fid[16], u8 *granted, bool *durable)
 {
 	size_t n = strlen(name), i, len, coff;
-	u8 buf[512], *body = buf + 64, *c;
+	u8 buf[512] = { 0 }, *body = buf + 64, *c;
 	const struct smb2_hdr *h;
 	const u8 *rsp;
 	int w = writes(p);
@@ -92,6 +94,15 @@ static __le32 create(struct peer *p, const char *name, u32 share, u8 oplock, con
 		memcpy(c + 16, ctx, 4);
 		if (!strcmp(ctx, "DHnC"))
 			memcpy(c + 24, fid, 16);
+		if (!strcmp(ctx, "DH2Q")) {
+			/* Timeout 500 ms, SMB2_DHANDLE_FLAG_PERSISTENT, a CreateGuid */
+			put_unaligned_le32(32, c + 12);
+			put_unaligned_le32(500, c + 24);
+			put_unaligned_le32(SMB2_DHANDLE_FLAG_PERSISTENT, c + 28);
+			memset(c + 40, 0x5a, 16);
+			len += 16;
+			put_unaligned_le32(56, body + 52);
+		}
 	}
 	assert_int_equal(ksmbd_smb_process(p->conn, buf, len), 0);
 	h = pdu(p, w);
@@ -110,6 +121,12 @@ static __le32 create(struct peer *p, const char *name, u32 share, u8 oplock, con
 				u32 next = get_unaligned_le32(q);
 
 				if (!memcmp(q + get_unaligned_le16(q + 4), "DHnQ", 4))
+					*durable = true;
+				/* DH2Q: Timeout 500, Flags PERSISTENT */
+				if (!memcmp(q + get_unaligned_le16(q + 4), "DH2Q", 4) &&
+				    get_unaligned_le32(q + get_unaligned_le16(q + 10)) == 500 &&
+				    get_unaligned_le32(q + get_unaligned_le16(q + 10) + 4) ==
+				    SMB2_DHANDLE_FLAG_PERSISTENT)
 					*durable = true;
 				if (!next)
 					break;
@@ -256,6 +273,36 @@ static void test_scavenger(void **state)
 	ksmbd_durable_v1_timeout_ms = KSMBD_DURABLE_DEFAULT_TIMEOUT;
 }
 
+/* A persistent handle on a continuously available share (3.x): granted without an oplock. */
+static void test_persistent(void **state)
+{
+	struct peer a;
+	struct ksmbd_tree *ca, *plain;
+	u8 fid[16], level;
+	bool durable;
+
+	(void)state;
+	peer_up(&a, dir);
+	a.conn->dialect = SMB2_DIALECT_0300;
+	/* not on an ordinary share, without an oplock */
+	assert_int_equal(create(&a, "p0", 7, 0, "DH2Q", fid, &level, &durable), STATUS_SUCCESS);
+	assert_false(durable);
+	assert_int_equal(close_fid(&a, fid), STATUS_SUCCESS);
+	assert_int_equal(ksmbd_tree_new(a.sess, "share", KSMBD_SHARE_CONTINUOUS_AVAILABILITY, dir,
+				       &ca), 0);
+	plain = a.tree;
+	a.tree = ca;
+	assert_int_equal(create(&a, "p1", 7, 0, "DH2Q", fid, &level, &durable), STATUS_SUCCESS);
+	assert_int_equal(level, SMB2_OPLOCK_LEVEL_NONE);
+	assert_true(durable);
+	a.tree = plain;
+	ksmbd_tree_put(ca);
+	peer_down(&a);
+	/* kept for the client's 500 ms, then closed */
+	assert_int_equal(ksmbd_durable_orphans(), 1);
+	assert_true(wait_orphans(0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -263,6 +310,7 @@ int main(void)
 		cmocka_unit_test(test_orphan_reconnect),
 		cmocka_unit_test(test_conflict_closes_orphan),
 		cmocka_unit_test(test_scavenger),
+		cmocka_unit_test(test_persistent),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
