@@ -513,10 +513,13 @@ void ksmbd_durable_close_app_instance(const struct ksmbd_durable_req *dr)
 			orphan = st->orphaned;
 			if (orphan) {
 				ksmbd_durable_take(st);
-			} else {
+			} else if (refcount_inc_not_zero(&fp->refs)) {
 				/* connected: closed like a CLOSE through its tree */
 				tree = st->tree;
 				refcount_inc(&tree->refs);
+			} else {
+				fp = NULL;	/* being freed: nothing to close */
+				continue;
 			}
 			break;
 		}
@@ -527,6 +530,7 @@ void ksmbd_durable_close_app_instance(const struct ksmbd_durable_req *dr)
 			ksmbd_durable_close_orphan(fp);
 		} else {
 			ksmbd_file_unlink(tree, fp);
+			ksmbd_file_put(fp);
 			ksmbd_tree_put(tree);
 		}
 	}
