@@ -5,6 +5,7 @@
 #include <linux/atomic.h>
 #include <linux/kernel.h>
 #include <linux/slab.h>
+#include "durable.h"
 #include "file.h"
 #include "inode.h"
 #include "stream.h"
@@ -58,6 +59,8 @@ void ksmbd_file_link(struct ksmbd_tree *tree, struct ksmbd_file *fp)
 
 static void ksmbd_file_free(struct ksmbd_file *fp)
 {
+	/* last: a durable open's state holds the tree whose root it used */
+	ksmbd_durable_forget(fp);
 	kfree(fp->path);
 	kfree(fp->pattern);
 	mutex_destroy(&fp->dir_lock);
@@ -142,6 +145,24 @@ void ksmbd_file_unlink_all(struct ksmbd_tree *tree)
 		if (!fp)
 			return;
 		ksmbd_file_put(fp);
+	}
+}
+
+void ksmbd_file_orphan_all(struct ksmbd_tree *tree)
+{
+	struct ksmbd_file *fp;
+
+	for (;;) {
+		mutex_lock(&tree->file_lock);
+		fp = list_first_entry_or_null(&tree->files, struct ksmbd_file, node);
+		if (fp)
+			list_del_init(&fp->node);
+		mutex_unlock(&tree->file_lock);
+		if (!fp)
+			return;
+		/* an orphan keeps the list's reference in the durable table */
+		if (!ksmbd_durable_orphan(tree, fp))
+			ksmbd_file_put(fp);
 	}
 }
 

@@ -962,3 +962,32 @@ __le32 ksmbd_lease_rsp_context(struct ksmbd_work *w, struct ksmbd_file *fp)
 	rsp->create_contexts_length = cpu_to_le32(clen);
 	return STATUS_SUCCESS;
 }
+
+void ksmbd_oplock_caching(struct ksmbd_file *fp, u8 *level, u8 key[16], u32 *lease_state,
+			  u8 *lease_version, u16 *lease_epoch)
+{
+	mutex_lock(&ksmbd_oplock_lock);
+	*level = fp->oplock.level;
+	memset(key, 0, 16);
+	*lease_state = 0;
+	*lease_version = 0;
+	*lease_epoch = 0;
+	if (fp->oplock.lease) {
+		memcpy(key, fp->oplock.lease->key, 16);
+		*lease_state = fp->oplock.lease->state;
+		*lease_version = fp->oplock.lease->version;
+		*lease_epoch = fp->oplock.lease->epoch;
+	}
+	mutex_unlock(&ksmbd_oplock_lock);
+}
+
+bool ksmbd_oplock_breaking(struct ksmbd_file *fp)
+{
+	bool ret;
+
+	mutex_lock(&ksmbd_oplock_lock);
+	ret = fp->oplock.state == KSMBD_OPLOCK_BREAKING ||
+	      (fp->oplock.lease && fp->oplock.lease->breaking);
+	mutex_unlock(&ksmbd_oplock_lock);
+	return ret;
+}

@@ -252,6 +252,14 @@ bool ksmbd_oplock_release(struct ksmbd_file *fp, bool delete_on_close);
  */
 void ksmbd_oplock_move_conn(struct ksmbd_file *fp, struct ksmbd_conn *from,
 			    struct ksmbd_conn *to);
+/*
+ * Durable handles (durable.h): what @fp caches now: its oplock level and,
+ * for a lease, its key, state, version and epoch (zero without one).
+ */
+void ksmbd_oplock_caching(struct ksmbd_file *fp, u8 *level, u8 key[16], u32 *lease_state,
+			  u8 *lease_version, u16 *lease_epoch);
+/* Whether @fp's oplock or lease waits for a break acknowledgment (durable.h). */
+bool ksmbd_oplock_breaking(struct ksmbd_file *fp);
 /* SMB2 OPLOCK_BREAK acknowledgment (3.3.5.22.1). */
 __le32 ksmbd_smb2_oplock_break(struct ksmbd_work *w);
 

@@ -218,6 +218,7 @@ struct smb2_tree_connect_rsp {
 	__le32 maximal_access;
 } __packed;
 
+#define SMB2_SHARE_CAP_CONTINUOUS_AVAILABILITY	0x00000010
 #define SMB2_SHARE_TYPE_DISK		0x01
 #define SMB2_SHARE_TYPE_PIPE		0x02
 #define SMB2_SHAREFLAG_NO_CACHING	0x00000030

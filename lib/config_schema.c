@@ -162,7 +162,8 @@ static const struct kc_conf_param params[] = {
 	     "Directory listings leave out what the user may not read "
 	     "(access-based enumeration)"),
 	BOOL("continuous availability", KC_CONF_SHARE, "no",
-	     "Handles survive a node failure (SMB3 persistent handles)"),
+	     "SMB3 persistent handles: the share advertises continuous availability and grants "
+	     "persistent durable handles, which survive a dropped connection; not yet a node failure"),
 };
 
 #define NPARAMS (sizeof(params) / sizeof(params[0]))

@@ -48,6 +48,9 @@ KC_TORTURE_SUITES=(
 	smb2.maxfid:240:200	# opens files until refused (6144, see kc_torture_node), then deletes them
 	smb2.oplock:240:50	# batch22a waits out the 35 s break timeout it measures; most others wait 1 s per "no break" check
 	smb2.ioctl:120	# ~15 s for its 77 subtests (44 pass, the rest mostly smbtorture skips)
+	smb2.durable-open:120:40	# ~3 s; 40 s per subtest in case a break to a dying connection times out (35 s)
+	smb2.durable-v2-open:120:40
+	smb2.durable-v2-delay:90:40	# ~11 s: reconnect_delay_msec waits for a handle's timeout
 )
 # A single subtest that shows no result within this many seconds is stopped,
 # reported as "timeout", and the suite goes on with the subtests it did not reach.
