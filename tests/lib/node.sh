@@ -29,8 +29,9 @@ kc_own_netns() {
 	exit $?
 }
 
-# kc_node_conf DIR [GLOBAL-LINE...]: write DIR/node.conf for a user-engine
-# node listening on port ${KC_PORT:-445} and serving DIR/share.
+# kc_node_conf DIR [GLOBAL-LINE...]: write DIR/node.conf for a node listening on
+# port ${KC_PORT:-445} and serving DIR/share, with the user-space engine
+# (ksmbd-engine) or, with KC_ENGINE=kernel, the loaded ksmbd_cluster.ko.
 kc_node_conf() {
 	local dir=$1 line
 	shift
@@ -40,7 +41,7 @@ kc_node_conf() {
 		echo "	netbios name = KCTEST"
 		echo "	node name = test-node"
 		echo "	smb ports = ${KC_PORT:-445}"
-		echo "	engine = user"
+		echo "	engine = ${KC_ENGINE:-user}"
 		echo "	engine socket = $dir/engine.sock"
 		echo "	pid file = $dir/mountd.pid"
 		echo "	state directory = $dir/state"
