@@ -60,6 +60,8 @@ cleanup() {
 	rm -rf "$tmp" "$scratch"
 }
 trap cleanup EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
 
 for f in "$KC_TOP/kernel/ksmbd_cluster.ko" "$KC_BIN/ksmbd-mountd" "$list"; do
 	if [ ! -f "$f" ]; then
