@@ -8,11 +8,11 @@
 # How it works (facts behind the choices: shared/notes/vm.md):
 #  - The guest boots the cached kernel (the ELF vmlinux through QEMU's PVH
 #    entry when fetch-kernel.sh could unpack it, else the bzImage) with an
-#    initramfs built here (static
-#    busybox, /init, the modules needed to reach the host root), cached as
-#    $KC_CACHE/initramfs-<ABI>-<key hash>.cpio.gz. The archive carries a key (hash of this
-#    script, ABI, kernel package version) so it is rebuilt when any changes,
-#    without lock or stamp files: it is replaced by an atomic rename.
+#    initramfs built here (static busybox, /init, the modules needed to reach
+#    the host root), cached as $KC_CACHE/initramfs-<ABI>-<key hash>.cpio.gz.
+#    The archive carries a key (hash of this script, ABI, kernel package
+#    version) so it is rebuilt when any changes, without lock or stamp files:
+#    it is replaced by an atomic rename.
 #  - The host root is shared read-only over virtio-9p and mounted under an
 #    overlay with a tmpfs upper, then /init switch_roots into it (not chroot:
 #    the kernel's request_module must see the same root). Every host binary
