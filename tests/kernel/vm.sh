@@ -330,6 +330,11 @@ ensure_initramfs() {
 	fi
 	[ "$VERBOSE" -eq 0 ] || say "building $INITRD"
 	build_initramfs "$INITRD" "$key"
+	# Archives of other versions of this script, unused for a day, go.
+	if [ -w "$CACHE" ]; then
+		find "$CACHE" -maxdepth 1 -name "initramfs-$ABI*.cpio.gz" ! -newermt '-1 day' \
+			-delete 2>/dev/null || true
+	fi
 }
 
 # shellcheck disable=SC2317 # kill_qemu and cleanup are called from traps
