@@ -472,8 +472,13 @@ __le32 ksmbd_smb2_change_notify(struct ksmbd_work *w)
 		atomic_inc(&ksmbd_notify_nr_watches);
 	}
 	if (!wt) {
+		/*
+		 * Closed while this request, which found the open, set its
+		 * watch up: it came before the CLOSE, so it ends as a request
+		 * waiting at the close would (MS-SMB2 3.3.5.19).
+		 */
 		mutex_unlock(&ksmbd_notify_lock);
-		status = STATUS_FILE_CLOSED;	/* closed meanwhile */
+		status = STATUS_NOTIFY_CLEANUP;
 		goto out;
 	}
 	/* A delete that became pending before the watch existed. */
