@@ -253,6 +253,7 @@ struct ksmbd_oplock_notify {
 	bool lease;			/* a lease break (2.2.23.2) */
 	bool ack;
 	u8 key[16];
+	u8 client_guid[16];		/* lease: the lease's client */
 	u32 from, to;
 	u16 epoch;
 };
@@ -293,6 +294,7 @@ static void ksmbd_lease_queue(struct ksmbd_oplock_notify *n, int *nr, int max,
 	n[*nr].lease = true;
 	n[*nr].ack = ack;
 	memcpy(n[*nr].key, l->key, 16);
+	memcpy(n[*nr].client_guid, l->client_guid, 16);
 	n[*nr].from = from;
 	n[*nr].to = to;
 	n[*nr].epoch = l->version == 2 ? l->epoch : 0;
@@ -325,6 +327,42 @@ static int ksmbd_oplock_write(struct ksmbd_conn *conn, u64 sess_id, u8 *out, siz
 	return ret ? ret : ksmbd_conn_write(conn, &iov, 1);
 }
 
+/* Whether the session @sess_id of @conn encrypts its messages. */
+static bool ksmbd_oplock_encrypts(struct ksmbd_conn *conn, u64 sess_id)
+{
+	struct ksmbd_session *sess = sess_id ? ksmbd_session_get(conn, sess_id) : NULL;
+	bool enc = sess && sess->encrypt_data;
+
+	if (sess)
+		ksmbd_session_put(sess);
+	return enc;
+}
+
+/*
+ * MS-SMB2 3.3.4.7: a lease belongs to the client (its ClientGuid), not to
+ * one open, so its break goes to the client's oldest connection, as Windows
+ * does (smb2.lease.v2_complex1: a key's opens on two connections of one
+ * client), whichever of them the holder found used. A holder whose session
+ * encrypts is told on its own connection (or channel), where the
+ * notification can be encrypted.
+ */
+static void ksmbd_lease_route(struct ksmbd_oplock_notify *n)
+{
+	struct ksmbd_conn *c;
+
+	if (ksmbd_oplock_encrypts(n->conn, n->sess_id))
+		return;
+	c = ksmbd_conn_oldest_of_client(n->client_guid);
+	if (!c)
+		return;
+	if (c == n->conn) {
+		ksmbd_conn_put(c);
+		return;
+	}
+	ksmbd_conn_put(n->conn);
+	n->conn = c;
+}
+
 /*
  * MS-SMB2 3.3.4.6: the Oplock Break Notification, 3.3.4.7 the Lease Break
  * Notification. MessageId all ones, SessionId and TreeId 0, no credits,
@@ -347,6 +385,7 @@ static void ksmbd_oplock_send(struct ksmbd_oplock_notify *n, int nr)
 		h->flags = SMB2_FLAGS_SERVER_TO_REDIR;
 		h->message_id = cpu_to_le64(U64_MAX);
 		if (n[i].lease) {
+			ksmbd_lease_route(&n[i]);
 			/* 2.2.23.2 Lease Break Notification */
 			iov.iov_len = sizeof(*h) + 44;
 			put_unaligned_le16(44, b);
@@ -781,6 +820,7 @@ static __le32 ksmbd_lease_break_ack(struct ksmbd_work *w, const u8 *b)
 		n.lease = true;
 		n.ack = ackreq;
 		memcpy(n.key, l->key, 16);
+		memcpy(n.client_guid, l->client_guid, 16);
 		n.from = from;
 		n.to = to;
 		n.epoch = l->version == 2 ? l->epoch : 0;

@@ -107,8 +107,13 @@ __le32 ksmbd_smb_path(const u8 *name, u16 len, char *out, size_t size)
 #define KSMBD_CREATE_OPTIONS_RESERVED	0xff000000
 #define KSMBD_CREATE_OPTIONS_UNSUPPORTED	0x00102080
 
-/* Rights of a "stat open", which breaks no oplock (MS-FSA 2.1.5.1.2.1 simplified). */
-#define KSMBD_STAT_ACCESS	(FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES | SYNCHRONIZE)
+/*
+ * Rights of a "stat open", which breaks no oplock or lease (MS-FSA 2.1.5.1.2.1
+ * simplified): attributes, SYNCHRONIZE and READ_CONTROL, as Windows treats them
+ * (smb2.lease.statopen4; WRITE_DAC, WRITE_OWNER, DELETE and EA access do break).
+ */
+#define KSMBD_STAT_ACCESS	(FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES | SYNCHRONIZE | \
+				 READ_CONTROL)
 
 /*
  * Open @path for @disp; *@action says what happened. 0 or -errno. An
@@ -525,6 +530,15 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 		    ksmbd_lease_parse(w, ctx_off, ctx_len, &lr, &status) : 0;
 	if (has_lease < 0)
 		goto discard;
+	/*
+	 * MS-FSA 2.1.5.1.2.1: an open with FILE_DELETE_ON_CLOSE breaks the
+	 * handle caching of other keys first, as a rename does (oplock.h).
+	 */
+	if (fp->delete_on_close && !fp->is_stream) {
+		status = ksmbd_lease_break_handle(w, fp);
+		if (status != STATUS_SUCCESS)
+			goto discard;
+	}
 	if (has_lease > 0)
 		status = ksmbd_lease_create(w, fp, &lr, overwrite, stat_open, &oplock);
 	else

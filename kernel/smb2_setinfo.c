@@ -175,6 +175,7 @@ static __le32 ksmbd_set_disposition(struct ksmbd_work *w, const u8 *buf, u32 len
 {
 	struct ksmbd_file *fp = w->fp;
 	struct ksmbd_vfs_stat st;
+	__le32 status;
 	int ret = 0;
 
 	if (len < 1)
@@ -201,6 +202,10 @@ static __le32 ksmbd_set_disposition(struct ksmbd_work *w, const u8 *buf, u32 len
 		return STATUS_DIRECTORY_NOT_EMPTY;
 	if (ret)
 		return ksmbd_errno_status(ret);
+	/* MS-FSA 2.1.5.14.3: other keys' handle caching is broken first (oplock.h). */
+	status = ksmbd_lease_break_handle(w, fp);
+	if (status != STATUS_SUCCESS)
+		return status;
 	if (ksmbd_inode_set_delete_pending(&fp->ni, true))
 		return STATUS_FILE_CLOSED;
 	if (fp->is_dir)
