@@ -153,6 +153,8 @@ static int ksmbd_file_delete(struct ksmbd_file *fp)
 		ksmbd_notify_event(fp->root_dev, fp->root_ino, fp->path, FILE_ACTION_REMOVED,
 				   fp->is_dir ? FILE_NOTIFY_CHANGE_DIR_NAME :
 						FILE_NOTIFY_CHANGE_FILE_NAME);
+	if (!ret)
+		ksmbd_lease_break_parent(fp);	/* the directory's leases (oplock.h) */
 	if (ret)
 		pr_debug("delete on close of %s: %d\n", fp->path, ret);
 	mutex_unlock(&fp->dir_lock);
@@ -170,6 +172,9 @@ int ksmbd_file_release(struct ksmbd_file *fp)
 	/* A stream's delete on close removes the stream only (stream.h). */
 	ksmbd_stream_close(fp);
 	ksmbd_inode_share_del(&fp->ni, &fp->share_counted, fp->access, fp->share_access);
+	/* A written file's close changes its directory: its leases break (oplock.h). */
+	if (READ_ONCE(fp->oplock.written) && !fp->is_stream)
+		ksmbd_lease_break_parent(fp);
 	/* The oplock and the file's open go together (oplock.h). */
 	if (!ksmbd_oplock_release(fp, fp->delete_on_close && !fp->is_stream)) {
 		/* Other opens keep a directory whose delete is now pending. */

@@ -233,6 +233,8 @@ bool ksmbd_lease_timeout(struct ksmbd_lease *l, unsigned long now)
 /* The lease table: every lease by (ClientGuid, LeaseKey), under ksmbd_oplock_lock. */
 static LIST_HEAD(ksmbd_lease_table);
 static unsigned int ksmbd_lease_pass;
+/* How many of them are directory leases (read without the lock as a hint). */
+static atomic_t ksmbd_dir_leases = ATOMIC_INIT(0);
 
 static struct ksmbd_lease *ksmbd_lease_find(const u8 *client_guid, const u8 *key)
 {
@@ -448,19 +450,22 @@ static __le32 ksmbd_lease_grant(struct ksmbd_file *fp, const struct ksmbd_lease_
 {
 	unsigned int others = ksmbd_inode_opens(fp->ni) - 1;
 	struct ksmbd_lease *l = mine;
-	u32 g;
+	u32 g, req;
 
 	/* Stat opens conflict with no caching. */
 	others -= min(others, *ksmbd_inode_stat_opens(fp->ni));
 
 	*granted = SMB2_OPLOCK_LEVEL_NONE;
-	if (fp->is_dir)
-		return STATUS_SUCCESS;	/* no directory leasing */
+	/* Directory leasing: v2 requests (3.x) only, never W (3.3.5.9.11). */
+	if (fp->is_dir && lr->version != 2)
+		return STATUS_SUCCESS;
 	if (l)
 		others -= min(others, l->opens);
-	g = ksmbd_lease_grant_state(lr->state, others > 0, level2);
+	/* A directory's lease is asked for as RH at most. */
+	req = fp->is_dir ? lr->state & ~(u32)SMB2_LEASE_WRITE : lr->state;
+	g = ksmbd_lease_grant_state(req, others > 0, level2);
 	if (l) {
-		ksmbd_lease_upgrade(l, lr->state, g);
+		ksmbd_lease_upgrade(l, req, g);
 	} else {
 		l = kzalloc(sizeof(*l), GFP_KERNEL);
 		if (!l)
@@ -473,6 +478,11 @@ static __le32 ksmbd_lease_grant(struct ksmbd_file *fp, const struct ksmbd_lease_
 		l->file = fp->ni;
 		l->state = g;
 		l->epoch = lr->version == 2 ? lr->epoch + 1 : 0;
+		l->is_dir = fp->is_dir;
+		l->dev = fp->dev;
+		l->ino = fp->ino;
+		if (l->is_dir)
+			atomic_inc(&ksmbd_dir_leases);
 		list_add_tail(&l->node, &ksmbd_lease_table);
 	}
 	l->opens++;
@@ -660,6 +670,12 @@ __le32 ksmbd_lease_create(struct ksmbd_work *w, struct ksmbd_file *fp,
 			  const struct ksmbd_lease_req *lr, bool overwrite, bool stat_open,
 			  u8 *granted)
 {
+	/* Who makes the changes that break directory leases (oplock.h). */
+	memcpy(fp->oplock.client_guid, fp->conn->client_guid, 16);
+	if (lr->has_parent) {
+		memcpy(fp->oplock.parent_key, lr->parent_key, 16);
+		fp->oplock.has_parent = true;
+	}
 	return ksmbd_oplock_settle(w, fp, SMB2_OPLOCK_LEVEL_LEASE, lr, overwrite, stat_open,
 				   0, granted);
 }
@@ -698,6 +714,69 @@ __le32 ksmbd_lease_break_handle(struct ksmbd_work *w, struct ksmbd_file *fp)
 				   &granted);
 }
 
+/* Whether the change through @fp spares the directory lease @l (its own parent key). */
+static bool ksmbd_lease_parent_exempt(const struct ksmbd_file *fp, const struct ksmbd_lease *l)
+{
+	return fp->oplock.has_parent && !memcmp(l->key, fp->oplock.parent_key, 16) &&
+	       !memcmp(l->client_guid, fp->oplock.client_guid, 16);
+}
+
+void ksmbd_lease_break_parent_path(struct ksmbd_file *fp, const char *path)
+{
+	struct ksmbd_oplock_notify n[KSMBD_OPLOCK_NOTIFY_MAX];
+	unsigned long deadline = jiffies + msecs_to_jiffies(ksmbd_oplock_break_timeout_ms);
+	struct ksmbd_vfs_stat st;
+	struct ksmbd_lease *l;
+	const char *slash;
+	char *parent;
+	int nr = 0;
+
+	if (!atomic_read(&ksmbd_dir_leases) || !fp->root || !path || !*path)
+		return;	/* no directory lease, or the share root (no parent here) */
+	slash = strrchr(path, '/');
+	parent = kmalloc(slash ? slash - path + 1 : 2, GFP_KERNEL);
+	if (!parent)
+		return;
+	if (slash) {
+		memcpy(parent, path, slash - path);
+		parent[slash - path] = '\0';
+	} else {
+		strcpy(parent, ".");
+	}
+	if (ksmbd_vfs_getattr_name(fp->root, parent, &st)) {
+		kfree(parent);
+		return;
+	}
+	kfree(parent);
+	mutex_lock(&ksmbd_oplock_lock);
+	list_for_each_entry(l, &ksmbd_lease_table, node) {
+		struct ksmbd_oplock *op;
+		u32 from, to;
+		bool ack;
+
+		if (!l->is_dir || l->dev != st.dev || l->ino != st.ino ||
+		    ksmbd_lease_parent_exempt(fp, l) || nr == ARRAY_SIZE(n))
+			continue;
+		/* Any open of the lease names the client (the notification is rerouted). */
+		list_for_each_entry(op, ksmbd_inode_oplocks((struct ksmbd_inode *)l->file), node) {
+			if (op->lease != l)
+				continue;
+			if (ksmbd_lease_break(l, SMB2_LEASE_NONE_STATE, deadline, &from, &to, &ack))
+				ksmbd_lease_queue(n, &nr, ARRAY_SIZE(n),
+						  container_of(op, struct ksmbd_file, oplock),
+						  l, from, to, ack);
+			break;
+		}
+	}
+	mutex_unlock(&ksmbd_oplock_lock);
+	ksmbd_oplock_send(n, nr);
+}
+
+void ksmbd_lease_break_parent(struct ksmbd_file *fp)
+{
+	ksmbd_lease_break_parent_path(fp, fp->path);
+}
+
 void ksmbd_oplock_break_level2(struct ksmbd_file *fp)
 {
 	struct ksmbd_oplock_notify n[KSMBD_OPLOCK_NOTIFY_MAX];
@@ -708,6 +787,8 @@ void ksmbd_oplock_break_level2(struct ksmbd_file *fp)
 	bool more;
 	int nr;
 
+	/* Its close will break the parent directory's leases. */
+	WRITE_ONCE(fp->oplock.written, true);
 	do {
 		more = false;
 		nr = 0;
@@ -778,6 +859,8 @@ bool ksmbd_oplock_release(struct ksmbd_file *fp, bool delete_on_close)
 		fp->oplock.lease = NULL;
 		if (!--l->opens) {
 			was |= l->breaking;
+			if (l->is_dir)
+				atomic_dec(&ksmbd_dir_leases);
 			list_del(&l->node);
 			kfree(l);
 		}

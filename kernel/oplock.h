@@ -45,8 +45,9 @@
  * 2.1+, v2 with ParentLeaseKey and Epoch on 3.x) holds level LEASE and
  * points at a struct ksmbd_lease, found by (ClientGuid, LeaseKey): every
  * open of the same file with the same key shares it (a key used for another
- * file is STATUS_INVALID_PARAMETER). Directories get no lease (directory
- * leasing is not advertised). The lease's own machine (R=1, H=2, W=4):
+ * file is STATUS_INVALID_PARAMETER). Directories get a lease only from a v2
+ * request (3.x, SMB2_GLOBAL_CAP_DIRECTORY_LEASING), and never W: R or RH.
+ * The lease's own machine (R=1, H=2, W=4):
  *
  *  state         event                                 next                  effect
  *  ------------  ------------------------------------  --------------------  --------------
@@ -72,7 +73,16 @@
  * Breaks: a CREATE with another key (or none) breaks W (to S & ~W), or
  * everything when it overwrites; a sharing violation breaks H first (like a
  * batch oplock); WRITE and size changes break the R of other keys to none.
- * An oplock asked for while another key holds H is not granted.
+ * An oplock asked for while another key holds H is not granted. An open with
+ * FILE_DELETE_ON_CLOSE and a SET_INFO disposition break H like a rename.
+ *
+ * Directory leases break to NONE (with ACK_REQUIRED when H was held; the
+ * change does not wait for the ack) when a child of the directory is created,
+ * overwritten, deleted or renamed, or closed after a write, through an open
+ * that did not name that lease's key as its ParentLeaseKey
+ * (ksmbd_lease_break_parent()). Lease break notifications go to the oldest
+ * connection of the lease's client (3.3.4.7), or to the holder's own
+ * connection when its session encrypts.
  *
  * Locking: every ksmbd_oplock and every file's holder list is under one
  * global mutex in oplock.c; notifications are sent after it is dropped.
@@ -123,6 +133,8 @@ struct ksmbd_lease {
 	u16 epoch;
 	unsigned int opens;
 	unsigned int mark;	/* a break pass already saw it */
+	bool is_dir;		/* a directory lease (RH at most) */
+	u64 dev, ino;		/* the leased file's identity */
 };
 
 /* A parsed RqLs request context. */
@@ -144,6 +156,14 @@ struct ksmbd_oplock {
 	bool gone;		/* the open released its file (ksmbd_oplock_release) */
 	struct ksmbd_lease *lease;	/* level LEASE: the open's lease */
 	bool stat_open;		/* counted in ksmbd_inode_stat_opens() */
+	/*
+	 * Directory leases: who the open is (the client, the ParentLeaseKey
+	 * of its v2 lease request), set by CREATE before the open is
+	 * visible; and whether it wrote (its close breaks the parent's leases).
+	 */
+	u8 client_guid[16], parent_key[16];
+	bool has_parent;
+	bool written;
 };
 
 /* --- pure transitions (no locks, no I/O) --------------------------------------------------- */
@@ -229,6 +249,17 @@ __le32 ksmbd_oplock_break_batch(struct ksmbd_work *w, struct ksmbd_file *fp);
  * the file is broken first, waiting like ksmbd_oplock_create().
  */
 __le32 ksmbd_lease_break_handle(struct ksmbd_work *w, struct ksmbd_file *fp);
+/*
+ * Directory leases (MS-SMB2 3.3.5.9.11, 3.3.4.7): the contents of the
+ * directory that holds @fp's name (fp->path) changed through @fp (a child
+ * created, overwritten, deleted, renamed in or out, or closed after it was
+ * written): break every lease on that directory to NONE, except the one
+ * whose key is @fp's ParentLeaseKey (same client). The caller does not wait
+ * for the acks. Nothing to do (and no lookup) while no directory is leased.
+ */
+void ksmbd_lease_break_parent(struct ksmbd_file *fp);
+/* Like it for the directory of @path instead of fp->path (a rename's old name). */
+void ksmbd_lease_break_parent_path(struct ksmbd_file *fp, const char *path);
 /* A write or size change through @fp: the file's LEVEL_II oplocks go to NONE. */
 void ksmbd_oplock_break_level2(struct ksmbd_file *fp);
 /*

@@ -599,6 +599,9 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 		ksmbd_notify_event(fp->root_dev, fp->root_ino, fp->path, FILE_ACTION_MODIFIED,
 				   FILE_NOTIFY_CHANGE_ATTRIBUTES | FILE_NOTIFY_CHANGE_SIZE |
 				   FILE_NOTIFY_CHANGE_LAST_WRITE);
+	/* The parent directory's leases (oplock.h). */
+	if (action == FILE_CREATED || overwrite)
+		ksmbd_lease_break_parent(fp);
 	ksmbd_file_publish(fp);
 	ksmbd_file_link(w->tree, fp);
 	ksmbd_file_put(fp);

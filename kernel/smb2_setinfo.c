@@ -338,6 +338,7 @@ static __le32 ksmbd_rename_target_ci(struct ksmbd_file *fp, char *target)
 static __le32 ksmbd_set_rename(struct ksmbd_work *w, const u8 *buf, u32 len)
 {
 	struct ksmbd_file *fp = w->fp;
+	char *old = NULL;
 	u32 name_len;
 	const u8 *name;
 	__le32 status;
@@ -374,8 +375,21 @@ static __le32 ksmbd_set_rename(struct ksmbd_work *w, const u8 *buf, u32 len)
 	/* Other clients' handle caching goes first (oplock.h). */
 	if (status == STATUS_SUCCESS)
 		status = ksmbd_lease_break_handle(w, fp);
+	/* The old name's directory, for its leases (oplock.h). */
+	if (status == STATUS_SUCCESS && !fp->is_stream) {
+		mutex_lock(&fp->dir_lock);
+		old = kstrdup(fp->path, GFP_KERNEL);
+		mutex_unlock(&fp->dir_lock);
+	}
 	if (status == STATUS_SUCCESS)
 		status = ksmbd_do_rename(fp, target, buf[0]);
+	if (status == STATUS_SUCCESS && !fp->is_stream) {
+		ksmbd_lease_break_parent_path(fp, old);
+		mutex_lock(&fp->dir_lock);
+		ksmbd_lease_break_parent(fp);
+		mutex_unlock(&fp->dir_lock);
+	}
+	kfree(old);
 	kfree(target);
 	return status;
 }
