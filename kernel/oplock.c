@@ -133,6 +133,23 @@ bool ksmbd_oplock_timeout(struct ksmbd_oplock *op, unsigned long now)
 	return true;
 }
 
+bool ksmbd_oplock_stat_access(u32 access)
+{
+	return !(access & ~(u32)(FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES | SYNCHRONIZE |
+				 READ_CONTROL));
+}
+
+u32 ksmbd_lease_asked(u32 requested, bool is_dir)
+{
+	return is_dir ? requested & ~(u32)SMB2_LEASE_WRITE : requested;
+}
+
+bool ksmbd_lease_parent_exempt(const struct ksmbd_oplock *op, const struct ksmbd_lease *l)
+{
+	return op->has_parent && !memcmp(l->key, op->parent_key, 16) &&
+	       !memcmp(l->client_guid, op->client_guid, 16);
+}
+
 u32 ksmbd_lease_grant_state(u32 requested, bool other_keys, bool level2)
 {
 	u32 g = requested & (SMB2_LEASE_READ | SMB2_LEASE_HANDLE | SMB2_LEASE_WRITE);
@@ -462,7 +479,7 @@ static __le32 ksmbd_lease_grant(struct ksmbd_file *fp, const struct ksmbd_lease_
 	if (l)
 		others -= min(others, l->opens);
 	/* A directory's lease is asked for as RH at most. */
-	req = fp->is_dir ? lr->state & ~(u32)SMB2_LEASE_WRITE : lr->state;
+	req = ksmbd_lease_asked(lr->state, fp->is_dir);
 	g = ksmbd_lease_grant_state(req, others > 0, level2);
 	if (l) {
 		ksmbd_lease_upgrade(l, req, g);
@@ -714,13 +731,6 @@ __le32 ksmbd_lease_break_handle(struct ksmbd_work *w, struct ksmbd_file *fp)
 				   &granted);
 }
 
-/* Whether the change through @fp spares the directory lease @l (its own parent key). */
-static bool ksmbd_lease_parent_exempt(const struct ksmbd_file *fp, const struct ksmbd_lease *l)
-{
-	return fp->oplock.has_parent && !memcmp(l->key, fp->oplock.parent_key, 16) &&
-	       !memcmp(l->client_guid, fp->oplock.client_guid, 16);
-}
-
 void ksmbd_lease_break_parent_path(struct ksmbd_file *fp, const char *path)
 {
 	struct ksmbd_oplock_notify n[KSMBD_OPLOCK_NOTIFY_MAX];
@@ -755,7 +765,7 @@ void ksmbd_lease_break_parent_path(struct ksmbd_file *fp, const char *path)
 		bool ack;
 
 		if (!l->is_dir || l->dev != st.dev || l->ino != st.ino ||
-		    ksmbd_lease_parent_exempt(fp, l) || nr == ARRAY_SIZE(n))
+		    ksmbd_lease_parent_exempt(&fp->oplock, l) || nr == ARRAY_SIZE(n))
 			continue;
 		/* Any open of the lease names the client (the notification is rerouted). */
 		list_for_each_entry(op, ksmbd_inode_oplocks((struct ksmbd_inode *)l->file), node) {

@@ -187,6 +187,21 @@ __le32 ksmbd_oplock_ack(struct ksmbd_oplock *op, u8 ack, u8 *granted);
 /* The break timed out without an ack at @now; true when it did (op is NONE then). */
 bool ksmbd_oplock_timeout(struct ksmbd_oplock *op, unsigned long now);
 
+/*
+ * A "stat open" (MS-FSA 2.1.5.1.2.1 as Windows applies it, smb2.lease.statopen4):
+ * @access (generic rights mapped) asks for nothing beyond FILE_READ_ATTRIBUTES,
+ * FILE_WRITE_ATTRIBUTES, SYNCHRONIZE and READ_CONTROL; such an open breaks no
+ * oplock or lease.
+ */
+bool ksmbd_oplock_stat_access(u32 access);
+/* The lease state a request @requested may get on a directory (@is_dir: RH at most). */
+u32 ksmbd_lease_asked(u32 requested, bool is_dir);
+/*
+ * Whether a change made through the open @op leaves the directory lease @l
+ * alone: @l's key is @op's ParentLeaseKey, from the same client.
+ */
+bool ksmbd_lease_parent_exempt(const struct ksmbd_oplock *op, const struct ksmbd_lease *l);
+
 /* Lease transitions (the table above). */
 u32 ksmbd_lease_grant_state(u32 requested, bool other_keys, bool level2);
 /*

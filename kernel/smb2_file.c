@@ -108,14 +108,6 @@ __le32 ksmbd_smb_path(const u8 *name, u16 len, char *out, size_t size)
 #define KSMBD_CREATE_OPTIONS_UNSUPPORTED	0x00102080
 
 /*
- * Rights of a "stat open", which breaks no oplock or lease (MS-FSA 2.1.5.1.2.1
- * simplified): attributes, SYNCHRONIZE and READ_CONTROL, as Windows treats them
- * (smb2.lease.statopen4; WRITE_DAC, WRITE_OWNER, DELETE and EA access do break).
- */
-#define KSMBD_STAT_ACCESS	(FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES | SYNCHRONIZE | \
-				 READ_CONTROL)
-
-/*
  * Open @path for @disp; *@action says what happened. 0 or -errno. An
  * overwrite (FILE_OVERWRITTEN, FILE_SUPERSEDED) does not truncate yet: the
  * caller does once the file's oplocks are broken (ksmbd_overwrite()).
@@ -524,7 +516,7 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 	 */
 	/* Stream opens take no oplock or lease and break none (stream.h). */
 	stat_open = fp->is_stream || (!overwrite && !(access & MAXIMUM_ALLOWED) &&
-		    !(ksmbd_access_map_generic(access) & ~KSMBD_STAT_ACCESS));
+		    ksmbd_oplock_stat_access(ksmbd_access_map_generic(access)));
 	/* Leases (oplock.h): an RqLs context with OplockLevel LEASE. */
 	has_lease = !fp->is_stream && req->requested_oplock_level == SMB2_OPLOCK_LEVEL_LEASE ?
 		    ksmbd_lease_parse(w, ctx_off, ctx_len, &lr, &status) : 0;
