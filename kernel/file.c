@@ -64,6 +64,8 @@ void ksmbd_file_discard(struct ksmbd_file *fp)
 {
 	ksmbd_file_unpublish(fp);
 	fp->delete_on_close = false;
+	if (fp->is_stream)
+		ksmbd_oplock_detach(fp);	/* before the stream's state goes */
 	ksmbd_stream_close(fp);
 	ksmbd_inode_share_del(&fp->ni, &fp->share_counted, fp->access, fp->share_access);
 	ksmbd_oplock_release(fp, false);
@@ -169,6 +171,9 @@ int ksmbd_file_release(struct ksmbd_file *fp)
 	/* Its locks first: they live on the file it is about to give up. */
 	ksmbd_brl_release(fp);
 	ksmbd_file_unpublish(fp);
+	/* A stream's oplock and lease live with the stream's state (oplock.h). */
+	if (fp->is_stream)
+		ksmbd_oplock_detach(fp);
 	/* A stream's delete on close removes the stream only (stream.h). */
 	ksmbd_stream_close(fp);
 	ksmbd_inode_share_del(&fp->ni, &fp->share_counted, fp->access, fp->share_access);

@@ -20,6 +20,7 @@
 #include "oplock.h"
 #include "session.h"
 #include "smb2.h"
+#include "stream.h"
 
 unsigned int ksmbd_oplock_break_timeout_ms = 35000;
 
@@ -253,6 +254,32 @@ static unsigned int ksmbd_lease_pass;
 /* How many of them are directory leases (read without the lock as a hint). */
 static atomic_t ksmbd_dir_leases = ATOMIC_INIT(0);
 
+/*
+ * The holders of what @fp opened: the file's (inode.h), or for a named
+ * stream's open the stream's own (stream.h), whose opens alone compete for
+ * its oplocks and leases (MS-FSA keeps them per stream).
+ */
+static struct list_head *ksmbd_holders(struct ksmbd_file *fp)
+{
+	return fp->is_stream ? ksmbd_stream_oplocks(fp) : ksmbd_inode_oplocks(fp->ni);
+}
+
+static unsigned int ksmbd_holder_opens(struct ksmbd_file *fp)
+{
+	return fp->is_stream ? ksmbd_stream_opens(fp) : ksmbd_inode_opens(fp->ni);
+}
+
+static unsigned int *ksmbd_holder_stat_opens(struct ksmbd_file *fp)
+{
+	return fp->is_stream ? ksmbd_stream_stat_opens(fp) : ksmbd_inode_stat_opens(fp->ni);
+}
+
+/* What a lease of @fp is on (one key, one file or stream: 3.3.5.9.8). */
+static const void *ksmbd_holder_obj(struct ksmbd_file *fp)
+{
+	return fp->is_stream ? (const void *)fp->stream : (const void *)fp->ni;
+}
+
 static struct ksmbd_lease *ksmbd_lease_find(const u8 *client_guid, const u8 *key)
 {
 	struct ksmbd_lease *l;
@@ -465,12 +492,12 @@ static void ksmbd_oplock_cancelled(struct ksmbd_async *a)
 static __le32 ksmbd_lease_grant(struct ksmbd_file *fp, const struct ksmbd_lease_req *lr,
 				struct ksmbd_lease *mine, bool level2, u8 *granted)
 {
-	unsigned int others = ksmbd_inode_opens(fp->ni) - 1;
+	unsigned int others = ksmbd_holder_opens(fp) - 1;
 	struct ksmbd_lease *l = mine;
 	u32 g, req;
 
 	/* Stat opens conflict with no caching. */
-	others -= min(others, *ksmbd_inode_stat_opens(fp->ni));
+	others -= min(others, *ksmbd_holder_stat_opens(fp));
 
 	*granted = SMB2_OPLOCK_LEVEL_NONE;
 	/* Directory leasing: v2 requests (3.x) only, never W (3.3.5.9.11). */
@@ -492,7 +519,7 @@ static __le32 ksmbd_lease_grant(struct ksmbd_file *fp, const struct ksmbd_lease_
 		memcpy(l->parent_key, lr->parent_key, 16);
 		l->has_parent = lr->has_parent;
 		l->version = lr->version;
-		l->file = fp->ni;
+		l->file = ksmbd_holder_obj(fp);
 		l->state = g;
 		l->epoch = lr->version == 2 ? lr->epoch + 1 : 0;
 		l->is_dir = fp->is_dir;
@@ -506,7 +533,7 @@ static __le32 ksmbd_lease_grant(struct ksmbd_file *fp, const struct ksmbd_lease_
 	fp->oplock.lease = l;
 	fp->oplock.state = KSMBD_OPLOCK_HELD;
 	fp->oplock.level = SMB2_OPLOCK_LEVEL_LEASE;
-	list_add_tail(&fp->oplock.node, ksmbd_inode_oplocks(fp->ni));
+	list_add_tail(&fp->oplock.node, ksmbd_holders(fp));
 	*granted = SMB2_OPLOCK_LEVEL_LEASE;
 	return STATUS_SUCCESS;
 }
@@ -517,9 +544,11 @@ static __le32 ksmbd_oplock_settle(struct ksmbd_work *w, struct ksmbd_file *fp, u
 {
 	/* mode 1: a sharing violation (batch and H); 2: a rename (H only) */
 	bool batch_only = mode != 0, handle_only = mode == 2;
+	/* MS-FSA 2.1.5.1.2.1: an open to delete on close also breaks H, at once. */
+	bool drop_h = !mode && fp->delete_on_close;
 
 	struct ksmbd_oplock_notify n[KSMBD_OPLOCK_NOTIFY_MAX];
-	struct list_head *holders = ksmbd_inode_oplocks(fp->ni);
+	struct list_head *holders = ksmbd_holders(fp);
 	unsigned long timeout = msecs_to_jiffies(ksmbd_oplock_break_timeout_ms);
 	bool registered = false;
 	__le32 status = STATUS_SUCCESS;
@@ -536,7 +565,7 @@ static __le32 ksmbd_oplock_settle(struct ksmbd_work *w, struct ksmbd_file *fp, u
 		snap = atomic_read(&ksmbd_oplock_events);
 		if (lr) {
 			mine = ksmbd_lease_find(fp->conn->client_guid, lr->key);
-			if (mine && mine->file != fp->ni) {
+			if (mine && mine->file != ksmbd_holder_obj(fp)) {
 				/* 3.3.5.9.8: one key, one file */
 				mutex_unlock(&ksmbd_oplock_lock);
 				status = STATUS_INVALID_PARAMETER;
@@ -564,15 +593,18 @@ static __le32 ksmbd_oplock_settle(struct ksmbd_work *w, struct ksmbd_file *fp, u
 					keep = ~(u32)SMB2_LEASE_HANDLE;
 				else if (overwrite)
 					keep = SMB2_LEASE_NONE_STATE;
+				else if (drop_h)
+					keep = ~(u32)(SMB2_LEASE_WRITE | SMB2_LEASE_HANDLE);
 				if (batch_only && !(l->state & SMB2_LEASE_HANDLE) && !l->breaking)
 					continue;
 				/*
 				 * A CREATE waits for a lease that gives up W; a
-				 * sharing violation or rename for one giving up H.
+				 * sharing violation, rename or delete on close for
+				 * one giving up H.
 				 */
 				if (l->breaking) {
 					l->break_to &= keep;
-					if (!batch_only && !l->from_write)
+					if (!batch_only && !drop_h && !l->from_write)
 						continue;
 					must_wait = true;
 					if (time_before(l->deadline, wait_until))
@@ -585,7 +617,8 @@ static __le32 ksmbd_oplock_settle(struct ksmbd_work *w, struct ksmbd_file *fp, u
 				}
 				if (ksmbd_lease_break(l, keep, deadline, &from, &new, &wait)) {
 					ksmbd_lease_queue(n, &nr, ARRAY_SIZE(n), h, l, from, new, wait);
-					must_wait |= wait && (batch_only || (from & SMB2_LEASE_WRITE));
+					must_wait |= wait && (batch_only || drop_h ||
+							      (from & SMB2_LEASE_WRITE));
 				}
 				continue;
 			}
@@ -631,7 +664,7 @@ static __le32 ksmbd_oplock_settle(struct ksmbd_work *w, struct ksmbd_file *fp, u
 				if (op->state == KSMBD_OPLOCK_NONE)
 					list_del_init(&op->node);
 			*granted = ksmbd_oplock_grant_level(requested, fp->is_dir,
-							    ksmbd_inode_opens(fp->ni) - 1, strong);
+							    ksmbd_holder_opens(fp) - 1, strong);
 			/* No oplock next to another client's handle caching. */
 			if (handle)
 				*granted = SMB2_OPLOCK_LEVEL_NONE;
@@ -645,7 +678,7 @@ static __le32 ksmbd_oplock_settle(struct ksmbd_work *w, struct ksmbd_file *fp, u
 		if (!must_wait && !more && !batch_only && stat_open && !fp->oplock.lease &&
 		    status == STATUS_SUCCESS) {
 			fp->oplock.stat_open = true;
-			(*ksmbd_inode_stat_opens(fp->ni))++;
+			(*ksmbd_holder_stat_opens(fp))++;
 		}
 		mutex_unlock(&ksmbd_oplock_lock);
 		ksmbd_oplock_send(n, nr);
@@ -808,7 +841,7 @@ void ksmbd_oplock_break_level2(struct ksmbd_file *fp)
 			mutex_unlock(&ksmbd_oplock_lock);
 			return;
 		}
-		holders = ksmbd_inode_oplocks(fp->ni);
+		holders = ksmbd_holders(fp);
 		pass = ++ksmbd_lease_pass;
 		list_for_each_entry_safe(op, tmp, holders, node) {
 			struct ksmbd_file *h = container_of(op, struct ksmbd_file, oplock);
@@ -850,17 +883,17 @@ void ksmbd_oplock_break_level2(struct ksmbd_file *fp)
 	} while (more);
 }
 
-bool ksmbd_oplock_release(struct ksmbd_file *fp, bool delete_on_close)
+/* Drop @fp's oplock and lease; ksmbd_oplock_lock held. True when a break waited on it. */
+static bool ksmbd_oplock_drop(struct ksmbd_file *fp)
 {
-	bool was = false, del;
+	bool was = false;
 
-	mutex_lock(&ksmbd_oplock_lock);
 	if (!list_empty(&fp->oplock.node)) {
 		list_del_init(&fp->oplock.node);
 		was = fp->oplock.state == KSMBD_OPLOCK_BREAKING;
 	}
-	if (fp->oplock.stat_open && fp->ni) {
-		(*ksmbd_inode_stat_opens(fp->ni))--;
+	if (fp->oplock.stat_open && (fp->is_stream ? !!fp->stream : !!fp->ni)) {
+		(*ksmbd_holder_stat_opens(fp))--;
 		fp->oplock.stat_open = false;
 	}
 	if (fp->oplock.lease) {
@@ -877,6 +910,26 @@ bool ksmbd_oplock_release(struct ksmbd_file *fp, bool delete_on_close)
 	}
 	ksmbd_oplock_set_none(&fp->oplock);
 	fp->oplock.gone = true;
+	return was;
+}
+
+void ksmbd_oplock_detach(struct ksmbd_file *fp)
+{
+	bool was;
+
+	mutex_lock(&ksmbd_oplock_lock);
+	was = ksmbd_oplock_drop(fp);
+	mutex_unlock(&ksmbd_oplock_lock);
+	if (was)
+		ksmbd_oplock_wake();
+}
+
+bool ksmbd_oplock_release(struct ksmbd_file *fp, bool delete_on_close)
+{
+	bool was, del;
+
+	mutex_lock(&ksmbd_oplock_lock);
+	was = ksmbd_oplock_drop(fp);
 	/*
 	 * The open goes with its oplock, under the lock: a waiting CREATE
 	 * never sees the oplock gone but the open still there.

@@ -74,7 +74,11 @@
  * everything when it overwrites; a sharing violation breaks H first (like a
  * batch oplock); WRITE and size changes break the R of other keys to none.
  * An oplock asked for while another key holds H is not granted. An open with
- * FILE_DELETE_ON_CLOSE and a SET_INFO disposition break H like a rename.
+ * FILE_DELETE_ON_CLOSE breaks W and H in one notification (RWH -> R) and waits
+ * for it; a SET_INFO disposition breaks H like a rename (smb2.lease.unlink).
+ * A named stream's open takes no oplock, but may take a lease: its holders
+ * are the stream's own opens (stream.h), so file and stream leases never
+ * break each other.
  *
  * Directory leases break to NONE (with ACK_REQUIRED when H was held; the
  * change does not wait for the ack) when a child of the directory is created,
@@ -282,6 +286,12 @@ void ksmbd_oplock_break_level2(struct ksmbd_file *fp);
  * ksmbd_inode_close(), whose result it returns), let waiting CREATEs go on.
  */
 bool ksmbd_oplock_release(struct ksmbd_file *fp, bool delete_on_close);
+/*
+ * A named stream's open gives up its oplock and lease before the stream's
+ * state goes (stream.h holds its holder list); ksmbd_oplock_release() then
+ * only closes the file.
+ */
+void ksmbd_oplock_detach(struct ksmbd_file *fp);
 /*
  * Multichannel: the channel @from of the open's session goes away, so its
  * oplock breaks go to @to, another channel of the session (MS-SMB2 3.3.4.6).

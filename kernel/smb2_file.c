@@ -514,29 +514,23 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 	 * Oplocks: break what this open conflicts with (the CREATE may wait,
 	 * async, for the holders' acks), then take what can be granted.
 	 */
-	/* Stream opens take no oplock or lease and break none (stream.h). */
-	stat_open = fp->is_stream || (!overwrite && !(access & MAXIMUM_ALLOWED) &&
-		    ksmbd_oplock_stat_access(ksmbd_access_map_generic(access)));
+	/*
+	 * Stream opens take no oplock; their leases and breaks stay among the
+	 * stream's own opens (stream.h).
+	 */
+	stat_open = !overwrite && !(access & MAXIMUM_ALLOWED) &&
+		    ksmbd_oplock_stat_access(ksmbd_access_map_generic(access));
 	/* Leases (oplock.h): an RqLs context with OplockLevel LEASE. */
-	has_lease = !fp->is_stream && req->requested_oplock_level == SMB2_OPLOCK_LEVEL_LEASE ?
+	has_lease = req->requested_oplock_level == SMB2_OPLOCK_LEVEL_LEASE ?
 		    ksmbd_lease_parse(w, ctx_off, ctx_len, &lr, &status) : 0;
 	if (has_lease < 0)
 		goto discard;
-	/*
-	 * MS-FSA 2.1.5.1.2.1: an open with FILE_DELETE_ON_CLOSE breaks the
-	 * handle caching of other keys first, as a rename does (oplock.h).
-	 */
-	if (fp->delete_on_close && !fp->is_stream) {
-		status = ksmbd_lease_break_handle(w, fp);
-		if (status != STATUS_SUCCESS)
-			goto discard;
-	}
 	if (has_lease > 0)
 		status = ksmbd_lease_create(w, fp, &lr, overwrite, stat_open, &oplock);
 	else
 		status = ksmbd_oplock_create(w, fp, fp->is_stream ? SMB2_OPLOCK_LEVEL_NONE :
 					     req->requested_oplock_level,
-					     overwrite && !fp->is_stream, stat_open, &oplock);
+					     overwrite, stat_open, &oplock);
 	if (status != STATUS_SUCCESS)
 		goto discard;
 	if (overwrite && !fp->is_stream) {
