@@ -136,8 +136,12 @@ bool ksmbd_oplock_timeout(struct ksmbd_oplock *op, unsigned long now)
 
 bool ksmbd_oplock_stat_access(u32 access)
 {
-	return !(access & ~(u32)(FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES | SYNCHRONIZE |
-				 READ_CONTROL));
+	return !(access & ~(u32)(FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES | SYNCHRONIZE));
+}
+
+bool ksmbd_lease_stat_access(u32 access)
+{
+	return ksmbd_oplock_stat_access(access & ~(u32)READ_CONTROL);
 }
 
 u32 ksmbd_lease_asked(u32 requested, bool is_dir)
@@ -580,8 +584,9 @@ static __le32 ksmbd_oplock_settle(struct ksmbd_work *w, struct ksmbd_file *fp, u
 			bool wait;
 			u8 level;
 
-			if (stat_open)
-				break;
+			/* Stat opens break no lease, nor oplocks unless READ_CONTROL. */
+			if (stat_open && (op->lease || !fp->oplock.breaks_oplocks))
+				continue;
 			if (op->lease) {
 				struct ksmbd_lease *l = op->lease;
 				u32 keep = ~(u32)SMB2_LEASE_WRITE, from, new;

@@ -35,7 +35,8 @@
  * other holder of the file holds LEVEL_II or nothing; otherwise NONE.
  *
  * Who breaks what: a CREATE that is not a "stat open" (it asks for more than
- * attributes and synchronisation, or overwrites) breaks
+ * attributes and synchronisation, or overwrites; for leases READ_CONTROL is
+ * a stat open's right too) breaks
  * EXCLUSIVE/BATCH holders to II, or to NONE when it overwrites or supersedes,
  * and waits for their acks; an overwrite also breaks LEVEL_II holders to
  * NONE. WRITE and SET_INFO end-of-file/allocation break every LEVEL_II of
@@ -168,6 +169,8 @@ struct ksmbd_oplock {
 	u8 client_guid[16], parent_key[16];
 	bool has_parent;
 	bool written;
+	/* CREATE: a lease stat open that still breaks oplocks (READ_CONTROL) */
+	bool breaks_oplocks;
 };
 
 /* --- pure transitions (no locks, no I/O) --------------------------------------------------- */
@@ -192,12 +195,13 @@ __le32 ksmbd_oplock_ack(struct ksmbd_oplock *op, u8 ack, u8 *granted);
 bool ksmbd_oplock_timeout(struct ksmbd_oplock *op, unsigned long now);
 
 /*
- * A "stat open" (MS-FSA 2.1.5.1.2.1 as Windows applies it, smb2.lease.statopen4):
- * @access (generic rights mapped) asks for nothing beyond FILE_READ_ATTRIBUTES,
- * FILE_WRITE_ATTRIBUTES, SYNCHRONIZE and READ_CONTROL; such an open breaks no
- * oplock or lease.
+ * "Stat opens" (MS-FSA 2.1.5.1.2.1 as Windows applies it), by @access
+ * (generic rights mapped): one asking for nothing beyond FILE_READ_ATTRIBUTES,
+ * FILE_WRITE_ATTRIBUTES and SYNCHRONIZE breaks no oplock (smb2.oplock.statopen1);
+ * for leases READ_CONTROL may come too (smb2.lease.statopen4).
  */
 bool ksmbd_oplock_stat_access(u32 access);
+bool ksmbd_lease_stat_access(u32 access);
 /* The lease state a request @requested may get on a directory (@is_dir: RH at most). */
 u32 ksmbd_lease_asked(u32 requested, bool is_dir);
 /*

@@ -519,7 +519,9 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 	 * stream's own opens (stream.h).
 	 */
 	stat_open = !overwrite && !(access & MAXIMUM_ALLOWED) &&
-		    ksmbd_oplock_stat_access(ksmbd_access_map_generic(access));
+		    ksmbd_lease_stat_access(ksmbd_access_map_generic(access));
+	fp->oplock.breaks_oplocks = stat_open &&
+				    !ksmbd_oplock_stat_access(ksmbd_access_map_generic(access));
 	/* Leases (oplock.h): an RqLs context with OplockLevel LEASE. */
 	has_lease = req->requested_oplock_level == SMB2_OPLOCK_LEVEL_LEASE ?
 		    ksmbd_lease_parse(w, ctx_off, ctx_len, &lr, &status) : 0;

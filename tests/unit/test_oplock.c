@@ -421,25 +421,32 @@ static void test_lease_timeout(void **state)
 	assert_int_equal(l.state, 0);
 }
 
-/* Stat opens (smb2.lease.statopen4): attributes, SYNCHRONIZE, READ_CONTROL only. */
+/*
+ * Stat opens: attributes and SYNCHRONIZE break no oplock (smb2.oplock.statopen1),
+ * and READ_CONTROL may come too for leases (smb2.lease.statopen4).
+ */
 static void test_stat_access(void **state)
 {
+	static const u32 both[] = { FILE_READ_ATTRIBUTES, FILE_WRITE_ATTRIBUTES, SYNCHRONIZE,
+				    FILE_READ_ATTRIBUTES | SYNCHRONIZE, 0 };
+	static const u32 neither[] = { FILE_READ_DATA, FILE_WRITE_DATA, FILE_READ_EA,
+				       FILE_WRITE_EA, FILE_EXECUTE, DELETE, WRITE_DAC,
+				       WRITE_OWNER, READ_CONTROL | WRITE_DAC };
+	size_t i;
+
 	(void)state;
-	assert_true(ksmbd_oplock_stat_access(FILE_READ_ATTRIBUTES));
-	assert_true(ksmbd_oplock_stat_access(FILE_WRITE_ATTRIBUTES));
-	assert_true(ksmbd_oplock_stat_access(SYNCHRONIZE));
-	assert_true(ksmbd_oplock_stat_access(READ_CONTROL));
-	assert_true(ksmbd_oplock_stat_access(FILE_READ_ATTRIBUTES | READ_CONTROL | SYNCHRONIZE));
-	assert_true(ksmbd_oplock_stat_access(0));
-	assert_false(ksmbd_oplock_stat_access(FILE_READ_DATA));
-	assert_false(ksmbd_oplock_stat_access(FILE_WRITE_DATA));
-	assert_false(ksmbd_oplock_stat_access(FILE_READ_EA));
-	assert_false(ksmbd_oplock_stat_access(FILE_WRITE_EA));
-	assert_false(ksmbd_oplock_stat_access(FILE_EXECUTE));
-	assert_false(ksmbd_oplock_stat_access(DELETE));
-	assert_false(ksmbd_oplock_stat_access(WRITE_DAC));
-	assert_false(ksmbd_oplock_stat_access(WRITE_OWNER));
-	assert_false(ksmbd_oplock_stat_access(READ_CONTROL | WRITE_DAC));
+	for (i = 0; i < sizeof(both) / sizeof(both[0]); i++) {
+		assert_true(ksmbd_oplock_stat_access(both[i]));
+		assert_true(ksmbd_lease_stat_access(both[i]));
+	}
+	for (i = 0; i < sizeof(neither) / sizeof(neither[0]); i++) {
+		assert_false(ksmbd_oplock_stat_access(neither[i]));
+		assert_false(ksmbd_lease_stat_access(neither[i]));
+	}
+	/* READ_CONTROL: a stat open for leases only */
+	assert_false(ksmbd_oplock_stat_access(READ_CONTROL));
+	assert_true(ksmbd_lease_stat_access(READ_CONTROL));
+	assert_true(ksmbd_lease_stat_access(READ_CONTROL | FILE_READ_ATTRIBUTES | SYNCHRONIZE));
 }
 
 /* Directory leases: never W; files keep what they ask. */
