@@ -835,8 +835,6 @@ void ksmbd_oplock_break_level2(struct ksmbd_file *fp)
 	bool more;
 	int nr;
 
-	/* Its close will break the parent directory's leases. */
-	WRITE_ONCE(fp->oplock.written, true);
 	do {
 		more = false;
 		nr = 0;

@@ -164,7 +164,8 @@ struct ksmbd_oplock {
 	/*
 	 * Directory leases: who the open is (the client, the ParentLeaseKey
 	 * of its v2 lease request), set by CREATE before the open is
-	 * visible; and whether it wrote (its close breaks the parent's leases).
+	 * visible; and whether it wrote or set the size (WRITE, SET_INFO end of
+ * file or allocation): its close then breaks the parent's leases.
 	 */
 	u8 client_guid[16], parent_key[16];
 	bool has_parent;

@@ -707,6 +707,8 @@ __le32 ksmbd_smb2_write(struct ksmbd_work *w)
 		return status;
 	/* MS-FSA 2.1.5.3: a write breaks the file's level II oplocks. */
 	ksmbd_oplock_break_level2(fp);
+	/* Its close will break the directory's leases (oplock.h). */
+	WRITE_ONCE(fp->oplock.written, true);
 	n = fp->is_stream ? ksmbd_stream_write(fp, w->req + off, len, le64_to_cpu(req->offset)) :
 			    ksmbd_vfs_write(fp->vfs, w->req + off, len, le64_to_cpu(req->offset));
 	if (n < 0)

@@ -413,6 +413,7 @@ static __le32 ksmbd_set_size(struct ksmbd_work *w, const u8 *buf, u32 len, bool 
 		return STATUS_INVALID_PARAMETER;
 	/* MS-FSA 2.1.5.14.4, 2.1.5.14.2: setting a size breaks level II oplocks. */
 	ksmbd_oplock_break_level2(fp);
+	WRITE_ONCE(fp->oplock.written, true);	/* for the directory's leases (oplock.h) */
 	if (alloc) {
 		/* Space is allocated as it is written: only shrinking changes the file. */
 		ret = ksmbd_vfs_getattr(fp->vfs, &st);
