@@ -47,7 +47,8 @@ u32 ksmbd_dosattr_attrs(const struct ksmbd_vfs_stat *st, const struct ksmbd_dosa
 	u32 a;
 
 	if (da && (da->flags & KSMBD_DOSATTR_HAS_ATTRS))
-		a = da->attrs & (KSMBD_DOSATTR_STORED | (dir ? FILE_ATTRIBUTE_READONLY : 0));
+		a = da->attrs & (KSMBD_DOSATTR_STORED | KSMBD_DOSATTR_SPARSE |
+				 (dir ? FILE_ATTRIBUTE_READONLY : 0));
 	else
 		a = dir ? 0 : FILE_ATTRIBUTE_ARCHIVE;
 	if (dir)

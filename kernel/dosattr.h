@@ -11,7 +11,8 @@
  *   u8  flags		bit 0: FileAttributes valid, bit 1: CreationTime valid
  *   u16 reserved	0
  *   u32 FileAttributes	HIDDEN, SYSTEM, ARCHIVE, TEMPORARY, OFFLINE,
- *			NOT_CONTENT_INDEXED; READONLY only for directories
+ *			NOT_CONTENT_INDEXED, SPARSE_FILE; READONLY only
+ *			for directories
  *   u64 CreationTime	FILETIME (100 ns units since 1601)
  * Longer values are read for their first 16 bytes (later versions append);
  * another version, or a shorter value, counts as absent.
@@ -44,6 +45,9 @@ struct ksmbd_vfs_stat;
 /* Attributes the xattr keeps (MS-FSA 2.1.5.14.2's settable ones but READONLY, DIRECTORY). */
 #define KSMBD_DOSATTR_STORED	(0x2 | 0x4 | 0x20 | 0x100 | KSMBD_FILE_ATTRIBUTE_OFFLINE | \
 				 KSMBD_FILE_ATTRIBUTE_NOT_INDEXED)
+
+/* FILE_ATTRIBUTE_SPARSE_FILE: set and cleared by FSCTL_SET_SPARSE only (fsctl.h). */
+#define KSMBD_DOSATTR_SPARSE	0x200
 
 struct ksmbd_dosattr {
 	u8 flags;		/* KSMBD_DOSATTR_HAS_* */

@@ -5,6 +5,7 @@
 #include <linux/atomic.h>
 #include <linux/kernel.h>
 #include <linux/slab.h>
+#include "durable.h"
 #include "file.h"
 #include "inode.h"
 #include "stream.h"
@@ -20,12 +21,23 @@ static atomic64_t ksmbd_next_file_id = ATOMIC64_INIT(0);
 static DEFINE_MUTEX(ksmbd_disk_opens_lock);
 static LIST_HEAD(ksmbd_disk_opens);
 
+/* Opens of every session; at most ksmbd_port_max_opens() (port.h). */
+static atomic_t ksmbd_open_files = ATOMIC_INIT(0);
+
 struct ksmbd_file *ksmbd_file_alloc(u64 sess_id)
 {
-	struct ksmbd_file *fp = kzalloc(sizeof(*fp), GFP_KERNEL);
+	struct ksmbd_file *fp;
 
-	if (!fp)
+	if ((unsigned int)atomic_inc_return(&ksmbd_open_files) > ksmbd_port_max_opens()) {
+		atomic_dec(&ksmbd_open_files);
+		pr_warn_ratelimited("open files limit (%u) reached\n", ksmbd_port_max_opens());
 		return NULL;
+	}
+	fp = kzalloc(sizeof(*fp), GFP_KERNEL);
+	if (!fp) {
+		atomic_dec(&ksmbd_open_files);
+		return NULL;
+	}
 	fp->volatile_id = atomic64_inc_return(&ksmbd_next_file_id);
 	fp->persistent_id = fp->volatile_id;
 	fp->pipe_id = fp->volatile_id;
@@ -47,10 +59,13 @@ void ksmbd_file_link(struct ksmbd_tree *tree, struct ksmbd_file *fp)
 
 static void ksmbd_file_free(struct ksmbd_file *fp)
 {
+	/* last: a durable open's state holds the tree whose root it used */
+	ksmbd_durable_forget(fp);
 	kfree(fp->path);
 	kfree(fp->pattern);
 	mutex_destroy(&fp->dir_lock);
 	kfree(fp);
+	atomic_dec(&ksmbd_open_files);
 }
 
 static void ksmbd_file_unpublish(struct ksmbd_file *fp)
@@ -135,6 +150,24 @@ void ksmbd_file_unlink_all(struct ksmbd_tree *tree)
 	}
 }
 
+void ksmbd_file_orphan_all(struct ksmbd_tree *tree)
+{
+	struct ksmbd_file *fp;
+
+	for (;;) {
+		mutex_lock(&tree->file_lock);
+		fp = list_first_entry_or_null(&tree->files, struct ksmbd_file, node);
+		if (fp)
+			list_del_init(&fp->node);
+		mutex_unlock(&tree->file_lock);
+		if (!fp)
+			return;
+		/* an orphan keeps the list's reference in the durable table */
+		if (!ksmbd_durable_orphan(tree, fp))
+			ksmbd_file_put(fp);
+	}
+}
+
 /*
  * Delete the file of @fp by its name, but only while that name is still the
  * file this open has (a rename through another open may have moved it).
@@ -196,6 +229,22 @@ void ksmbd_file_publish(struct ksmbd_file *fp)
 	mutex_lock(&ksmbd_disk_opens_lock);
 	list_add(&fp->open_node, &ksmbd_disk_opens);
 	mutex_unlock(&ksmbd_disk_opens_lock);
+}
+
+struct ksmbd_file *ksmbd_file_find(u64 persistent_id, u64 volatile_id)
+{
+	struct ksmbd_file *fp, *found = NULL;
+
+	mutex_lock(&ksmbd_disk_opens_lock);
+	list_for_each_entry(fp, &ksmbd_disk_opens, open_node) {
+		if (fp->persistent_id == persistent_id && fp->volatile_id == volatile_id) {
+			if (refcount_inc_not_zero(&fp->refs))
+				found = fp;
+			break;
+		}
+	}
+	mutex_unlock(&ksmbd_disk_opens_lock);
+	return found;
 }
 
 bool ksmbd_file_opens_below(struct ksmbd_file *dir)

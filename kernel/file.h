@@ -21,6 +21,7 @@
 #include "oplock.h"
 
 struct ksmbd_conn;
+struct ksmbd_durable_state;
 struct ksmbd_inode;
 struct ksmbd_stream;
 struct ksmbd_tree;
@@ -61,7 +62,7 @@ struct ksmbd_file {
 	 * none yet).
 	 */
 	bool brl_closed;
-	bool lock_replay;
+	bool lock_replay;		/* set for durable opens (durable.h) */
 	u8 lock_seq[KSMBD_LOCK_SEQ_ENTRIES + 1];
 	struct ksmbd_stream *stream;	/* a named stream's open (stream.h); NULL once released */
 	bool is_stream;			/* a named stream's open, constant */
@@ -69,6 +70,9 @@ struct ksmbd_file {
 	/* CHANGE_NOTIFY (notify.h), under notify.c's lock */
 	struct ksmbd_notify_watch *notify;
 	bool notify_closed;		/* released: no watch any more */
+
+	/* A durable open's state (durable.h), or NULL; set before it is linked. */
+	struct ksmbd_durable_state *durable;
 
 	u32 mode;			/* FileModeInformation flags */
 	u64 position;			/* FilePositionInformation */
@@ -91,6 +95,12 @@ void ksmbd_file_put(struct ksmbd_file *fp);
 void ksmbd_file_unlink(struct ksmbd_tree *tree, struct ksmbd_file *fp);
 void ksmbd_file_unlink_all(struct ksmbd_tree *tree);
 /*
+ * The tree's session went without closing its opens (connection lost,
+ * LOGOFF, PreviousSessionId): like ksmbd_file_unlink_all(), but durable
+ * opens are orphaned instead of closed (durable.h).
+ */
+void ksmbd_file_orphan_all(struct ksmbd_tree *tree);
+/*
  * Give up the open's share of its file (inode.h). When it was the last open
  * of a file whose delete disposition is set, the file is deleted now. CLOSE
  * calls this before it answers; the last put calls it for opens that go away
@@ -103,6 +113,11 @@ int ksmbd_file_release(struct ksmbd_file *fp);
  * fails). Publish a disk open once its path is set; release unpublishes it.
  */
 void ksmbd_file_publish(struct ksmbd_file *fp);
+/*
+ * The published disk open with these ids, whatever its tree, with a
+ * reference, or NULL (copychunk resume keys, fsctl.h).
+ */
+struct ksmbd_file *ksmbd_file_find(u64 persistent_id, u64 volatile_id);
 /* Whether an open other than @dir is below the directory @dir; @dir->dir_lock held. */
 bool ksmbd_file_opens_below(struct ksmbd_file *dir);
 /* Replace @fp's path by @path (taking it over); @fp->dir_lock held. */

@@ -16,6 +16,7 @@ struct ksmbd_inode {
 	struct list_head brlocks;	/* see lock.h; empty when the last open goes */
 	unsigned int stat_opens;	/* opens that are stat opens (oplock.h) */
 	struct ksmbd_share_modes share;	/* see share.h */
+	u64 alloc_size;			/* AllocationSize a CREATE asked for (AlSi), or 0 */
 };
 
 /* Open files hashed by inode number; the lists start empty at first use. */
@@ -150,6 +151,11 @@ struct list_head *ksmbd_inode_oplocks(struct ksmbd_inode *ni)
 struct list_head *ksmbd_inode_brlocks(struct ksmbd_inode *ni)
 {
 	return &ni->brlocks;
+}
+
+u64 *ksmbd_inode_alloc(struct ksmbd_inode *ni)
+{
+	return &ni->alloc_size;
 }
 
 unsigned int *ksmbd_inode_stat_opens(struct ksmbd_inode *ni)

@@ -54,6 +54,13 @@ unsigned int *ksmbd_inode_stat_opens(struct ksmbd_inode *ni);
  */
 struct list_head *ksmbd_inode_brlocks(struct ksmbd_inode *ni);
 /*
+ * The AllocationSize a CREATE's SMB2_CREATE_ALLOCATION_SIZE context gave the
+ * file (rounded up to 4 KiB), kept while it is open, or 0; read and written
+ * with READ_ONCE/WRITE_ONCE. Reported as the file's allocation when larger
+ * than its size rounded up (ksmbd_fill_alloc()).
+ */
+u64 *ksmbd_inode_alloc(struct ksmbd_inode *ni);
+/*
  * Share modes (share.h): count the open that holds *@nip, with @access
  * (granted) and @share, in the file's share modes, unless it conflicts with
  * them (-EBUSY, a sharing violation). *@counted, which the file's lock

@@ -11,6 +11,7 @@
 #include <uapi/ksmbd_cluster.h>
 #include "conn.h"
 #include "crypto_kat.h"
+#include "durable.h"
 #include "ipc.h"
 #include "server.h"
 
@@ -42,6 +43,7 @@ static void __exit ksmbd_cluster_exit(void)
 	ksmbd_ipc_exit();
 	ksmbd_server_stop();
 	ksmbd_conn_exit();
+	ksmbd_durable_exit();
 	pr_info("engine unloaded\n");
 }
 

@@ -16,6 +16,7 @@
 #include "file.h"
 #include "inode.h"
 #include "notify.h"
+#include "port.h"
 #include "session.h"
 #include "smb2.h"
 #include "tree.h"
@@ -52,6 +53,7 @@ struct ksmbd_notify_watch {
 	u32 max_len;			/* the first request's OutputBufferLength */
 	u32 bytes;			/* the queued entries' size */
 	unsigned int refs;		/* the open's, and one per request on it */
+	struct ksmbd_vfs_watch *fsw;	/* the filesystem's watch, or NULL */
 	bool hold;			/* a rename's first half: do not answer yet */
 };
 
@@ -185,8 +187,12 @@ static void ksmbd_notify_cancelled(struct ksmbd_async *a)
 	mutex_unlock(&ksmbd_notify_lock);
 }
 
-/* Queue one change on @wt and wake a waiting request; ksmbd_notify_lock held. */
-static void ksmbd_notify_queue(struct ksmbd_notify_watch *wt, u32 action, const char *rel)
+/*
+ * Queue one change on @wt and wake a waiting request; ksmbd_notify_lock held.
+ * A @weak change is dropped when the last queued entry names the same file.
+ */
+static void ksmbd_notify_queue(struct ksmbd_notify_watch *wt, u32 action, const char *rel,
+			       bool weak)
 {
 	size_t n = strlen(rel);
 	struct ksmbd_notify_ev *ev, *last;
@@ -212,7 +218,7 @@ static void ksmbd_notify_queue(struct ksmbd_notify_watch *wt, u32 action, const 
 	/* The same change twice in a row is one entry (a write and its times). */
 	last = list_empty(&wt->events) ? NULL :
 	       list_entry(wt->events.prev, struct ksmbd_notify_ev, node);
-	if (last && action == FILE_ACTION_MODIFIED && last->action == action &&
+	if (last && (weak || (action == FILE_ACTION_MODIFIED && last->action == action)) &&
 	    last->len == ev->len && !memcmp(last->name, ev->name, len)) {
 		kfree(ev);
 		goto wake;
@@ -252,7 +258,8 @@ static const char *ksmbd_notify_rel(const struct ksmbd_notify_watch *wt, const c
 	return rest;
 }
 
-void ksmbd_notify_event(u64 root_dev, u64 root_ino, const char *path, u32 action, u32 filter)
+static void ksmbd_notify_event_ex(u64 root_dev, u64 root_ino, const char *path, u32 action,
+				  u32 filter, bool weak)
 {
 	struct ksmbd_notify_watch *wt;
 	const char *rel;
@@ -265,7 +272,34 @@ void ksmbd_notify_event(u64 root_dev, u64 root_ino, const char *path, u32 action
 			continue;
 		rel = ksmbd_notify_rel(wt, path);
 		if (rel)
-			ksmbd_notify_queue(wt, action, rel);
+			ksmbd_notify_queue(wt, action, rel, weak);
+	}
+	mutex_unlock(&ksmbd_notify_lock);
+}
+
+void ksmbd_notify_event(u64 root_dev, u64 root_ino, const char *path, u32 action, u32 filter)
+{
+	ksmbd_notify_event_ex(root_dev, root_ino, path, action, filter, false);
+}
+
+void ksmbd_notify_renamed_file(u64 root_dev, u64 root_ino, const char *path)
+{
+	ksmbd_notify_event_ex(root_dev, root_ino, path, FILE_ACTION_MODIFIED,
+			      FILE_NOTIFY_CHANGE_ATTRIBUTES, true);
+}
+
+void ksmbd_notify_overflow_all(void)
+{
+	struct ksmbd_notify_watch *wt;
+	struct ksmbd_notify_req *r;
+
+	mutex_lock(&ksmbd_notify_lock);
+	list_for_each_entry(wt, &ksmbd_notify_watches, node) {
+		ksmbd_notify_drop_events(wt);
+		wt->overflow = true;
+		r = list_first_entry_or_null(&wt->waiting, struct ksmbd_notify_req, node);
+		if (r)
+			ksmbd_notify_claim(r, STATUS_SUCCESS);
 	}
 	mutex_unlock(&ksmbd_notify_lock);
 }
@@ -304,9 +338,9 @@ void ksmbd_notify_rename(u64 root_dev, u64 root_ino, const char *from, const cha
 			continue;
 		/* Both names in one response: the old one cannot complete alone. */
 		wt->hold = true;
-		ksmbd_notify_queue(wt, FILE_ACTION_RENAMED_OLD_NAME, rf);
+		ksmbd_notify_queue(wt, FILE_ACTION_RENAMED_OLD_NAME, rf, false);
 		wt->hold = false;
-		ksmbd_notify_queue(wt, FILE_ACTION_RENAMED_NEW_NAME, rt);
+		ksmbd_notify_queue(wt, FILE_ACTION_RENAMED_NEW_NAME, rt, false);
 	}
 	mutex_unlock(&ksmbd_notify_lock);
 }
@@ -342,6 +376,7 @@ void ksmbd_notify_release(struct ksmbd_file *fp)
 {
 	struct ksmbd_notify_watch *wt;
 	struct ksmbd_notify_req *r, *tmp;
+	struct ksmbd_vfs_watch *fsw;
 
 	mutex_lock(&ksmbd_notify_lock);
 	fp->notify_closed = true;
@@ -351,6 +386,8 @@ void ksmbd_notify_release(struct ksmbd_file *fp)
 		return;
 	}
 	fp->notify = NULL;
+	fsw = wt->fsw;
+	wt->fsw = NULL;
 	wt->dead = true;
 	list_del_init(&wt->node);
 	atomic_dec(&ksmbd_notify_nr_watches);
@@ -360,6 +397,9 @@ void ksmbd_notify_release(struct ksmbd_file *fp)
 		ksmbd_notify_claim(r, STATUS_NOTIFY_CLEANUP);
 	ksmbd_notify_watch_put(wt);
 	mutex_unlock(&ksmbd_notify_lock);
+	/* Outside the lock: the backend hands over what it read on the way. */
+	if (fsw)
+		ksmbd_vfs_watch_del(fsw);
 }
 
 /* MS-SMB2 2.2.35, 3.3.5.19 */
@@ -408,6 +448,18 @@ __le32 ksmbd_smb2_change_notify(struct ksmbd_work *w)
 	INIT_LIST_HEAD(&r->node);
 	INIT_WORK(&r->work, ksmbd_notify_work);
 	r->out_len = out_len;
+
+	/*
+	 * The filesystem's watch for changes made outside the engine, set up
+	 * before the lock (the backend reports to notify.c). Without one (no
+	 * backend, or its limit reached) only the engine's own changes are seen.
+	 */
+	mutex_lock(&ksmbd_notify_lock);
+	wt = fp->notify;
+	mutex_unlock(&ksmbd_notify_lock);
+	if (!wt && ksmbd_vfs_watch_add(fp->root, fp->root_dev, fp->root_ino, fresh->path,
+				       fresh->tree, &fresh->fsw))
+		fresh->fsw = NULL;
 
 	mutex_lock(&ksmbd_notify_lock);
 	wt = fp->notify;
@@ -486,6 +538,8 @@ __le32 ksmbd_smb2_change_notify(struct ksmbd_work *w)
 nomem:
 	status = STATUS_INSUFFICIENT_RESOURCES;
 out:
+	if (fresh && fresh->fsw)
+		ksmbd_vfs_watch_del(fresh->fsw);
 	if (fresh)
 		kfree(fresh->path);
 	kfree(fresh);
@@ -495,11 +549,19 @@ out:
 
 int ksmbd_notify_init(void)
 {
+	int ret;
+
 	ksmbd_notify_wq = alloc_workqueue("ksmbd-notify", WQ_UNBOUND, 16);
-	return ksmbd_notify_wq ? 0 : -ENOMEM;
+	if (!ksmbd_notify_wq)
+		return -ENOMEM;
+	ret = ksmbd_vfs_watch_init();
+	if (ret)
+		destroy_workqueue(ksmbd_notify_wq);
+	return ret;
 }
 
 void ksmbd_notify_exit(void)
 {
+	ksmbd_vfs_watch_exit();
 	destroy_workqueue(ksmbd_notify_wq);
 }

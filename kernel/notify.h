@@ -18,11 +18,14 @@
  * requests. Two changes in a row that are the same modification of the same
  * name are one entry; a rename's old and new names always travel together.
  *
- * Events come from one function, ksmbd_notify_event(), called today by the
- * engine's own operations (create, delete, rename, write, size, attributes
- * and times), in both builds. A filesystem watch backend (inotify, fsnotify)
- * would call the same function; until one exists, changes made outside SMB
- * are not reported.
+ * Events come from ksmbd_notify_event() and ksmbd_notify_rename(), called by
+ * the engine's own operations (create, delete, rename, write, size,
+ * attributes and times) and by the filesystem's change watches (port.h,
+ * ksmbd_vfs_watch_add(): inotify in ksmbd-engine, fsnotify in the module),
+ * which report the changes made outside the engine only: the engine reports
+ * its own itself, with the exact CompletionFilter bits and before its
+ * response, which the filesystem's events cannot give
+ * (docs/architecture.md, "Change notifications").
  *
  * Locking: one mutex (notify.c) for every watch, event list and waiting
  * request. Cancel callbacks take it under conn->async_lock, so it is never
@@ -71,6 +74,16 @@ void ksmbd_notify_event(u64 root_dev, u64 root_ino, const char *path, u32 action
 /* A rename of @from to @to: old/new names in one directory, else removed/added. */
 void ksmbd_notify_rename(u64 root_dev, u64 root_ino, const char *from, const char *to,
 			 bool is_dir);
+/* Changes were lost (the backend's queue overflowed): every watch answers ENUM_DIR. */
+void ksmbd_notify_overflow_all(void);
+/*
+ * A file (not a directory) was renamed to @path: as Windows does, the new
+ * name also reports FILE_ACTION_MODIFIED for FILE_NOTIFY_CHANGE_ATTRIBUTES
+ * (the rename sets FILE_ATTRIBUTE_ARCHIVE on NTFS), except on a watch whose
+ * last queued entry already names it (the rename's own ADDED/NEW_NAME entry:
+ * smb2.notify.rec and smb2.notify.mask-change show both behaviours).
+ */
+void ksmbd_notify_renamed_file(u64 root_dev, u64 root_ino, const char *path);
 /* A change of the file or directory open as @fp (its current path). */
 void ksmbd_notify_fp(struct ksmbd_file *fp, u32 action, u32 filter);
 /*

@@ -268,9 +268,29 @@ static struct list_head *ksmbd_holders(struct ksmbd_file *fp)
 	return fp->is_stream ? ksmbd_stream_oplocks(fp) : ksmbd_inode_oplocks(fp->ni);
 }
 
+/*
+ * Opens of the stream @fp is on, @fp included: a named stream's own, or for
+ * the default stream the file's opens that are on no named stream (every
+ * stream open also holds the file's ksmbd_inode). ksmbd_oplock_lock held.
+ */
 static unsigned int ksmbd_holder_opens(struct ksmbd_file *fp)
 {
-	return fp->is_stream ? ksmbd_stream_opens(fp) : ksmbd_inode_opens(fp->ni);
+	unsigned int all, named;
+
+	if (fp->is_stream)
+		return ksmbd_stream_opens(fp);
+	all = ksmbd_inode_opens(fp->ni);
+	named = ksmbd_stream_count(fp);
+	return all > named ? all - named : 1;
+}
+
+/*
+ * Whether @fp no longer has a holder list: released, or a stream open whose
+ * stream state went (renamed to the default stream, stream.h).
+ */
+static bool ksmbd_holders_gone(struct ksmbd_file *fp)
+{
+	return !fp->ni || (fp->is_stream && !fp->stream);
 }
 
 static unsigned int *ksmbd_holder_stat_opens(struct ksmbd_file *fp)
@@ -741,8 +761,8 @@ bool ksmbd_oplock_has_batch(struct ksmbd_file *fp)
 	bool found = false;
 
 	mutex_lock(&ksmbd_oplock_lock);
-	if (fp->ni) {
-		list_for_each_entry(op, ksmbd_inode_oplocks(fp->ni), node)
+	if (!ksmbd_holders_gone(fp)) {
+		list_for_each_entry(op, ksmbd_holders(fp), node)
 			if (op->level == SMB2_OPLOCK_LEVEL_BATCH ||
 			    (op->lease && (op->lease->state & SMB2_LEASE_HANDLE)))
 				found = true;
@@ -763,7 +783,7 @@ __le32 ksmbd_lease_break_handle(struct ksmbd_work *w, struct ksmbd_file *fp)
 {
 	u8 granted;
 
-	if (!fp->ni)
+	if (ksmbd_holders_gone(fp))
 		return STATUS_SUCCESS;
 	return ksmbd_oplock_settle(w, fp, SMB2_OPLOCK_LEVEL_NONE, NULL, false, false, 2,
 				   &granted);
@@ -840,7 +860,7 @@ void ksmbd_oplock_break_level2(struct ksmbd_file *fp)
 		nr = 0;
 		mutex_lock(&ksmbd_oplock_lock);
 		/* Released: fp->ni is gone (release drops it under this lock). */
-		if (fp->oplock.gone || !fp->ni) {
+		if (fp->oplock.gone || ksmbd_holders_gone(fp)) {
 			mutex_unlock(&ksmbd_oplock_lock);
 			return;
 		}
@@ -1118,4 +1138,33 @@ __le32 ksmbd_lease_rsp_context(struct ksmbd_work *w, struct ksmbd_file *fp)
 	rsp->create_contexts_offset = cpu_to_le32(off);
 	rsp->create_contexts_length = cpu_to_le32(clen);
 	return STATUS_SUCCESS;
+}
+
+void ksmbd_oplock_caching(struct ksmbd_file *fp, u8 *level, u8 key[16], u32 *lease_state,
+			  u8 *lease_version, u16 *lease_epoch)
+{
+	mutex_lock(&ksmbd_oplock_lock);
+	*level = fp->oplock.level;
+	memset(key, 0, 16);
+	*lease_state = 0;
+	*lease_version = 0;
+	*lease_epoch = 0;
+	if (fp->oplock.lease) {
+		memcpy(key, fp->oplock.lease->key, 16);
+		*lease_state = fp->oplock.lease->state;
+		*lease_version = fp->oplock.lease->version;
+		*lease_epoch = fp->oplock.lease->epoch;
+	}
+	mutex_unlock(&ksmbd_oplock_lock);
+}
+
+bool ksmbd_oplock_breaking(struct ksmbd_file *fp)
+{
+	bool ret;
+
+	mutex_lock(&ksmbd_oplock_lock);
+	ret = fp->oplock.state == KSMBD_OPLOCK_BREAKING ||
+	      (fp->oplock.lease && fp->oplock.lease->breaking);
+	mutex_unlock(&ksmbd_oplock_lock);
+	return ret;
 }

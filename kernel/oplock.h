@@ -30,17 +30,27 @@
  * INVALID_OPLOCK_PROT.: STATUS_INVALID_OPLOCK_PROTOCOL.)
  *
  * Granting (3.3.5.9, MS-FSA 2.1.5.17.2 simplified): directories and
- * LEASE requests get NONE; EXCLUSIVE and BATCH only when the file has no
+ * LEASE requests get NONE; EXCLUSIVE and BATCH only when the stream has no
  * other open; LEVEL_II (also as the downgrade of EXCLUSIVE/BATCH) when every
- * other holder of the file holds LEVEL_II or nothing; otherwise NONE.
+ * other holder of the stream holds LEVEL_II or nothing; otherwise NONE.
+ *
+ * Streams (MS-FSA 2.1.1.5 Stream.Oplock): oplocks and leases are per
+ * stream. The holders of the file's default stream ("file" or
+ * "file::$DATA") are on the file's holder list (inode.h), those of a named
+ * stream on that stream's own list (stream.h), and every grant, break and
+ * count here considers only the list and the opens of the stream the open is
+ * on: opening, writing or locking a named stream breaks nothing of the
+ * file's default stream or of its other streams, and the other way round.
+ * "Other opens" of the default stream are the file's opens that are on no
+ * named stream.
  *
  * Who breaks what: a CREATE that is not a "stat open" (it asks for more than
  * attributes and synchronisation, or overwrites; for leases READ_CONTROL is
  * a stat open's right too) breaks
  * EXCLUSIVE/BATCH holders to II, or to NONE when it overwrites or supersedes,
  * and waits for their acks; an overwrite also breaks LEVEL_II holders to
- * NONE. WRITE and SET_INFO end-of-file/allocation break every LEVEL_II of
- * the file to NONE, the writer's own included (as Windows does).
+ * NONE. WRITE, LOCK and SET_INFO end-of-file/allocation break every
+ * LEVEL_II of the stream to NONE, the writer's own included (as Windows does).
  *
  * LEASES. An open created with OplockLevel LEASE and an RqLs context (v1 on
  * 2.1+, v2 with ParentLeaseKey and Epoch on 3.x) holds level LEASE and
@@ -77,9 +87,9 @@
  * An oplock asked for while another key holds H is not granted. An open with
  * FILE_DELETE_ON_CLOSE breaks W and H in one notification (RWH -> R) and waits
  * for it; a SET_INFO disposition breaks H like a rename (smb2.lease.unlink).
- * A named stream's open takes no oplock, but may take a lease: its holders
- * are the stream's own opens (stream.h), so file and stream leases never
- * break each other.
+ * A named stream's lease, like its oplock, is among the stream's own holders
+ * (stream.h), so the leases of a file and of its streams never break each
+ * other (one key is on one file or one stream only).
  *
  * Directory leases break to NONE (with ACK_REQUIRED when H was held; the
  * change does not wait for the ack) when a child of the directory is created,
@@ -89,8 +99,10 @@
  * connection of the lease's client (3.3.4.7), or to the holder's own
  * connection when its session encrypts.
  *
- * Locking: every ksmbd_oplock and every file's holder list is under one
- * global mutex in oplock.c; notifications are sent after it is dropped.
+ * Locking: every ksmbd_oplock and every file's and stream's holder list
+ * is under one global mutex in oplock.c, taken before inode.c's and
+ * stream.c's (which never call back here); notifications are sent after it
+ * is dropped.
  */
 #ifndef KSMBD_OPLOCK_H
 #define KSMBD_OPLOCK_H
@@ -122,13 +134,14 @@ struct ksmbd_work;
 #define SMB2_LEASE_FLAG_PARENT_LEASE_KEY_SET	0x04
 #define SMB2_NOTIFY_BREAK_LEASE_FLAG_ACK_REQUIRED 0x01
 
-/* A lease (MS-SMB2 3.3.1.4), shared by the opens of one key on one file. */
+/* A lease (MS-SMB2 3.3.1.4), shared by the opens of one key on one file or stream. */
 struct ksmbd_lease {
 	struct list_head node;	/* the lease table, under oplock.c's lock */
 	u8 client_guid[16], key[16], parent_key[16];
 	bool has_parent;
 	u8 version;		/* 1 or 2 */
-	const void *file;	/* the file's ksmbd_inode while opens > 0 */
+	const void *file;	/* while opens > 0: the file's ksmbd_inode, or a named
+				 * stream's state (stream.h) for a stream's lease */
 	u32 state;		/* SMB2_LEASE_* */
 	u32 notified;		/* breaking: the state notified */
 	u32 break_to;		/* breaking: where it goes (narrowed by later breaks) */
@@ -157,15 +170,16 @@ struct ksmbd_oplock {
 	u8 level;		/* SMB2_OPLOCK_LEVEL_*; BREAKING: the level still held */
 	u8 break_to;		/* BREAKING: the level notified */
 	unsigned long deadline;	/* BREAKING: jiffies when the break times out */
-	struct list_head node;	/* the file's holders while state != NONE */
+	struct list_head node;	/* its stream's holders (the file's for the default
+				 * stream, stream.h's for a named one) while != NONE */
 	bool gone;		/* the open released its file (ksmbd_oplock_release) */
 	struct ksmbd_lease *lease;	/* level LEASE: the open's lease */
-	bool stat_open;		/* counted in ksmbd_inode_stat_opens() */
+	bool stat_open;		/* counted in its stream's stat opens (inode.h, stream.h) */
 	/*
 	 * Directory leases: who the open is (the client, the ParentLeaseKey
 	 * of its v2 lease request), set by CREATE before the open is
 	 * visible; and whether it wrote or set the size (WRITE, SET_INFO end of
- * file or allocation): its close then breaks the parent's leases.
+	 * file or allocation): its close then breaks the parent's leases.
 	 */
 	u8 client_guid[16], parent_key[16];
 	bool has_parent;
@@ -284,7 +298,7 @@ __le32 ksmbd_lease_break_handle(struct ksmbd_work *w, struct ksmbd_file *fp);
 void ksmbd_lease_break_parent(struct ksmbd_file *fp);
 /* Like it for the directory of @path instead of fp->path (a rename's old name). */
 void ksmbd_lease_break_parent_path(struct ksmbd_file *fp, const char *path);
-/* A write or size change through @fp: the file's LEVEL_II oplocks go to NONE. */
+/* A write, lock or size change through @fp: its stream's LEVEL_II oplocks go to NONE. */
 void ksmbd_oplock_break_level2(struct ksmbd_file *fp);
 /*
  * The open goes away: drop its oplock and its open of the file (see
@@ -303,6 +317,14 @@ void ksmbd_oplock_detach(struct ksmbd_file *fp);
  */
 void ksmbd_oplock_move_conn(struct ksmbd_file *fp, struct ksmbd_conn *from,
 			    struct ksmbd_conn *to);
+/*
+ * Durable handles (durable.h): what @fp caches now: its oplock level and,
+ * for a lease, its key, state, version and epoch (zero without one).
+ */
+void ksmbd_oplock_caching(struct ksmbd_file *fp, u8 *level, u8 key[16], u32 *lease_state,
+			  u8 *lease_version, u16 *lease_epoch);
+/* Whether @fp's oplock or lease waits for a break acknowledgment (durable.h). */
+bool ksmbd_oplock_breaking(struct ksmbd_file *fp);
 /* SMB2 OPLOCK_BREAK acknowledgment (3.3.5.22.1). */
 __le32 ksmbd_smb2_oplock_break(struct ksmbd_work *w);
 

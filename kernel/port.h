@@ -23,6 +23,14 @@ extern const u8 ksmbd_port_engine_kind;
 int ksmbd_port_ipc_init(void);
 void ksmbd_port_ipc_exit(void);
 
+/*
+ * How many files the engine may hold open at once: the user port keeps room
+ * in its RLIMIT_NOFILE for sockets and the descriptors a request uses for
+ * a moment (parents, streams); the kernel has no such limit and bounds the
+ * memory of opens only. Over it a CREATE answers STATUS_INSUFFICIENT_RESOURCES.
+ */
+unsigned int ksmbd_port_max_opens(void);
+
 /* --- threads ------------------------------------------------------------------------------ */
 struct ksmbd_thread;
 
@@ -168,6 +176,35 @@ int ksmbd_vfs_set_times(struct ksmbd_vfs_file *f, s64 atime_ns, s64 mtime_ns);
 int ksmbd_vfs_chmod(struct ksmbd_vfs_file *f, umode_t mode);
 
 /*
+ * Server-side copy and allocation of regular files (the FSCTLs of
+ * smb2_copychunk.c and smb2_fsctl.c). None of them changes a file's size
+ * but copy_range, which extends @dst like a write.
+ *
+ * copy_range: copy up to @len bytes at @src_pos of @src to @dst_pos of @dst
+ * inside the filesystem, as copy_file_range(); returns the count copied (0
+ * at or past the end of @src) or -errno. -EXDEV, -EOPNOTSUPP and -EINVAL
+ * (also: overlapping ranges of one file) mean the filesystem cannot do it:
+ * the caller copies through memory. @src needs KSMBD_VFS_READ, @dst
+ * KSMBD_VFS_WRITE.
+ * clone_range: make [@dst_pos, @dst_pos + @len) of @dst share the blocks of
+ * the same range of @src (reflink, FICLONERANGE); 0 or -errno, -EOPNOTSUPP
+ * (or -EXDEV, -EINVAL) where the filesystem cannot share blocks.
+ * fallocate: @mode KSMBD_VFS_FALLOC_*, keeping the size; needs KSMBD_VFS_WRITE.
+ * seek: the first offset at or after @pos that holds data (@hole false) or is
+ * in a hole (the end of the file counts as one), as lseek(SEEK_DATA/SEEK_HOLE);
+ * -ENXIO when @pos is at or past the end (or no data follows).
+ */
+#define KSMBD_VFS_FALLOC_ALLOCATE	0	/* allocate the range */
+#define KSMBD_VFS_FALLOC_PUNCH_HOLE	1	/* deallocate it: reads give zeros */
+#define KSMBD_VFS_FALLOC_ZERO_RANGE	2	/* zero it, allocated */
+ssize_t ksmbd_vfs_copy_range(struct ksmbd_vfs_file *src, loff_t src_pos,
+			     struct ksmbd_vfs_file *dst, loff_t dst_pos, size_t len);
+int ksmbd_vfs_clone_range(struct ksmbd_vfs_file *src, loff_t src_pos,
+			  struct ksmbd_vfs_file *dst, loff_t dst_pos, u64 len);
+int ksmbd_vfs_fallocate(struct ksmbd_vfs_file *f, unsigned int mode, loff_t pos, u64 len);
+loff_t ksmbd_vfs_seek(struct ksmbd_vfs_file *f, loff_t pos, bool hole);
+
+/*
  * Extended attributes of an open file (any open mode), by full name
  * ("user.x", "security.x", ...). getxattr: @size 0 returns the value's
  * length; otherwise copies at most @size bytes and returns the length, -ERANGE
@@ -198,6 +235,28 @@ typedef int (*ksmbd_vfs_emit_t)(void *arg, const char *name, size_t len, u64 ino
 int ksmbd_vfs_readdir(struct ksmbd_vfs_file *f, ksmbd_vfs_emit_t emit, void *arg);
 /* Restart the listing at the first entry. */
 int ksmbd_vfs_rewinddir(struct ksmbd_vfs_file *f);
+
+/* --- change watches (CHANGE_NOTIFY) ------------------------------------------------------- */
+struct ksmbd_vfs_watch;
+
+/*
+ * Watch the directory @name of @root ("" is the share root) for changes made
+ * outside the engine: by local processes, or by another node on a shared
+ * filesystem that reports them. With @tree its subdirectories are watched too,
+ * those created later included, up to a bounded number of watched directories
+ * (a watch cut by the bound keeps what it got; one that got nothing is
+ * -ENOSPC). The backend reports each change with ksmbd_notify_event() or
+ * ksmbd_notify_rename() (notify.h), naming it by (@root_dev, @root_ino) and
+ * its path inside the share as the watch named the directory. Changes the
+ * engine makes itself through this file's functions are never reported: the
+ * engine reports those itself. -EOPNOTSUPP without a backend.
+ */
+int ksmbd_vfs_watch_add(struct ksmbd_vfs_root *root, u64 root_dev, u64 root_ino,
+			const char *name, bool tree, struct ksmbd_vfs_watch **out);
+void ksmbd_vfs_watch_del(struct ksmbd_vfs_watch *w);
+/* Set up and tear down the backend (notify.c's init and exit). */
+int ksmbd_vfs_watch_init(void);
+void ksmbd_vfs_watch_exit(void);
 
 /* --- crypto: see port_crypto.h --------------------------------------------------------- */
 #include "port_crypto.h"

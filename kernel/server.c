@@ -8,6 +8,7 @@
 #include <linux/random.h>
 #include <linux/string.h>
 #include "conn.h"
+#include "durable.h"
 #include "server.h"
 
 /* Protects everything below. */
@@ -63,6 +64,8 @@ void ksmbd_server_stop(void)
 	if (ksmbd_serving) {
 		ksmbd_server_unlisten_all();
 		ksmbd_conn_stop_all();
+		/* no client can come back for them now */
+		ksmbd_durable_close_all();
 		ksmbd_serving = false;
 		pr_info("stopped serving\n");
 	}

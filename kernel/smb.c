@@ -366,7 +366,7 @@ static int ksmbd_smb2_run(struct ksmbd_work *w)
 		w->sign = false;
 		return 0;
 	}
-	if (!w->rsp || !ksmbd_status_has_body(status)) {
+	if (!w->rsp || (!ksmbd_status_has_body(status) && !w->err_keeps_body)) {
 		if (ksmbd_smb2_error(w, status))
 			return -ENOMEM;
 	} else {

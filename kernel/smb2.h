@@ -80,6 +80,12 @@ struct ksmbd_work {
 	 */
 	bool err_u32_set;
 	u32 err_u32;
+	/*
+	 * An error status keeps the body the handler built instead of the
+	 * error response (MS-SMB2 3.3.5.15.6: copychunk failures report
+	 * their progress, or the server's limits, with the status).
+	 */
+	bool err_keeps_body;
 	bool last;			/* the last (or only) request of its message */
 	struct ksmbd_async_req *detached; /* see ksmbd_async_detach() */
 };
@@ -200,6 +206,12 @@ __le32 ksmbd_errno_status(int err);
 struct ksmbd_vfs_stat;
 /* The 52-byte times/sizes/attributes block of CREATE and CLOSE responses. */
 void ksmbd_fill_attrs(const struct ksmbd_vfs_stat *st, u8 *block);
+/*
+ * Correct the AllocationSize of such a block for @fp's file when a CREATE
+ * gave it one (SMB2_CREATE_ALLOCATION_SIZE, inode.h).
+ */
+struct ksmbd_file;
+void ksmbd_fill_alloc(struct ksmbd_file *fp, const struct ksmbd_vfs_stat *st, u8 *block);
 __le32 ksmbd_smb2_query_info(struct ksmbd_work *w);
 __le32 ksmbd_smb2_set_info(struct ksmbd_work *w);
 __le32 ksmbd_smb2_flush(struct ksmbd_work *w);

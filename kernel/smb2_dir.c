@@ -17,7 +17,9 @@
 #include "file.h"
 #include "name.h"
 #include "port.h"
+#include "server.h"
 #include "smb2.h"
+#include "smb2_security.h"
 #include "ea.h"
 #include "tree.h"
 #include "unicode.h"
@@ -116,6 +118,10 @@ static int ksmbd_dir_stat(struct ksmbd_dir_ctx *c, const char *name, size_t len,
 	if (!ret && (type == 0100000 || type == 0040000) &&
 	    !ksmbd_vfs_open(c->w->tree->root, full,
 			    KSMBD_VFS_READ | (type == 0040000 ? KSMBD_VFS_DIRECTORY : 0), 0, &f)) {
+		/* "hide unreadable": entries the session may not read are left out */
+		if ((c->w->tree->flags & KSMBD_SHARE_HIDE_UNREADABLE) &&
+		    !ksmbd_sd_can_read(c->w, f, st))
+			ret = -ENOENT;
 		ksmbd_dosattr_read(f, da);
 		if (ea_size)
 			*ea_size = ksmbd_ea_size(f);

@@ -2,9 +2,10 @@
 /*
  * CREATE, CLOSE, READ and WRITE (MS-SMB2 3.3.5.9, 3.3.5.10, 3.3.5.12,
  * 3.3.5.13) on disk shares; on IPC$ they go to smb2_pipe.c. Opens get
- * oplocks (oplock.h) but no leases, share modes or durability yet; of the
- * create contexts only the extended attributes (ExtA, ea.h) are applied
- * (MS-SMB2 allows ignoring the others). Named streams: stream.h.
+ * oplocks and leases (oplock.h), share modes (share.h) and durability
+ * (durable.h); of the create contexts ExtA (ea.h), SecD and MxAc
+ * (smb2_security.h), RqLs, the durable ones and AlSi are applied (MS-SMB2
+ * allows ignoring the others). Named streams: stream.h.
  */
 #define pr_fmt(fmt) "ksmbd_cluster: " fmt
 
@@ -14,6 +15,7 @@
 #include <asm/unaligned.h>
 #include "conn.h"
 #include "dosattr.h"
+#include "durable.h"
 #include "file.h"
 #include "inode.h"
 #include "lock.h"
@@ -65,6 +67,8 @@ __le32 ksmbd_errno_status(int err)
 	case -ENOTEMPTY:
 		return STATUS_DIRECTORY_NOT_EMPTY;
 	case -ENOMEM:
+	case -EMFILE:		/* no descriptor left (ksmbd_port_max_opens() keeps room) */
+	case -ENFILE:
 		return STATUS_INSUFFICIENT_RESOURCES;
 	default:
 		return STATUS_INTERNAL_ERROR;
@@ -72,13 +76,17 @@ __le32 ksmbd_errno_status(int err)
 }
 
 /*
- * The client's name (UTF-16LE, '\' separated, relative to the share) as a
- * '/' separated UTF-8 path; "" is the share root. "." and ".." components,
- * a leading separator and stream names are refused.
+ * The client's name (UTF-16LE, '\\' separated, relative to the share) as a
+ * '/' separated UTF-8 path; "" is the share root. A ".." component takes the
+ * one before it away, as Windows resolves it ("a\\b\\.." is "a"); one that
+ * would leave the share is STATUS_OBJECT_PATH_SYNTAX_BAD, and the path never
+ * goes above the share root. "." components, empty ones, a leading separator
+ * and stream names are refused.
  */
 __le32 ksmbd_smb_path(const u8 *name, u16 len, char *out, size_t size)
 {
-	char *p, *comp;
+	char *p, *comp, *w;
+	size_t cl;
 	int n;
 
 	n = ksmbd_utf16_to_utf8(name, len, out, size);
@@ -91,15 +99,31 @@ __le32 ksmbd_smb_path(const u8 *name, u16 len, char *out, size_t size)
 	for (p = out; *p; p++)
 		if (*p == '\\')
 			*p = '/';
+	/* Components are copied down to @w, the resolved path so far. */
+	w = out;
 	for (comp = out; *comp; comp = p + 1) {
 		p = strchrnul(comp, '/');
-		if ((p - comp == 1 && comp[0] == '.') ||
-		    (p - comp == 2 && comp[0] == '.' && comp[1] == '.') ||
-		    (p == comp && *p))
+		cl = p - comp;
+		if ((cl == 1 && comp[0] == '.') || (!cl && *p))
 			return STATUS_OBJECT_NAME_INVALID;
+		if (cl == 2 && comp[0] == '.' && comp[1] == '.') {
+			if (w == out)
+				return STATUS_OBJECT_PATH_SYNTAX_BAD;
+			/* drop the last resolved component and its separator */
+			while (w > out && w[-1] != '/')
+				w--;
+			if (w > out)
+				w--;
+		} else {
+			if (w != out)
+				*w++ = '/';
+			memmove(w, comp, cl);
+			w += cl;
+		}
 		if (!*p)
 			break;
 	}
+	*w = '\0';
 	return STATUS_SUCCESS;
 }
 
@@ -246,6 +270,17 @@ static int ksmbd_create_dosattr_set(struct ksmbd_file *fp, const struct ksmbd_vf
 	return 0;
 }
 
+void ksmbd_fill_alloc(struct ksmbd_file *fp, const struct ksmbd_vfs_stat *st, u8 *block)
+{
+	u64 alloc, size_up = (st->size + 4095) & ~4095ULL;
+
+	if (!fp->ni || fp->is_dir || fp->is_stream)
+		return;
+	alloc = READ_ONCE(*ksmbd_inode_alloc(fp->ni));
+	if (alloc)
+		put_unaligned_le64(max(alloc, size_up), block + 32);
+}
+
 static __le32 ksmbd_create_rsp(struct ksmbd_work *w, struct ksmbd_file *fp, u32 action,
 				const struct ksmbd_vfs_stat *st)
 {
@@ -257,6 +292,7 @@ static __le32 ksmbd_create_rsp(struct ksmbd_work *w, struct ksmbd_file *fp, u32 
 	rsp->structure_size = cpu_to_le16(89);
 	rsp->create_action = cpu_to_le32(action);
 	ksmbd_fill_attrs_of(fp->vfs, st, (u8 *)rsp + offsetof(struct smb2_create_rsp, creation_time));
+	ksmbd_fill_alloc(fp, st, (u8 *)rsp + offsetof(struct smb2_create_rsp, creation_time));
 	rsp->persistent_id = cpu_to_le64(fp->persistent_id);
 	rsp->volatile_id = cpu_to_le64(fp->volatile_id);
 	return STATUS_SUCCESS;
@@ -267,12 +303,16 @@ static __le32 ksmbd_create_rsp(struct ksmbd_work *w, struct ksmbd_file *fp, u32 
  * MS-FSA 2.1.5.1.2: batch oplock holders are broken first (their client may
  * close the file), then it is checked again.
  */
-static __le32 ksmbd_create_share(struct ksmbd_work *w, struct ksmbd_file *fp)
+static __le32 ksmbd_create_share(struct ksmbd_work *w, struct ksmbd_file *fp, bool overwrite)
 {
 	__le32 status;
 	int ret;
 
 	ret = ksmbd_inode_share_add(&fp->ni, &fp->share_counted, fp->access, fp->share_access);
+	/* An orphaned durable open in the way has nobody to answer a break (durable.h). */
+	if (ret == -EBUSY && ksmbd_durable_purge(fp, overwrite, fp->access, true))
+		ret = ksmbd_inode_share_add(&fp->ni, &fp->share_counted, fp->access,
+					    fp->share_access);
 	if (ret == -EBUSY && ksmbd_oplock_has_batch(fp)) {
 		status = ksmbd_oplock_break_batch(w, fp);
 		if (status != STATUS_SUCCESS)
@@ -283,6 +323,55 @@ static __le32 ksmbd_create_share(struct ksmbd_work *w, struct ksmbd_file *fp)
 	if (ret == -EBUSY)
 		return STATUS_SHARING_VIOLATION;
 	return ret ? STATUS_INSUFFICIENT_RESOURCES : STATUS_SUCCESS;
+}
+
+/*
+ * DHnC/DH2C (MS-SMB2 3.3.5.9.7, 3.3.5.9.12): the CREATE reconnects an
+ * orphaned durable open; its other fields are ignored (durable.h).
+ */
+static __le32 ksmbd_durable_reopen(struct ksmbd_work *w, const struct ksmbd_durable_req *dr,
+				   u16 off, u16 len, u32 ctx_off, u32 ctx_len)
+{
+	struct ksmbd_lease_req lr;
+	struct smb2_create_rsp *rsp;
+	struct ksmbd_vfs_stat st;
+	struct ksmbd_file *fp;
+	u8 level, key[16], version;
+	u32 state;
+	u16 epoch;
+	__le32 status;
+	bool path_ok;
+	char *path;
+	int has_lease, ret;
+
+	has_lease = ksmbd_lease_parse(w, ctx_off, ctx_len, &lr, &status);
+	if (has_lease < 0)
+		return status;
+	path = kmalloc(KSMBD_PATH_MAX, GFP_KERNEL);
+	if (!path)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	path[0] = '\0';
+	path_ok = !len || ksmbd_smb_path(w->req + off, len, path, KSMBD_PATH_MAX) == STATUS_SUCCESS;
+	fp = ksmbd_durable_reconnect(w, dr, has_lease > 0 ? &lr : NULL, path_ok ? path : NULL,
+				     &status);
+	kfree(path);
+	if (!fp)
+		return status;
+	ret = ksmbd_vfs_getattr(fp->vfs, &st);
+	status = ret ? ksmbd_errno_status(ret) : STATUS_SUCCESS;
+	if (!ret) {
+		ksmbd_stream_fix_stat(fp, &st);
+		status = ksmbd_create_rsp(w, fp, FILE_OPENED, &st);
+	}
+	if (status == STATUS_SUCCESS) {
+		ksmbd_oplock_caching(fp, &level, key, &state, &version, &epoch);
+		rsp = (struct smb2_create_rsp *)(w->rsp + sizeof(struct smb2_hdr));
+		rsp->oplock_level = level;
+		if (level == SMB2_OPLOCK_LEVEL_LEASE)
+			status = ksmbd_lease_rsp_context(w, fp);
+	}
+	ksmbd_file_put(fp);
+	return status;
 }
 
 static __le32 ksmbd_disk_create(struct ksmbd_work *w)
@@ -314,8 +403,17 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 	char *stream = NULL;	/* a named stream, see stream.h */
 	bool has_stream;	/* the name had a stream part (maybe "::$DATA") */
 	u32 base_len = len, file_disp;
+	struct ksmbd_durable_req dr;
 	int ret;
 
+	/* Durable contexts first: a reconnect ignores the rest (durable.h). */
+	if ((len && !ksmbd_req_has(w, off, len)) || (ctx_len && !ksmbd_req_has(w, ctx_off, ctx_len)))
+		return STATUS_INVALID_PARAMETER;
+	status = ksmbd_durable_parse(w, ctx_off, ctx_len, &dr);
+	if (status != STATUS_SUCCESS)
+		return status;
+	if (dr.dhnc || dr.dh2c)
+		return ksmbd_durable_reopen(w, &dr, off, len, ctx_off, ctx_len);
 	/* MS-SMB2 3.3.5.9: Anonymous, Identification, Impersonation or Delegate */
 	if (le32_to_cpu(req->impersonation_level) > 3)
 		return STATUS_BAD_IMPERSONATION_LEVEL;
@@ -377,6 +475,18 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 	 * MS-FSA 2.1.5.1.2: a name whose file is to be deleted cannot be
 	 * opened; a read-only file cannot be written, replaced or deleted.
 	 */
+	/*
+	 * Orphaned durable opens of the file that this open would break close
+	 * first (durable.h): their delete on close may remove the name.
+	 */
+	if (!ksmbd_vfs_getattr_name(w->tree->root, *path ? path : ".", &st)) {
+		u32 want = access & MAXIMUM_ALLOWED ? FILE_READ_DATA | FILE_WRITE_DATA | DELETE :
+			   ksmbd_access_map_generic(access);
+		bool ow = disp == FILE_OVERWRITE || disp == FILE_OVERWRITE_IF ||
+			  disp == FILE_SUPERSEDE;
+
+		ksmbd_durable_purge_file(st.dev, st.ino, want, share, ow);
+	}
 	if (!ksmbd_vfs_getattr_name(w->tree->root, *path ? path : ".", &st)) {
 		oreq.exists = true;
 		oreq.is_dir = (st.mode & 0170000) == 0040000;
@@ -506,17 +616,26 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 		goto discard;
 	/* Share modes (share.h): a conflict first breaks batch oplocks. */
 	fp->conn = w->conn;
+	/*
+	 * MS-FSA 2.1.5.1.2: the file opened with DELETE must be shared so by
+	 * every open of its streams.
+	 */
+	if (!fp->is_stream && (fp->access & DELETE) &&
+	    ksmbd_stream_delete_conflict(fp->dev, fp->ino)) {
+		status = STATUS_SHARING_VIOLATION;
+		goto discard;
+	}
 	/* a stream's opens have the stream's own share modes (stream.h) */
-	status = fp->is_stream ? STATUS_SUCCESS : ksmbd_create_share(w, fp);
+	/* 3.3.5.9.13: another open of the same application instance goes first. */
+	ksmbd_durable_close_app_instance(&dr);
+	status = fp->is_stream ? STATUS_SUCCESS : ksmbd_create_share(w, fp, overwrite);
 	if (status != STATUS_SUCCESS)
 		goto discard;
 	/*
 	 * Oplocks: break what this open conflicts with (the CREATE may wait,
 	 * async, for the holders' acks), then take what can be granted.
-	 */
-	/*
-	 * Stream opens take no oplock; their leases and breaks stay among the
-	 * stream's own opens (stream.h).
+	 * Oplocks and leases are per stream: a named stream's are among its
+	 * own opens (oplock.h, stream.h).
 	 */
 	stat_open = !overwrite && !(access & MAXIMUM_ALLOWED) &&
 		    ksmbd_lease_stat_access(ksmbd_access_map_generic(access));
@@ -527,15 +646,25 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 		    ksmbd_lease_parse(w, ctx_off, ctx_len, &lr, &status) : 0;
 	if (has_lease < 0)
 		goto discard;
+	/* Orphaned durable opens whose oplock or lease this open breaks go (durable.h). */
+	if (!fp->is_stream)
+		ksmbd_durable_purge(fp, overwrite, access & MAXIMUM_ALLOWED ? FILE_READ_DATA :
+				    ksmbd_access_map_generic(access), false);
 	if (has_lease > 0)
 		status = ksmbd_lease_create(w, fp, &lr, overwrite, stat_open, &oplock);
 	else
-		status = ksmbd_oplock_create(w, fp, fp->is_stream ? SMB2_OPLOCK_LEVEL_NONE :
-					     req->requested_oplock_level,
-					     overwrite, stat_open, &oplock);
+		status = ksmbd_oplock_create(w, fp, req->requested_oplock_level, overwrite,
+					     stat_open, &oplock);
 	if (status != STATUS_SUCCESS)
 		goto discard;
-	if (overwrite && !fp->is_stream) {
+	if (overwrite && fp->is_stream) {
+		/* the stream's holders had their say: now it is emptied (stream.h) */
+		ret = ksmbd_stream_truncate(fp, 0);
+		if (ret) {
+			status = ksmbd_errno_status(ret);
+			goto discard;
+		}
+	} else if (overwrite) {
 		ret = ksmbd_overwrite(w->tree->root, path, fp, mode);
 		/* MS-FSA 2.1.5.1.2.1: the file's named streams go with its data. */
 		if (!ret)
@@ -558,6 +687,12 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 		if (status != STATUS_SUCCESS)
 			goto discard;
 	}
+	/*
+	 * SMB2_CREATE_ALLOCATION_SIZE: a file this CREATE made or replaced
+	 * keeps the allocation asked for while it is open (inode.h).
+	 */
+	if (dr.alloc && !fp->is_dir && !fp->is_stream && action != FILE_OPENED)
+		WRITE_ONCE(*ksmbd_inode_alloc(fp->ni), (dr.alloc_size + 4095) & ~4095ULL);
 	status = ksmbd_sd_create_contexts(w, fp, path);
 	if (status != STATUS_SUCCESS)
 		goto discard;
@@ -568,12 +703,17 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 		ksmbd_stream_fix_stat(fp, &st);
 		ksmbd_fill_attrs_of(fp->vfs, &st,
 				    (u8 *)rsp + offsetof(struct smb2_create_rsp, creation_time));
+		ksmbd_fill_alloc(fp, &st, (u8 *)rsp + offsetof(struct smb2_create_rsp, creation_time));
 	}
 	if (oplock == SMB2_OPLOCK_LEVEL_LEASE) {
 		status = ksmbd_lease_rsp_context(w, fp);
 		if (status != STATUS_SUCCESS)
 			goto discard;
 	}
+	/* DHnQ/DH2Q: durable when the oplock or lease qualifies (durable.h). */
+	status = ksmbd_durable_grant(w, fp, &dr, path);
+	if (status != STATUS_SUCCESS)
+		goto discard;
 	fp->path = kstrdup(path, GFP_KERNEL);
 	status = STATUS_INSUFFICIENT_RESOURCES;
 	if (!fp->path)
@@ -635,6 +775,7 @@ __le32 ksmbd_smb2_close(struct ksmbd_work *w)
 	if (post) {
 		rsp->flags = cpu_to_le16(SMB2_CLOSE_FLAG_POSTQUERY_ATTRIB);
 		ksmbd_fill_attrs_of(fp->vfs, &st, (u8 *)rsp + offsetof(struct smb2_close_rsp, creation_time));
+		ksmbd_fill_alloc(fp, &st, (u8 *)rsp + offsetof(struct smb2_close_rsp, creation_time));
 	}
 	return STATUS_SUCCESS;
 }

@@ -10,6 +10,7 @@
 #include <linux/string.h>
 #include <asm/unaligned.h>
 #include "file.h"
+#include "fsctl.h"
 #include "port.h"
 #include "smb2.h"
 #include "smb2_bind.h"
@@ -18,9 +19,18 @@
 /* FILE_OBJECTID_BUFFER (MS-FSCC 2.1.3): object id, birth volume, birth object, domain. */
 #define KSMBD_OBJECTID_BUFFER_SIZE	64
 
+/*
+ * The response's fixed part is 48 bytes (MS-SMB2 2.2.32: the request's
+ * fields up to Flags/Reserved2 in other roles); the output follows it at
+ * once, as Windows and Samba place it. Clients check the size of what
+ * follows exactly: smbtorture takes a copychunk failure's
+ * SRV_COPYCHUNK_RESPONSE only when exactly its 12 bytes follow.
+ */
+#define KSMBD_IOCTL_RSP_FIXED	48
+
 void *ksmbd_ioctl_rsp(struct ksmbd_work *w, const struct smb2_ioctl *req, u32 out_len)
 {
-	struct smb2_ioctl *rsp = ksmbd_rsp_body(w, sizeof(*rsp) + out_len);
+	struct smb2_ioctl *rsp = ksmbd_rsp_body(w, KSMBD_IOCTL_RSP_FIXED + out_len);
 
 	if (!rsp)
 		return NULL;
@@ -29,10 +39,10 @@ void *ksmbd_ioctl_rsp(struct ksmbd_work *w, const struct smb2_ioctl *req, u32 ou
 	rsp->persistent_id = req->persistent_id;
 	rsp->volatile_id = req->volatile_id;
 	/* Response fields: InputOffset, InputCount, OutputOffset, OutputCount. */
-	rsp->input_offset = cpu_to_le32(sizeof(struct smb2_hdr) + sizeof(*rsp));
+	rsp->input_offset = cpu_to_le32(sizeof(struct smb2_hdr) + KSMBD_IOCTL_RSP_FIXED);
 	rsp->max_input_response = rsp->input_offset;
 	rsp->output_offset = cpu_to_le32(out_len);
-	return rsp->buffer;
+	return (u8 *)rsp + KSMBD_IOCTL_RSP_FIXED;
 }
 
 /*
@@ -76,6 +86,14 @@ __le32 ksmbd_smb2_ioctl(struct ksmbd_work *w)
 	case FSCTL_VALIDATE_NEGOTIATE_INFO:
 		return ksmbd_validate_negotiate(w, req);
 	case FSCTL_QUERY_NETWORK_INTERFACE_INFO:
+		/*
+		 * This FSCTL names no open: clients send an all-ones FileId;
+		 * another one is STATUS_INVALID_PARAMETER, as Samba answers
+		 * and smb2.ioctl.bug14788.NETWORK_INTERFACE expects.
+		 */
+		if (req->persistent_id != cpu_to_le64(U64_MAX) ||
+		    req->volatile_id != cpu_to_le64(U64_MAX))
+			return STATUS_INVALID_PARAMETER;
 		return ksmbd_fsctl_query_interfaces(w, req);
 	}
 	status = ksmbd_work_file(w, (const u8 *)&req->persistent_id, &fp);
@@ -87,8 +105,15 @@ __le32 ksmbd_smb2_ioctl(struct ksmbd_work *w)
 		status = fp->vfs ? ksmbd_fsctl_object_id(w, req, fp) :
 				   STATUS_INVALID_DEVICE_REQUEST;
 		break;
+	case FSCTL_SRV_REQUEST_RESUME_KEY:
+		status = ksmbd_fsctl_resume_key(w, req, fp);
+		break;
+	case FSCTL_SRV_COPYCHUNK:
+	case FSCTL_SRV_COPYCHUNK_WRITE:
+		status = ksmbd_fsctl_copychunk(w, req, fp);
+		break;
 	default:
-		status = STATUS_NOT_SUPPORTED;
+		status = ksmbd_fsctl_file(w, req, fp);
 		break;
 	}
 	ksmbd_file_put(fp);

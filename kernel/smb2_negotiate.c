@@ -271,6 +271,9 @@ static u32 ksmbd_server_caps(u16 dialect, u32 client_caps)
 	if (dialect >= SMB2_DIALECT_0300 && dialect != SMB2_DIALECT_WILDCARD &&
 	    ksmbd_multichannel_enabled())
 		caps |= SMB2_GLOBAL_CAP_MULTI_CHANNEL;
+	/* Persistent handles on continuously available shares (durable.h). */
+	if (dialect >= SMB2_DIALECT_0300 && dialect != SMB2_DIALECT_WILDCARD)
+		caps |= SMB2_GLOBAL_CAP_PERSISTENT_HANDLES;
 	if ((dialect == SMB2_DIALECT_0300 || dialect == SMB2_DIALECT_0302) &&
 	    (client_caps & SMB2_GLOBAL_CAP_ENCRYPTION) &&
 	    ksmbd_server_cfg()->encryption != KSMBD_ENCRYPTION_OFF)

@@ -59,6 +59,7 @@ static size_t ksmbd_info_standard(const struct ksmbd_vfs_stat *st, struct ksmbd_
 	u8 block[52];
 
 	ksmbd_fill_attrs(st, block);
+	ksmbd_fill_alloc(fp, st, block);
 	memcpy(out, block + 32, 16);		/* AllocationSize, EndOfFile */
 	put_unaligned_le32(st->nlink, out + 16);
 	out[20] = fp->is_stream ? ksmbd_stream_delete_pending(fp) :
@@ -223,6 +224,7 @@ static long ksmbd_info_file(struct ksmbd_work *w, u8 class, const struct ksmbd_v
 		return (long)ret | KSMBD_INFO_VARIABLE;
 	case FILE_NETWORK_OPEN_INFORMATION:
 		ksmbd_fill_attrs_of(fp->vfs, st, block);
+		ksmbd_fill_alloc(fp, st, block);
 		memcpy(out, block, 52);
 		return 56;
 	case FILE_ATTRIBUTE_TAG_INFORMATION:
@@ -344,9 +346,10 @@ static size_t ksmbd_info_fs(u8 class, const struct ksmbd_vfs_statfs *sf, bool st
 		/*
 		 * case-sensitive search, case-preserved names, Unicode on disk,
 		 * EAs (FILE_SUPPORTS_EXTENDED_ATTRIBUTES), named streams
-		 * (FILE_NAMED_STREAMS) where the share has them
+		 * (FILE_NAMED_STREAMS) where the share has them, sparse files
+		 * (FILE_SUPPORTS_SPARSE_FILES, fsctl.h)
 		 */
-		put_unaligned_le32(0x00800007 | (streams ? 0x00040000 : 0), out);
+		put_unaligned_le32(0x00800047 | (streams ? 0x00040000 : 0), out);
 		put_unaligned_le32(sf->namelen ? sf->namelen : 255, out + 4);
 		put_unaligned_le32(sizeof(ntfs), out + 8);
 		memcpy(out + 12, ntfs, sizeof(ntfs));

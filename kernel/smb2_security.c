@@ -477,10 +477,29 @@ static u32 ksmbd_sd_parent_grants(struct ksmbd_work *w, struct ksmbd_file *fp, c
 	       (granted & FILE_LIST_DIRECTORY ? FILE_READ_ATTRIBUTES : 0);
 }
 
+/*
+ * What overwriting an existing file needs besides what the open asks for:
+ * superseding replaces the file (DELETE), overwriting its data
+ * (FILE_WRITE_DATA); both replace its attributes and extended attributes
+ * (FILE_WRITE_ATTRIBUTES, FILE_WRITE_EA; nobody holds SeRestorePrivilege
+ * here). This is what Windows' file systems check ("Checking for Other
+ * Special Cases on IRP_MJ_CREATE", Windows driver documentation); the
+ * handle is not granted them.
+ */
+static u32 ksmbd_sd_overwrite_needs(u32 action)
+{
+	if (action == FILE_SUPERSEDED)
+		return DELETE | FILE_WRITE_ATTRIBUTES | FILE_WRITE_EA;
+	if (action == FILE_OVERWRITTEN)
+		return FILE_WRITE_DATA | FILE_WRITE_ATTRIBUTES | FILE_WRITE_EA;
+	return 0;
+}
+
 static __le32 ksmbd_sd_opened(struct ksmbd_work *w, struct ksmbd_file *fp, const char *path,
-			      u32 desired, const struct ksmbd_vfs_stat *st)
+			      u32 desired, u32 action, const struct ksmbd_vfs_stat *st)
 {
 	u32 want = ksmbd_sd_map_generic(desired) & ~MAXIMUM_ALLOWED;
+	u32 needs = ksmbd_sd_overwrite_needs(action);
 	struct ksmbd_sd sd;
 	u32 granted;
 	bool stored, ok;
@@ -495,10 +514,10 @@ static __le32 ksmbd_sd_opened(struct ksmbd_work *w, struct ksmbd_file *fp, const
 	}
 	granted = ksmbd_sd_access(&sd, &w->sess->token, desired | MAXIMUM_ALLOWED, &ok);
 	ksmbd_sd_free(&sd);
-	if ((want | (desired & MAXIMUM_ALLOWED ? DELETE | FILE_READ_ATTRIBUTES : 0)) &
+	if ((want | needs | (desired & MAXIMUM_ALLOWED ? DELETE | FILE_READ_ATTRIBUTES : 0)) &
 	    ~granted & (DELETE | FILE_READ_ATTRIBUTES))
 		granted |= ksmbd_sd_parent_grants(w, fp, path);
-	if (want & ~granted)
+	if ((want | needs) & ~granted)
 		return STATUS_ACCESS_DENIED;
 	if (desired & MAXIMUM_ALLOWED) {
 		/* MS-SMB2 3.3.5.9: nothing at all is "access denied" too. */
@@ -545,7 +564,7 @@ __le32 ksmbd_sd_access_check(struct ksmbd_work *w, struct ksmbd_file *fp, const 
 	if (action == FILE_CREATED && !fp->is_stream)
 		status = ksmbd_sd_created(w, fp, path, st, &creator, ret > 0);
 	else
-		status = ksmbd_sd_opened(w, fp, path, desired, st);
+		status = ksmbd_sd_opened(w, fp, path, desired, action, st);
 free:
 	if (ret > 0)
 		ksmbd_sd_free(&creator);
@@ -553,6 +572,22 @@ undo:
 	if (status != STATUS_SUCCESS && action == FILE_CREATED && *path && !fp->is_stream)
 		ksmbd_sd_undo_create(fp, path, st);
 	return status;
+}
+
+bool ksmbd_sd_can_read(struct ksmbd_work *w, struct ksmbd_vfs_file *f,
+		       const struct ksmbd_vfs_stat *st)
+{
+	struct ksmbd_sd sd;
+	bool stored, ok = false;
+
+	if (ksmbd_sd_load(f, st, &sd, &stored))
+		return false;
+	if (stored)
+		ksmbd_sd_access(&sd, &w->sess->token, FILE_GENERIC_READ, &ok);
+	else
+		ok = true;
+	ksmbd_sd_free(&sd);
+	return ok;
 }
 
 /* The maximal access of the session on @fp's file (MS-SMB2 3.3.5.9.5). */

@@ -21,6 +21,7 @@ struct ksmbd_file;
 struct ksmbd_session;
 struct ksmbd_login;
 struct ksmbd_vfs_stat;
+struct ksmbd_vfs_file;
 
 /* The session's token from the identity mountd sent (LOGIN_REPLY). */
 void ksmbd_session_token(struct ksmbd_session *sess, const struct ksmbd_login *login);
@@ -44,5 +45,14 @@ __le32 ksmbd_sd_access_check(struct ksmbd_work *w, struct ksmbd_file *fp, const 
  * the maximal access, MS-SMB2 2.2.14.2.5); @path is the open's name.
  */
 __le32 ksmbd_sd_create_contexts(struct ksmbd_work *w, struct ksmbd_file *fp, const char *path);
+/*
+ * Access-based enumeration ("hide unreadable", SMB2_SHAREFLAG_ACCESS_BASED_
+ * DIRECTORY_ENUM): whether the session may read the file open as @f (stat
+ * @st), i.e. its stored DACL grants FILE_GENERIC_READ (data, attributes,
+ * EAs, the descriptor; MS-SMB2 3.3.5.18). A file without a stored DACL is
+ * readable (its mode is not enforced).
+ */
+bool ksmbd_sd_can_read(struct ksmbd_work *w, struct ksmbd_vfs_file *f,
+		       const struct ksmbd_vfs_stat *st);
 
 #endif

@@ -112,8 +112,10 @@ static __le32 ksmbd_set_basic(struct ksmbd_work *w, const u8 *buf, u32 len)
 		ksmbd_dosattr_read(fp->vfs, &da);
 		if (attrs) {
 			da.flags |= KSMBD_DOSATTR_HAS_ATTRS;
-			da.attrs = attrs & (KSMBD_DOSATTR_STORED |
-					    (fp->is_dir ? FILE_ATTRIBUTE_READONLY : 0));
+			/* SPARSE_FILE is FSCTL_SET_SPARSE's (MS-FSA 2.1.5.14.2) */
+			da.attrs = (attrs & (KSMBD_DOSATTR_STORED |
+					     (fp->is_dir ? FILE_ATTRIBUTE_READONLY : 0))) |
+				   (da.attrs & KSMBD_DOSATTR_SPARSE);
 		}
 		if (ctime_ns >= 0) {
 			da.flags |= KSMBD_DOSATTR_HAS_CTIME;
@@ -289,6 +291,8 @@ static __le32 ksmbd_do_rename(struct ksmbd_file *fp, char *target, bool replace)
 			       replace ? 0 : KSMBD_VFS_RENAME_NOREPLACE);
 	if (!ret) {
 		ksmbd_notify_rename(fp->root_dev, fp->root_ino, fp->path, name, fp->is_dir);
+		if (!fp->is_dir)
+			ksmbd_notify_renamed_file(fp->root_dev, fp->root_ino, name);
 		ksmbd_file_set_path(fp, name);
 		name = NULL;
 	}
@@ -335,6 +339,19 @@ static __le32 ksmbd_rename_target_ci(struct ksmbd_file *fp, char *target)
 }
 
 /* MS-FSCC 2.4.42.2, MS-SMB2 3.3.5.21.1, MS-FSA 2.1.5.14.11 */
+/* Whether a stream rename's target (":..." UTF-16LE) is the default stream "::$DATA". */
+static bool ksmbd_rename_to_default(const u8 *name, u32 len)
+{
+	u32 base_len;
+	char *stream;
+	bool has;
+
+	if (ksmbd_stream_split(name, len, &base_len, &stream, &has) != STATUS_SUCCESS)
+		return false;
+	kfree(stream);
+	return !base_len && has && !stream;
+}
+
 static __le32 ksmbd_set_rename(struct ksmbd_work *w, const u8 *buf, u32 len)
 {
 	struct ksmbd_file *fp = w->fp;
@@ -354,11 +371,31 @@ static __le32 ksmbd_set_rename(struct ksmbd_work *w, const u8 *buf, u32 len)
 	if (!ksmbd_file_may(fp, DELETE))
 		return STATUS_ACCESS_DENIED;
 	/* ":stream": a stream renamed within its file (stream.h). */
-	if (get_unaligned_le16(name) == ':')
-		return fp->is_stream ? ksmbd_stream_rename(fp, name, name_len, buf[0]) :
-				       STATUS_NOT_SUPPORTED;
-	if (fp->is_stream)
+	if (get_unaligned_le16(name) == ':') {
+		if (!fp->is_stream)
+			return STATUS_NOT_SUPPORTED;
+		/*
+		 * To the default stream: the stream's state, which holds the
+		 * open's oplock and lease (oplock.h), goes, so they go first
+		 * (also when the rename then fails).
+		 */
+		if (ksmbd_rename_to_default(name, name_len))
+			ksmbd_oplock_detach(fp);
+		return ksmbd_stream_rename(fp, name, name_len, buf[0]);
+	}
+	if (fp->is_stream) {
+		u32 i;
+
+		/*
+		 * A stream renamed to "<file>:<stream>": Windows answers
+		 * STATUS_SHARING_VIOLATION (smb2.streams.rename2); any other
+		 * full name is not a stream's new name.
+		 */
+		for (i = 0; i + 1 < name_len; i += 2)
+			if (get_unaligned_le16(name + i) == ':')
+				return STATUS_SHARING_VIOLATION;
 		return STATUS_INVALID_PARAMETER;
+	}
 	/* A full name inside the share; a leading separator is tolerated. */
 	if (get_unaligned_le16(name) == '\\') {
 		name += 2;

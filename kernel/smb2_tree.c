@@ -51,6 +51,16 @@ static __le32 ksmbd_tree_rsp(struct ksmbd_work *w, const struct ksmbd_tree *tree
 		rsp->maximal_access = cpu_to_le32(tree->flags & KSMBD_SHARE_READONLY ?
 						  FILE_GENERIC_READ_EXECUTE : FILE_ALL_ACCESS);
 	}
+	/* Share.DoAccessBasedDirectoryEnumeration (MS-SMB2 3.3.5.7, 3.3.5.18) */
+	if (tree->flags & KSMBD_SHARE_HIDE_UNREADABLE)
+		rsp->share_flags |= cpu_to_le32(SMB2_SHAREFLAG_ACCESS_BASED_DIRECTORY_ENUM);
+	/*
+	 * Share.IsCA (3.3.5.7): persistent handles (durable.h) on 3.x; the
+	 * handles survive a connection drop, not yet a node failure.
+	 */
+	if ((tree->flags & KSMBD_SHARE_CONTINUOUS_AVAILABILITY) &&
+	    w->conn->dialect >= SMB2_DIALECT_0300 && w->conn->dialect != SMB2_DIALECT_WILDCARD)
+		rsp->capabilities |= cpu_to_le32(SMB2_SHARE_CAP_CONTINUOUS_AVAILABILITY);
 	/* Share.EncryptData (MS-SMB2 3.3.5.7): the client encrypts on this tree. */
 	if (encrypt)
 		rsp->share_flags |= cpu_to_le32(SMB2_SHAREFLAG_ENCRYPT_DATA);

@@ -457,10 +457,15 @@ u32 ksmbd_sd_to_mode(const struct ksmbd_sd *sd, u32 uid, u32 gid, u32 mode)
 		mode = (mode & ~070) | ksmbd_mask_rwx(ksmbd_sd_grants(sd, &sid)) << 3;
 	/*
 	 * No write bit at all is FILE_ATTRIBUTE_READONLY, which only SET_INFO
-	 * of the attributes decides: the owner keeps its write bit then.
+	 * of the attributes decides (a DACL never sets or clears it, MS-FSA
+	 * 2.1.5.1.2.1 refuses to overwrite a read-only file whatever its DACL
+	 * grants): the owner keeps its write bit then, and a read-only file
+	 * stays without one.
 	 */
 	if ((old & 0222) && !(mode & 0222))
 		mode |= 0200;
+	else if (!(old & 0222))
+		mode &= ~0222;
 	return mode;
 }
 
@@ -663,6 +668,36 @@ int ksmbd_sd_inherit(const struct ksmbd_sd *parent, const struct ksmbd_sd *creat
 	return 0;
 }
 
+void ksmbd_acl_map_generic(struct ksmbd_acl *acl)
+{
+	int i;
+
+	if (!acl)
+		return;
+	for (i = 0; i < acl->count; i++) {
+		struct ksmbd_ace *ace = &acl->aces[i];
+
+		if (ksmbd_ace_has_sid(ace->type) && ace->type != KSMBD_ACE_MANDATORY_LABEL &&
+		    !(ace->flags & KSMBD_ACE_INHERIT_ONLY))
+			ace->mask = ksmbd_sd_map_generic(ace->mask);
+	}
+}
+
+/*
+ * The control bits an ACL set by SET_INFO keeps: @protected_bit as given;
+ * @inh (SE_x_AUTO_INHERITED) only when the caller also set @req
+ * (SE_x_AUTO_INHERIT_REQ), which itself is a request and never stored
+ * (MS-DTYP 2.4.6; what Windows answers, smbtorture's smb2.acls.INHERITFLAGS).
+ */
+static u16 ksmbd_sd_set_control(u16 in, u16 protected_bit, u16 inh, u16 req)
+{
+	u16 control = in & protected_bit;
+
+	if ((in & (inh | req)) == (inh | req))
+		control |= inh;
+	return control;
+}
+
 int ksmbd_sd_merge(struct ksmbd_sd *cur, const struct ksmbd_sd *in, u32 info)
 {
 	struct ksmbd_acl *acl;
@@ -674,14 +709,22 @@ int ksmbd_sd_merge(struct ksmbd_sd *cur, const struct ksmbd_sd *in, u32 info)
 		acl = NULL;
 		if (in->dacl && !(acl = ksmbd_acl_dup(in->dacl)))
 			return -ENOMEM;
+		/*
+		 * Generic rights of the ACEs that apply to the file itself are
+		 * stored mapped to the file's specific rights, as Windows does
+		 * (smbtorture's smb2.acls.CREATOR and GENERIC read them back);
+		 * inherit-only ACEs keep them for what inherits them.
+		 */
+		ksmbd_acl_map_generic(acl);
 		ksmbd_acl_free(cur->dacl);
 		cur->dacl = acl;
 		cur->control &= ~(SE_DACL_PRESENT | SE_DACL_DEFAULTED | SE_DACL_AUTO_INHERITED |
-				  SE_DACL_PROTECTED);
+				  SE_DACL_PROTECTED | SE_DACL_AUTO_INHERIT_REQ);
 		/* A DACL set without SE_DACL_PRESENT is a NULL DACL (MS-DTYP 2.4.6). */
-		cur->control |= SE_DACL_PRESENT |
-				(in->control & (SE_DACL_DEFAULTED | SE_DACL_AUTO_INHERITED |
-						SE_DACL_PROTECTED));
+		cur->control |= SE_DACL_PRESENT | (in->control & SE_DACL_DEFAULTED) |
+				ksmbd_sd_set_control(in->control, SE_DACL_PROTECTED,
+						     SE_DACL_AUTO_INHERITED,
+						     SE_DACL_AUTO_INHERIT_REQ);
 	}
 	if (info & SACL_SECURITY_INFORMATION) {
 		acl = NULL;
@@ -690,9 +733,11 @@ int ksmbd_sd_merge(struct ksmbd_sd *cur, const struct ksmbd_sd *in, u32 info)
 		ksmbd_acl_free(cur->sacl);
 		cur->sacl = acl;
 		cur->control &= ~(SE_SACL_PRESENT | SE_SACL_DEFAULTED | SE_SACL_AUTO_INHERITED |
-				  SE_SACL_PROTECTED);
-		cur->control |= in->control & (SE_SACL_PRESENT | SE_SACL_DEFAULTED |
-					       SE_SACL_AUTO_INHERITED | SE_SACL_PROTECTED);
+				  SE_SACL_PROTECTED | SE_SACL_AUTO_INHERIT_REQ);
+		cur->control |= (in->control & (SE_SACL_PRESENT | SE_SACL_DEFAULTED)) |
+				ksmbd_sd_set_control(in->control, SE_SACL_PROTECTED,
+						     SE_SACL_AUTO_INHERITED,
+						     SE_SACL_AUTO_INHERIT_REQ);
 	}
 	if (info & OWNER_SECURITY_INFORMATION) {
 		cur->owner = in->owner;

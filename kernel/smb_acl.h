@@ -193,9 +193,13 @@ bool ksmbd_sd_has_inheritable(const struct ksmbd_sd *parent, bool is_dir);
  * SET_INFO: replace in @cur the parts @info selects by those of @in (owner,
  * group, DACL, SACL; a DACL without SE_DACL_PRESENT becomes a present NULL
  * DACL; the PROTECTED/UNPROTECTED bits set or clear
- * SE_DACL/SACL_PROTECTED). 0, -EINVAL (a selected owner or group missing
- * from @in), -ENOMEM.
+ * SE_DACL/SACL_PROTECTED). The generic rights of the new DACL's effective
+ * ACEs are mapped (ksmbd_acl_map_generic); SE_x_AUTO_INHERITED is kept only
+ * with SE_x_AUTO_INHERIT_REQ, which is not stored. 0, -EINVAL (a selected
+ * owner or group missing from @in), -ENOMEM.
  */
 int ksmbd_sd_merge(struct ksmbd_sd *cur, const struct ksmbd_sd *in, u32 info);
+/* Map the generic rights of @acl's ACEs that are not inherit-only (MS-DTYP 2.4.3). */
+void ksmbd_acl_map_generic(struct ksmbd_acl *acl);
 
 #endif

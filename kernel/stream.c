@@ -202,7 +202,7 @@ __le32 ksmbd_stream_open(struct ksmbd_file *fp, const char *name, u32 disp, u32 
 		case FILE_OVERWRITE:
 		case FILE_OVERWRITE_IF:
 		case FILE_SUPERSEDE:
-			ret = ksmbd_stream_setval(fp->vfs, xname, "", 0, 0);
+			/* emptied by the caller, after the oplock breaks (stream.h) */
 			*action = disp == FILE_SUPERSEDE ? FILE_SUPERSEDED : FILE_OVERWRITTEN;
 			break;
 		default:
@@ -282,7 +282,8 @@ void ksmbd_stream_close(struct ksmbd_file *fp)
 		list_del(&s->node);
 		kfree(s);
 	}
-	fp->stream = NULL;
+	/* oplock.c checks it without this lock (ksmbd_holders_gone()) */
+	WRITE_ONCE(fp->stream, NULL);
 	mutex_unlock(&ksmbd_stream_lock);
 }
 
@@ -511,6 +512,21 @@ int ksmbd_stream_remove_all(struct ksmbd_vfs_file *f)
 	return ret;
 }
 
+bool ksmbd_stream_delete_conflict(u64 dev, u64 ino)
+{
+	struct ksmbd_stream *s;
+	bool found = false;
+
+	mutex_lock(&ksmbd_stream_lock);
+	list_for_each_entry(s, &ksmbd_streams, node)
+		if (s->dev == dev && s->ino == ino && s->modes.share_delete < s->modes.opens) {
+			found = true;
+			break;
+		}
+	mutex_unlock(&ksmbd_stream_lock);
+	return found;
+}
+
 bool ksmbd_stream_opens_of(u64 dev, u64 ino)
 {
 	struct ksmbd_stream *s;
@@ -524,6 +540,83 @@ bool ksmbd_stream_opens_of(u64 dev, u64 ino)
 		}
 	mutex_unlock(&ksmbd_stream_lock);
 	return found;
+}
+
+unsigned int ksmbd_stream_count(const struct ksmbd_file *fp)
+{
+	struct ksmbd_stream *s;
+	unsigned int n = 0;
+
+	mutex_lock(&ksmbd_stream_lock);
+	if (fp->stream)
+		n = fp->stream->opens;
+	else
+		list_for_each_entry(s, &ksmbd_streams, node)
+			if (s->dev == fp->dev && s->ino == fp->ino)
+				n += s->opens;
+	mutex_unlock(&ksmbd_stream_lock);
+	return n;
+}
+
+/*
+ * MS-FSA 2.1.5.14.11: a named stream renamed to the default stream "::$DATA"
+ * becomes the file's data, which must be empty (STATUS_INVALID_PARAMETER
+ * otherwise), and the named stream goes away. Only the renaming open may have
+ * the stream open (STATUS_SHARING_VIOLATION otherwise). The open then names
+ * no stream any more: reads and writes through it fail (-ENOENT, as after
+ * the stream's removal); the client reopens the file.
+ */
+static __le32 ksmbd_stream_rename_default(struct ksmbd_file *fp)
+{
+	struct ksmbd_vfs_stat st;
+	struct ksmbd_stream *s;
+	__le32 status;
+	ssize_t n, w;
+	u8 *val;
+	int ret;
+
+	mutex_lock(&ksmbd_stream_lock);
+	s = fp->stream;
+	status = STATUS_FILE_CLOSED;
+	if (!s)
+		goto out;
+	status = STATUS_SHARING_VIOLATION;
+	if (s->opens != 1)
+		goto out;
+	ret = ksmbd_vfs_getattr(fp->vfs, &st);
+	if (ret) {
+		status = ksmbd_errno_status(ret);
+		goto out;
+	}
+	status = STATUS_INVALID_PARAMETER;
+	if (st.size || (st.mode & 0170000) != 0100000)
+		goto out;
+	n = ksmbd_stream_load(fp, &val);
+	if (n < 0) {
+		status = ksmbd_errno_status(n);
+		goto out;
+	}
+	w = n ? ksmbd_vfs_write(fp->vfs, val, n, 0) : 0;
+	kvfree(val);
+	if (w != n) {
+		status = w < 0 ? ksmbd_errno_status(w) : STATUS_DISK_FULL;
+		if (w > 0)
+			ksmbd_vfs_truncate(fp->vfs, 0);
+		goto out;
+	}
+	ret = ksmbd_vfs_removexattr(fp->vfs, s->xname);
+	if (ret) {
+		status = ksmbd_errno_status(ret);
+		goto out;
+	}
+	ksmbd_share_count(&s->modes, fp->access, fp->share_access, false);
+	list_del(&s->node);
+	kfree(s);
+	fp->stream = NULL;
+	status = STATUS_SUCCESS;
+out:
+	mutex_unlock(&ksmbd_stream_lock);
+	return status;
 }
 
 __le32 ksmbd_stream_rename(struct ksmbd_file *fp, const u8 *target, u32 len, bool replace)
@@ -546,9 +639,8 @@ __le32 ksmbd_stream_rename(struct ksmbd_file *fp, const u8 *target, u32 len, boo
 		kfree(name);
 		return STATUS_INVALID_PARAMETER;
 	}
-	/* To the default stream: not supported (NTFS allows it for an empty one). */
 	if (!name)
-		return STATUS_NOT_SUPPORTED;
+		return ksmbd_stream_rename_default(fp);
 	mutex_lock(&ksmbd_stream_lock);
 	s = fp->stream;
 	status = STATUS_FILE_CLOSED;

@@ -17,13 +17,15 @@
  * A stream open is a ksmbd_file whose @vfs is the base file and whose
  * @stream names the stream's state shared by all opens of that stream (open
  * count and delete disposition); it holds the base file's ksmbd_inode like
- * any open (so a pending delete of the file applies to it), takes no oplock
- * but may take a lease of its own, which only the stream's opens compete
- * for and break (oplock.h), and its FILE_DELETE_ON_CLOSE or disposition removes only the stream at
- * its last close. Share modes (share.h) are per stream: opens of one stream
+ * any open (so a pending delete of the file applies to it), has oplocks and
+ * leases of its own, on the stream's own holder list, which only the
+ * stream's opens compete for and break (oplock.h), and its
+ * FILE_DELETE_ON_CLOSE or disposition removes only the stream at its last
+ * close. Share modes (share.h) are per stream: opens of one stream
  * check and count against each other only, not against the file's opens or
- * other streams' (Windows also checks a stream's opens when the file is
- * opened with DELETE; that is not done).
+ * other streams', except that an open of the file itself with DELETE must be
+ * shared so by every stream open (ksmbd_stream_delete_conflict(), MS-FSA
+ * 2.1.5.1.2). A stream renamed to "::$DATA" becomes the file's (empty) data.
  */
 #ifndef KSMBD_STREAM_H
 #define KSMBD_STREAM_H
@@ -52,7 +54,10 @@ __le32 ksmbd_stream_split(const u8 *name, u32 len, u32 *base_len, char **stream,
 /*
  * Open (or create, per @disp, a CREATE disposition) the named stream @name
  * of the file @fp holds open; *@action gets the CREATE action. On success
- * @fp->stream is set and counts as an open of the stream.
+ * @fp->stream is set and counts as an open of the stream. An existing
+ * stream that @disp overwrites or supersedes is not emptied here: the caller
+ * does it (ksmbd_stream_truncate()) once the stream's oplock holders had
+ * their say, as for a file (MS-FSA 2.1.5.1.2.1).
  */
 __le32 ksmbd_stream_open(struct ksmbd_file *fp, const char *name, u32 disp, u32 *action);
 /* The stream open goes away: at the stream's last close, delete it if pending. */
@@ -88,6 +93,17 @@ long ksmbd_stream_info(struct ksmbd_file *fp, const struct ksmbd_vfs_stat *st, b
 int ksmbd_stream_remove_all(struct ksmbd_vfs_file *f);
 /* Whether a stream of (@dev, @ino) is open. */
 bool ksmbd_stream_opens_of(u64 dev, u64 ino);
+/*
+ * Opens of the named stream @fp is on; for an open that is on no named
+ * stream, the opens of every named stream of its file (oplock.c).
+ */
+unsigned int ksmbd_stream_count(const struct ksmbd_file *fp);
+/*
+ * MS-FSA 2.1.5.1.2: whether an open of the file (@dev, @ino) itself with
+ * DELETE access conflicts with its streams' opens, i.e. some counted stream
+ * open does not share FILE_SHARE_DELETE.
+ */
+bool ksmbd_stream_delete_conflict(u64 dev, u64 ino);
 /*
  * FileRenameInformation of the stream open @fp to @target (the UTF-16 name,
  * starting with ':'), MS-FSA 2.1.5.14.11.1.

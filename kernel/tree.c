@@ -93,7 +93,8 @@ void ksmbd_tree_unlink_all(struct ksmbd_session *sess)
 		mutex_unlock(&sess->tree_lock);
 		if (!tree)
 			return;
-		ksmbd_file_unlink_all(tree);
+		/* the session goes without CLOSEs: durable opens wait (durable.h) */
+		ksmbd_file_orphan_all(tree);
 		ksmbd_tree_put(tree);
 	}
 }

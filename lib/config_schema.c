@@ -158,8 +158,12 @@ static const struct kc_conf_param params[] = {
 	  .doc = "Whether names must match with their case; no: as Windows, without regard to case" },
 	BOOL("streams", KC_CONF_SHARE, "yes",
 	     "Files have named (alternate data) streams, kept in extended attributes"),
+	BOOL("hide unreadable", KC_CONF_SHARE, "no",
+	     "Directory listings leave out what the user may not read "
+	     "(access-based enumeration)"),
 	BOOL("continuous availability", KC_CONF_SHARE, "no",
-	     "Handles survive a node failure (SMB3 persistent handles)"),
+	     "SMB3 persistent handles: the share advertises continuous availability and grants "
+	     "persistent durable handles, which survive a dropped connection; not yet a node failure"),
 };
 
 #define NPARAMS (sizeof(params) / sizeof(params[0]))

@@ -57,6 +57,10 @@ void kc_share_check(const struct kc_conf *conf, const char *share, const char *u
 		out->flags |= KSMBD_SHARE_CASE_SENSITIVE;
 	if (!kc_conf_bool(sec, "streams"))
 		out->flags |= KSMBD_SHARE_NO_STREAMS;
+	if (kc_conf_bool(sec, "hide unreadable"))
+		out->flags |= KSMBD_SHARE_HIDE_UNREADABLE;
+	if (kc_conf_bool(sec, "continuous availability"))
+		out->flags |= KSMBD_SHARE_CONTINUOUS_AVAILABILITY;
 	switch (kc_conf_enum(sec, "smb encrypt")) {
 	case KC_CONF_ENCRYPT_REQUIRED:
 		out->flags |= KSMBD_SHARE_ENCRYPT | KSMBD_SHARE_ENCRYPT_REQUIRED;

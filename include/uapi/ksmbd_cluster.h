@@ -206,6 +206,10 @@ enum ksmbd_cluster_attr {
 #define KSMBD_SHARE_CASE_SENSITIVE	0x10
 /* The share's streams = no: named streams are not offered. */
 #define KSMBD_SHARE_NO_STREAMS		0x20
+/* The share's "hide unreadable": access-based directory enumeration. */
+#define KSMBD_SHARE_HIDE_UNREADABLE	0x40
+/* The share's continuous availability = yes: persistent handles (kernel/durable.h). */
+#define KSMBD_SHARE_CONTINUOUS_AVAILABILITY	0x80
 
 enum ksmbd_pipe_op {
 	KSMBD_PIPE_OPEN = 1,

@@ -70,13 +70,13 @@ def ctx(name, data=b"", last=True):
     if not last:
         body = struct.pack("<I", len(body)) + body[4:]
     return body
-def create(name, access=0x0012019f, disp=1, opts=0x40, attrs=0x80, ctxs=b"", mid=1, nxt=0, flags=0):
+def create(name, access=0x0012019f, disp=1, opts=0x40, attrs=0x80, ctxs=b"", mid=1, nxt=0, flags=0, oplock=0):
     n = u16(name)
     base = 64 + 56
     noff = base if n else 0
     blob = n + b"\0" * ((-len(n)) % 8) if ctxs else n
     coff = base + len(blob) if ctxs else 0
-    body = struct.pack("<HBBIQQIIIIIHHII", 57, 0, 0, 2, 0, 0, access, attrs, 7, disp, opts,
+    body = struct.pack("<HBBIQQIIIIIHHII", 57, 0, oplock, 2, 0, 0, access, attrs, 7, disp, opts,
                        base, len(n), coff, len(ctxs))
     return hdr(5, mid, nxt, flags) + body + (blob + ctxs if ctxs else (n or b"\0"))
 def close(f=LAST, mid=2, flags=0, postquery=1):
@@ -127,6 +127,15 @@ put("overwrite", D311, create("a.txt", disp=4), write(b"new", 0), qinfo(1, 22), 
 put("readonly-share", D311 | 8, create("a.txt", disp=3), create("a.txt", access=0x00120089), write(b"no", 0), read(5, 0), close())
 put("ctx", D311, create("ctx.txt", disp=2, ctxs=ctx(b"MxAc", last=False) + ctx(b"QFid", last=False) +
     ctx(b"DHnQ", b"\0" * 16, last=False) + ctx(b"RqLs", b"L" * 16 + struct.pack("<IIQ", 7, 0, 0))), close())
+# durable handles (kernel/durable.h): v1 with a batch oplock, v2 with a lease and an app
+# instance id, AllocationSize, then reconnects of FileIds that are not orphans
+put("durable", D311, create("d1.txt", disp=3, oplock=9, ctxs=ctx(b"DHnQ", b"\0" * 16, last=False) +
+    ctx(b"AlSi", struct.pack("<Q", 8192))), write(b"x", 0), close(),
+    create("d1.txt", ctxs=ctx(b"DHnC", struct.pack("<QQ", 1, 1))))
+put("durable-v2", D311, create("d2.txt", disp=3, oplock=0xff, ctxs=ctx(b"RqLs", b"K" * 16 + struct.pack("<IIQ", 7, 0, 0), last=False) +
+    ctx(b"DH2Q", struct.pack("<II", 0, 2) + b"\0" * 8 + b"G" * 16, last=False) +
+    ctx(bytes.fromhex("45BCA66AEFA7F74A9008FA462E144D74"), struct.pack("<HH", 20, 0) + b"A" * 16)),
+    create("d2.txt", ctxs=ctx(b"DH2C", struct.pack("<QQ", 1, 1) + b"G" * 16 + struct.pack("<I", 0))), close())
 put("ctx-bad", D311, create("ctx2.txt", disp=2, ctxs=ctx(b"ExtA", struct.pack("<IBBH", 0, 0, 4, 1) + b"user\0" + b"v")), close())
 put("qinfo-file", D311, create("dir\\big.bin"),
     *[qinfo(1, c) for c in (4, 5, 6, 7, 8, 9, 14, 16, 17, 18, 34, 35)], close())
@@ -136,6 +145,15 @@ put("compound-related", D311, chain(create("a.txt"), qinfo(1, 18, f=RELFID, mid=
 put("compound-unrelated", D311, create("empty"), chain(qinfo(1, 5), read(10, 0, mid=6), close(mid=7)))
 put("ioctl", D311, ioctl(0x00140204, struct.pack("<IHHH", 0x7f, 1, 1, 0x311)), create("a.txt"),
     ioctl(0x0011c017, b"abcd", f=LAST), ioctl(0x001401fc), ioctl(0x00090078, f=LAST), close())
+# FSCTLs on a file (kernel/fsctl.h): resume key, copychunk (a key no open has, and over
+# the limits), sparse, zero data, allocated ranges, duplicate extents, compression.
+put("fsctl", D311, create("f.bin", disp=3), write(b"f" * 8192, 0), ioctl(0x00140078, f=LAST, maxout=32),
+    ioctl(0x001440f2, b"\1" * 24 + struct.pack("<II", 2, 0) + struct.pack("<QQII", 0, 4096, 4096, 0) +
+          struct.pack("<QQII", 4096, 0, 0xffffffff, 0), f=LAST, maxout=12),
+    ioctl(0x000900c4, b"\1", f=LAST, maxout=0), ioctl(0x000980c8, struct.pack("<qq", 0, 4096), f=LAST, maxout=0),
+    ioctl(0x000940cf, struct.pack("<qq", 0, 1 << 20), f=LAST, maxout=16),
+    ioctl(0x00098344, fid(0) + struct.pack("<qqq", 0, 0, 4096), f=LAST, maxout=0),
+    ioctl(0x0009003c, f=LAST, maxout=2), ioctl(0x0009c040, b"\0\0", f=LAST, maxout=0), close())
 put("symlink-escape", D311, create("escape\\secret"), create("escape\\new.txt", disp=2), write(b"x", 0),
     create("abs\\secret", disp=5), create("escape", access=0x00100081, opts=0x01), qdir(37), close())
 put("utf8-name", D311, create("\u00fc\u20ac.txt"), read(100, 0), create("dir\\sub\\..\\x", disp=2), close(fid(1)))

@@ -39,6 +39,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <asm/unaligned.h>
+#include "durable.h"
 #include "server.h"
 #include "session.h"
 #include "smb.h"
@@ -384,6 +385,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		p = mark + 4;
 	}
 	ksmbd_conn_free(conn);
+	/* durable opens the input made wait orphaned for their client: not across inputs */
+	ksmbd_durable_close_all();
 	check_outside();
 	return 0;
 }

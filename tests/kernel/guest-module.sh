@@ -5,7 +5,8 @@
 # kernel with the host's tree mounted read-only. Loads ksmbd_cluster.ko, runs
 # ksmbd-mountd against it, checks the handshake, the listening port and a real
 # client, shuts down with connections open (mountd stop, then rmmod), and
-# reads dmesg for kernel warnings. Prints TAP.
+# reads dmesg for kernel warnings; CHANGE_NOTIFY completed by local changes
+# (the fsnotify backend). Prints TAP.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/node.sh"
 
@@ -57,6 +58,9 @@ timeout 120 smbclient //127.0.0.1/share -U alice%Secret-1 -c "mkdir d1; cd d1; p
 tap_check "mkdir and a nested put work through the module" cmp -s "$tmp/data.bin" "$tmp/share/d1/in.bin"
 tap_check "a 2 MB file round-trips through the module (put, get, sha256)" \
 	sh -c "cmp -s '$tmp/data.bin' '$tmp/share/up.bin' && cmp -s '$tmp/data.bin' '$tmp/back.bin'"
+# Server-side copy through the module (FSCTL_SRV_COPYCHUNK, vfs_copy_file_range()).
+timeout 120 smbclient //127.0.0.1/share -U alice%Secret-1 -c "scopy up.bin sc.bin" >"$tmp/sc.log" 2>&1
+tap_check "scopy copies a file on the server through the module" cmp -s "$tmp/data.bin" "$tmp/share/sc.bin"
 # SET_INFO through the module: rename (file, directory, replace refused),
 # delete (del: delete on close; rmdir: the delete disposition), attributes.
 mkdir -p "$tmp/share/full" "$tmp/share/gone"
@@ -77,6 +81,34 @@ timeout 120 smbclient //127.0.0.1/share -U alice%Secret-1 \
 	-c "del d2/in.bin; setmode d2/in.bin -r; del d2/in.bin; del moved.bin" >"$tmp/del.log" 2>&1
 tap_check "del refuses a read-only file, then deletes files through the module" \
 	sh -c "grep -q NT_STATUS_CANNOT_DELETE '$tmp/del.log' && test ! -e '$tmp/share/d2/in.bin' -a ! -e '$tmp/share/moved.bin'"
+
+# CHANGE_NOTIFY through the module: a change made in the share's directory by
+# a local process completes it (the fsnotify backend), also below it
+# (WATCH_TREE, subdirectories old and new), an SMB mkdir is reported once (the
+# backend leaves the engine's own changes out) and followed all the same.
+mkdir -p "$tmp/share/w/sub"
+timeout 120 stdbuf -oL smbclient //127.0.0.1/share -U alice%Secret-1 -c "notify w" \
+	>"$tmp/notify.log" 2>&1 &
+npid=$!
+n=0
+armed() { n=$((n + 1)); touch "$tmp/share/w/probe$n"; grep -q "probe$n" "$tmp/notify.log"; }
+tap_check "a file created locally completes CHANGE_NOTIFY through the module (fsnotify)" \
+	wait_for 60 armed
+timeout 60 smbclient //127.0.0.1/share -U alice%Secret-1 -c 'mkdir w\viasmb' >/dev/null 2>&1
+touch "$tmp/share/w/marker"
+wait_for 30 grep -q marker "$tmp/notify.log"
+tap_check "an SMB mkdir is reported once through the module" \
+	test "$(grep -Ec '^0*1 +viasmb$' "$tmp/notify.log")" = 1
+touch "$tmp/share/w/sub/deep"
+tap_check "WATCH_TREE through the module: a local create in a subdirectory" \
+	wait_for 30 grep -q 'sub.deep' "$tmp/notify.log"
+mkdir "$tmp/share/w/newdir"
+wait_for 30 grep -q 'newdir' "$tmp/notify.log"
+touch "$tmp/share/w/newdir/inner" "$tmp/share/w/viasmb/x"
+tap_check "WATCH_TREE through the module follows directories made after it started" \
+	wait_for 30 sh -c "grep -q 'newdir.inner' '$tmp/notify.log' && grep -q 'viasmb.x' '$tmp/notify.log'"
+kill "$npid" 2>/dev/null
+wait "$npid" 2>/dev/null
 
 # mountd stops while clients are connected: the module stops serving (peer gone).
 exec 4<>/dev/tcp/127.0.0.1/445 5<>/dev/tcp/127.0.0.1/445

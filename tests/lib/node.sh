@@ -30,15 +30,19 @@ kc_own_netns() {
 }
 
 # kc_node_conf DIR [GLOBAL-LINE...]: write DIR/node.conf for a user-engine
-# node listening on port ${KC_PORT:-445} and serving DIR/share.
+# node listening on port ${KC_PORT:-445} and serving DIR/share. A GLOBAL-LINE
+# setting "node name" replaces the default one (no "already set" warning).
 kc_node_conf() {
-	local dir=$1 line
+	local dir=$1 line node_name="node name = test-node"
 	shift
 	mkdir -p "$dir/share"
+	for line in "$@"; do
+		case $line in "node name"*) node_name= ;; esac
+	done
 	{
 		echo "[global]"
 		echo "	netbios name = KCTEST"
-		echo "	node name = test-node"
+		[ -n "$node_name" ] && echo "	$node_name"
 		echo "	smb ports = ${KC_PORT:-445}"
 		echo "	engine = user"
 		echo "	engine socket = $dir/engine.sock"

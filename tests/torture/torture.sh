@@ -45,6 +45,12 @@ KC_TORTURE_SUITES=(
 	smb2.lease:420:50	# a break left unacknowledged waits the 35 s timeout (timeout, timeout-disconnect)
 	smb2.notify:600:100	# smb2.notify.mask waits 200 ms per filter bit (~1 min); basedir waits for its limit
 	smb2.lock:240
+	smb2.maxfid:240:200	# opens files until refused (6144, see kc_torture_node), then deletes them
+	smb2.oplock:240:50	# batch22a waits out the 35 s break timeout it measures; most others wait 1 s per "no break" check
+	smb2.ioctl:120	# ~15 s for its 77 subtests (44 pass, the rest mostly smbtorture skips)
+	smb2.durable-open:120:40	# ~3 s; 40 s per subtest in case a break to a dying connection times out (35 s)
+	smb2.durable-v2-open:120:40
+	smb2.durable-v2-delay:90:40	# ~11 s: reconnect_delay_msec waits for a handle's timeout
 )
 # A single subtest that shows no result within this many seconds is stopped,
 # reported as "timeout", and the suite goes on with the subtests it did not reach.
@@ -63,12 +69,22 @@ kc_torture_node() {
 	local dir=$1
 	kc_node_conf "$dir" "passdb file = $dir/passdb"
 	printf '\tread only = no\n' >>"$dir/node.conf"
+	# smb2.acls.ACCESSBASED connects to a share named hideunread with
+	# access-based enumeration.
+	mkdir -p "$dir/hideunread"
+	printf '[hideunread]\n\tpath = %s\n\tread only = no\n\thide unreadable = yes\n' \
+		"$dir/hideunread" >>"$dir/node.conf"
 	printf '%s\n' "$KC_TORTURE_PASS" |
 		"$KC_BIN/ksmbd-cluster" -c "$dir/node.conf" user add "$KC_TORTURE_USER" >/dev/null ||
 		return 1
 	printf '%s\n' "$KC_TORTURE_PASS2" |
 		"$KC_BIN/ksmbd-cluster" -c "$dir/node.conf" user add "$KC_TORTURE_USER2" >/dev/null ||
 		return 1
+	# smb2.maxfid opens files until the engine refuses one: with a hard limit
+	# of 8192 descriptors the engine's limit is 6144 opens (ksmbd_port_max_opens)
+	# whatever the host allows, which keeps the suite short; the soft limit of
+	# 1024 is one the engine must raise itself to get there.
+	ulimit -Sn 1024 && ulimit -Hn 8192 || return 1
 	kc_mountd_start "$dir"
 }
 

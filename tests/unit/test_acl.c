@@ -382,6 +382,12 @@ static void test_mode_mapping(void **state)
 	ksmbd_sd_access(&sd, &(struct ksmbd_token){ .count = 0 }, FILE_READ_DATA, &ok);
 	assert_false(ok);
 	ksmbd_sd_free(&sd);
+	/* A read-only file stays read-only whatever the DACL grants. */
+	a[0] = ace(KSMBD_ACE_ALLOWED, 0, FILE_GENERIC_READ | FILE_GENERIC_WRITE,
+		   &ksmbd_sid_everyone);
+	make_sd(&sd, 1, a);
+	assert_int_equal(ksmbd_sd_to_mode(&sd, 0, 0, 0440), 0444);
+	ksmbd_sd_free(&sd);
 }
 
 static void test_merge(void **state)
@@ -408,6 +414,55 @@ static void test_merge(void **state)
 	assert_true(cur.control & SE_DACL_PROTECTED);
 	roundtrip(&cur);
 	ksmbd_sd_free(&cur);
+}
+
+/*
+ * SET_INFO of a DACL: generic rights of the ACEs that apply to the file are
+ * mapped, an inherit-only ACE keeps them; SE_DACL_AUTO_INHERITED is kept only
+ * with SE_DACL_AUTO_INHERIT_REQ, which is never stored (smb2.acls.GENERIC,
+ * INHERITFLAGS).
+ */
+static void test_merge_set_dacl(void **state)
+{
+	static const struct {
+		u16 in, out;
+	} ctl[] = {
+		{ 0, 0 },
+		{ SE_DACL_AUTO_INHERITED, 0 },
+		{ SE_DACL_AUTO_INHERIT_REQ, 0 },
+		{ SE_DACL_AUTO_INHERITED | SE_DACL_AUTO_INHERIT_REQ, SE_DACL_AUTO_INHERITED },
+		{ SE_DACL_PROTECTED | SE_DACL_AUTO_INHERITED, SE_DACL_PROTECTED },
+		{ SE_DACL_PROTECTED | SE_DACL_AUTO_INHERIT_REQ, SE_DACL_PROTECTED },
+	};
+	struct ksmbd_sd cur, in;
+	struct ksmbd_ace a[3];
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(ctl); i++) {
+		a[0] = ace(KSMBD_ACE_ALLOWED, 0, FILE_ALL_ACCESS, &ksmbd_sid_everyone);
+		make_sd(&cur, 1, a);
+		cur.control |= SE_DACL_AUTO_INHERITED | SE_DACL_PROTECTED;
+		a[0] = ace(KSMBD_ACE_ALLOWED, 0, GENERIC_READ | DELETE, &ksmbd_sid_admins);
+		a[1] = ace(KSMBD_ACE_ALLOWED, KSMBD_ACE_OBJECT_INHERIT | KSMBD_ACE_INHERIT_ONLY,
+			   GENERIC_ALL, &ksmbd_sid_creator_owner);
+		a[2] = ace(KSMBD_ACE_DENIED, KSMBD_ACE_CONTAINER_INHERIT, GENERIC_WRITE,
+			   &ksmbd_sid_everyone);
+		make_sd(&in, 3, a);
+		in.control |= ctl[i].in;
+		assert_int_equal(ksmbd_sd_merge(&cur, &in, DACL_SECURITY_INFORMATION), 0);
+		assert_int_equal(cur.control & (SE_DACL_AUTO_INHERITED | SE_DACL_AUTO_INHERIT_REQ |
+						SE_DACL_PROTECTED), ctl[i].out);
+		assert_int_equal(cur.dacl->count, 3);
+		assert_int_equal(cur.dacl->aces[0].mask, FILE_GENERIC_READ | DELETE);
+		assert_int_equal(cur.dacl->aces[1].mask, GENERIC_ALL);
+		assert_int_equal(cur.dacl->aces[2].mask, FILE_GENERIC_WRITE);
+		/* the ACE flags are stored as given */
+		assert_int_equal(cur.dacl->aces[2].flags, KSMBD_ACE_CONTAINER_INHERIT);
+		roundtrip(&cur);
+		ksmbd_sd_free(&cur);
+		ksmbd_sd_free(&in);
+	}
 }
 
 static void test_user_sids(void **state)
@@ -447,6 +502,7 @@ int main(void)
 		cmocka_unit_test(test_inheritance_auto_and_creator),
 		cmocka_unit_test(test_mode_mapping),
 		cmocka_unit_test(test_merge),
+		cmocka_unit_test(test_merge_set_dacl),
 		cmocka_unit_test(test_user_sids),
 	};
 

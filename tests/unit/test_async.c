@@ -4,7 +4,9 @@
  * two in-memory connections, each with a session and a tree on a temporary
  * directory. A batch oplock held on connection A is broken by a CREATE on
  * connection B, which goes async (interim response) until A acknowledges,
- * B cancels, B's connection is torn down, or the break times out.
+ * B cancels, B's connection is torn down, or the break times out; oplocks
+ * on a named stream beside the file's, and a stream's overwrite waiting for
+ * its holder.
  * CHANGE_NOTIFY on A's directory opens: detached requests answered by B's
  * changes, by CANCEL (also one that overtakes its request), by CLOSE, and by
  * the connection's teardown.
@@ -17,6 +19,7 @@
 #include <stdlib.h>
 #include <pthread.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <cmocka.h>
 #include <asm/unaligned.h>
@@ -380,6 +383,131 @@ static void test_overwrite_truncates_after_break(void **state)
 	assert_int_equal(st.st_size, 0);
 }
 
+/* A's or B's response @n to a CREATE: its status, granted level and FileId. */
+static u8 created(struct peer *p, int n, u8 fid[16])
+{
+	const struct smb2_hdr *h = pdu(p, n);
+
+	assert_non_null(h);
+	assert_int_equal(le16_to_cpu(h->command), SMB2_CREATE);
+	assert_int_equal(le32_to_cpu(h->status), 0);
+	memcpy(fid, (const u8 *)h + 64 + 64, 16);
+	return ((const u8 *)h)[64 + 2];
+}
+
+/*
+ * Oplocks are per stream (oplock.h): a batch on a file and one on its named
+ * stream stand side by side; a second open of the stream breaks only the
+ * stream's holder, and a write through the stream breaks only the stream's
+ * level II holders.
+ */
+static void test_stream_oplocks(void **state)
+{
+	u8 fid[16], sfid[16], bsfid[16], buf[512];
+	const struct smb2_hdr *h;
+	struct create_job *j;
+	size_t len;
+	int i;
+
+	(void)state;
+	a_holds_batch("st.txt", fid);
+	len = put_create(buf, &a, "st.txt:s", SMB2_OPLOCK_LEVEL_BATCH);
+	assert_int_equal(ksmbd_smb_process(a.conn, buf, len), 0);
+	h = pdu(&a, 1);
+	assert_non_null(h);
+	if (h->status == STATUS_OBJECT_NAME_NOT_FOUND)
+		skip();	/* no trusted.* extended attributes here (stream.h) */
+	/* the file's other open is on another stream: batch, and no break */
+	assert_int_equal(created(&a, 1, sfid), SMB2_OPLOCK_LEVEL_BATCH);
+	assert_null(pdu(&a, 2));
+
+	/* B opens the stream: A's stream open is broken to II, B waits */
+	j = calloc(1, sizeof(*j));
+	assert_non_null(j);
+	j->p = &b;
+	j->len = put_create(j->buf, &b, "st.txt:s", SMB2_OPLOCK_LEVEL_BATCH);
+	assert_int_equal(pthread_create(&j->thread, NULL, create_thread, j), 0);
+	assert_true(wait_pdus(&a, 3));
+	h = pdu(&a, 2);
+	assert_int_equal(le16_to_cpu(h->command), SMB2_OPLOCK_BREAK);
+	assert_int_equal(((const u8 *)h)[64 + 2], SMB2_OPLOCK_LEVEL_II);
+	assert_memory_equal((const u8 *)h + 64 + 8, sfid, 16);
+	assert_int_equal(ksmbd_smb_process(a.conn, buf, put_ack(buf, sfid, SMB2_OPLOCK_LEVEL_II)),
+			 0);
+	assert_int_equal(pthread_join(j->thread, NULL), 0);
+	assert_int_equal(j->ret, 0);
+	free(j);
+	for (i = 0; (h = pdu(&b, i)) && h->status == STATUS_PENDING; i++)
+		;
+	assert_int_equal(created(&b, i, bsfid), SMB2_OPLOCK_LEVEL_II);
+
+	/* a write through A's stream open: both level II of the stream go, the file's batch stays */
+	assert_int_equal(ksmbd_smb_process(a.conn, buf, put_write(buf, sfid, 'w', 4)), 0);
+	assert_true(wait_pdus(&b, i + 2));
+	h = pdu(&b, i + 1);
+	assert_int_equal(le16_to_cpu(h->command), SMB2_OPLOCK_BREAK);
+	assert_int_equal(((const u8 *)h)[64 + 2], SMB2_OPLOCK_LEVEL_NONE);
+	assert_memory_equal((const u8 *)h + 64 + 8, bsfid, 16);
+	for (i = 4; (h = pdu(&a, i)); i++) {
+		if (le16_to_cpu(h->command) != SMB2_OPLOCK_BREAK)
+			continue;
+		assert_int_equal(((const u8 *)h)[64 + 2], SMB2_OPLOCK_LEVEL_NONE);
+		assert_memory_equal((const u8 *)h + 64 + 8, sfid, 16);
+	}
+	/* the file's batch holder was never told anything: an ack finds no break */
+	assert_int_equal(ksmbd_smb_process(a.conn, buf, put_ack(buf, fid, SMB2_OPLOCK_LEVEL_II)), 0);
+	while (pdu(&a, i + 1))
+		i++;
+	h = pdu(&a, i);
+	assert_int_equal(le16_to_cpu(h->command), SMB2_OPLOCK_BREAK);
+	assert_true(h->status == STATUS_INVALID_DEVICE_STATE);
+}
+
+/*
+ * An overwriting CREATE of a named stream empties it only once the stream's
+ * holder answered its break, as for a file.
+ */
+static void test_stream_overwrite_after_break(void **state)
+{
+	const struct smb2_hdr *h;
+	struct create_job *j;
+	u8 fid[16], buf[512];
+	char file[128];
+	u64 id;
+
+	(void)state;
+	assert_int_equal(ksmbd_smb_process(a.conn, buf, put_create(buf, &a, "sov.txt:s",
+								   SMB2_OPLOCK_LEVEL_BATCH)), 0);
+	h = pdu(&a, 0);
+	assert_non_null(h);
+	if (h->status == STATUS_OBJECT_NAME_NOT_FOUND)
+		skip();	/* no trusted.* extended attributes here (stream.h) */
+	assert_int_equal(created(&a, 0, fid), SMB2_OPLOCK_LEVEL_BATCH);
+	assert_int_equal(ksmbd_smb_process(a.conn, buf, put_write(buf, fid, 'a', 100)), 0);
+	j = calloc(1, sizeof(*j));
+	assert_non_null(j);
+	j->p = &b;
+	j->len = put_create_disp(j->buf, &b, "sov.txt:s", 0, FILE_OVERWRITE_IF);
+	assert_int_equal(pthread_create(&j->thread, NULL, create_thread, j), 0);
+	assert_true(wait_pdus(&a, 3));
+	h = pdu(&a, 2);
+	assert_int_equal(le16_to_cpu(h->command), SMB2_OPLOCK_BREAK);
+	assert_int_equal(((const u8 *)h)[64 + 2], SMB2_OPLOCK_LEVEL_NONE);
+	assert_true(wait_pdus(&b, 1));
+	id = get_unaligned_le64(&pdu(&b, 0)->process_id);
+	/* the holder flushes its cached data: nothing emptied the stream yet */
+	snprintf(file, sizeof(file), "%s/sov.txt", dir);
+	assert_int_equal(getxattr(file, "trusted.ksmbd.stream.s", NULL, 0), 100);
+	assert_int_equal(ksmbd_smb_process(a.conn, buf, put_write(buf, fid, 'b', 200)), 0);
+	assert_int_equal(getxattr(file, "trusted.ksmbd.stream.s", NULL, 0), 200);
+	assert_int_equal(ksmbd_smb_process(a.conn, buf, put_ack(buf, fid, SMB2_OPLOCK_LEVEL_NONE)), 0);
+	h = b_final(j, id);
+	assert_int_equal(le32_to_cpu(h->status), 0);
+	assert_int_equal(get_unaligned_le32((const u8 *)h + 64 + 4), FILE_OVERWRITTEN);
+	assert_int_equal(get_unaligned_le64((const u8 *)h + 64 + 48), 0);	/* EndOfFile */
+	assert_int_equal(getxattr(file, "trusted.ksmbd.stream.s", NULL, 0), 0);
+}
+
 /* CHANGE_NOTIFY: A opens directory @name; its FileId in @fid. */
 static void a_opens_dir(const char *name, u8 fid[16])
 {
@@ -544,6 +672,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_break_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_breaks_many_level2, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_overwrite_truncates_after_break, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stream_oplocks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stream_overwrite_after_break, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_notify_event, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_notify_queue_and_close, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_notify_cancel_early, setup, teardown),

@@ -442,6 +442,7 @@ static void test_share_defaults(void **state)
 	assert_true(kc_conf_bool(s, "browseable"));
 	assert_true(kc_conf_bool(s, "available"));
 	assert_false(kc_conf_bool(s, "continuous availability"));
+	assert_false(kc_conf_bool(s, "hide unreadable"));
 	assert_true(kc_conf_is_set(s, "path"));
 	assert_int_equal(kc_conf_line(s, "path"), 2);
 	kc_conf_free(conf);

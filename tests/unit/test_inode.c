@@ -218,6 +218,13 @@ static void test_open_access_check(void **state)
 			 STATUS_ACCESS_DENIED);
 	assert_int_equal(check(ACCESS_SYSTEM_SECURITY | FILE_READ_DATA, 0, FILE_OPEN, 0, false,
 			       true, false, &g), STATUS_PRIVILEGE_NOT_HELD);
+	/*
+	 * SYNCHRONIZE alone is granted: smb2.sharemode (Windows Server 2012
+	 * and later) opens with it; smb2.create.gentest's older Windows refused it.
+	 */
+	assert_int_equal(check(SYNCHRONIZE, 0, FILE_OPEN_IF, 0, false, true, false, &g),
+			 STATUS_SUCCESS);
+	assert_int_equal(g, SYNCHRONIZE);
 	/* MAXIMUM_ALLOWED: the file's, the read-only file's, the read-only share's */
 	assert_int_equal(check(MAXIMUM_ALLOWED, 0, FILE_OPEN, 0, false, true, false, &g),
 			 STATUS_SUCCESS);

@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <sys/resource.h>
 #include <linux/kernel.h>
 #include <linux/completion.h>
 #include <linux/ktime.h>
@@ -213,6 +214,23 @@ static void test_thread_join(void **state)
 	assert_int_equal(atomic_read(&ran), 1);
 }
 
+/* The user engine's open limit: three quarters of RLIMIT_NOFILE, fixed at the first call. */
+static void test_max_opens(void **state)
+{
+	struct rlimit rl;
+	unsigned int max;
+
+	(void)state;
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	max = ksmbd_port_max_opens();
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur <= 1u << 20) {
+		assert_true(max < rl.rlim_cur);
+		assert_true(max >= rl.rlim_cur - (rl.rlim_cur / 4 < 64 ? 64 : rl.rlim_cur / 4));
+	}
+	assert_true(max >= 16);
+	assert_int_equal(ksmbd_port_max_opens(), max);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -224,6 +242,7 @@ int main(void)
 		cmocka_unit_test(test_list_order_and_safe_delete),
 		cmocka_unit_test(test_strscpy_and_unaligned),
 		cmocka_unit_test(test_thread_join),
+		cmocka_unit_test(test_max_opens),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

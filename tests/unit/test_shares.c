@@ -18,7 +18,8 @@ static const char conf_text[] =
 	"[off]\n\tpath = /srv/off\n\tavailable = no\n"
 	"[secret]\n\tpath = /srv/secret\n\tsmb encrypt = required\n"
 	"[wish]\n\tpath = /srv/wish\n\tsmb encrypt = desired\n"
-	"[plain]\n\tpath = /srv/plain\n\tsmb encrypt = off\n";
+	"[plain]\n\tpath = /srv/plain\n\tsmb encrypt = off\n"
+	"[abe]\n\tpath = /srv/abe\n\tread only = no\n\thide unreadable = yes\n";
 
 static struct kc_conf *conf;
 
@@ -70,6 +71,8 @@ static void test_flags_and_path(void **state)
 	assert_string_equal(g.path, "/srv/data");
 	g = check("pub", "alice", false, false);
 	assert_int_equal(g.flags, KSMBD_SHARE_READONLY);	/* the default */
+	/* hide unreadable: access-based directory enumeration */
+	assert_int_equal(check("abe", "alice", false, false).flags, KSMBD_SHARE_HIDE_UNREADABLE);
 }
 
 /* A share's smb encrypt becomes its EncryptData (desired) and RejectUnencryptedAccess. */

@@ -22,6 +22,8 @@
 #include <asm/unaligned.h>
 #include "file.h"
 #include "port.h"
+#include "smb2.h"
+#include "share.h"
 #include "smb_wire.h"
 #include "stream.h"
 
@@ -251,8 +253,11 @@ static void test_rename_and_overwrite(void **state)
 			 STATUS_ACCESS_DENIED);		/* it is open */
 	assert_int_equal(ksmbd_stream_rename(a, name, to16("f.txt:x", name), true),
 			 STATUS_INVALID_PARAMETER);
+	/* to the default stream: only when the file's own data is empty */
+	assert_int_equal(ksmbd_vfs_write(a->vfs, "base", 4, 0), 4);
 	assert_int_equal(ksmbd_stream_rename(a, name, to16("::$DATA", name), true),
-			 STATUS_NOT_SUPPORTED);
+			 STATUS_INVALID_PARAMETER);
+	assert_int_equal(ksmbd_vfs_truncate(a->vfs, 0), 0);
 	assert_int_equal(ksmbd_stream_rename(a, name, to16(":After:$DATA", name), false),
 			 STATUS_SUCCESS);
 	assert_int_equal(getxattr(file, KSMBD_STREAM_XATTR_PREFIX "Before", val, sizeof(val)), -1);
@@ -268,12 +273,85 @@ static void test_rename_and_overwrite(void **state)
 	ksmbd_file_discard(b);
 }
 
+/* A named stream renamed to ::$DATA becomes the (empty) file's data. */
+static void test_rename_to_default(void **state)
+{
+	struct ksmbd_file *a, *b;
+	u8 name[64];
+	char val[16];
+	u32 action;
+	FILE *f;
+
+	(void)state;
+	if (!have_trusted_xattrs())
+		skip();
+	a = open_base();
+	assert_int_equal(ksmbd_vfs_truncate(a->vfs, 0), 0);
+	assert_int_equal(ksmbd_stream_open(a, "Mv", FILE_CREATE, &action), STATUS_SUCCESS);
+	a->is_stream = true;
+	assert_int_equal(ksmbd_stream_write(a, "moved", 5, 0), 5);
+	b = open_base();
+	assert_int_equal(ksmbd_stream_open(b, "Mv", FILE_OPEN, &action), STATUS_SUCCESS);
+	b->is_stream = true;
+	/* another open of the stream: refused */
+	assert_int_equal(ksmbd_stream_rename(a, name, to16("::$DATA", name), true),
+			 STATUS_SHARING_VIOLATION);
+	ksmbd_file_discard(b);
+	assert_int_equal(ksmbd_stream_rename(a, name, to16("::$DATA", name), true),
+			 STATUS_SUCCESS);
+	assert_int_equal(getxattr(file, KSMBD_STREAM_XATTR_PREFIX "Mv", val, sizeof(val)), -1);
+	f = fopen(file, "r");
+	assert_non_null(f);
+	assert_int_equal(fread(val, 1, sizeof(val), f), 5);
+	fclose(f);
+	assert_memory_equal(val, "moved", 5);
+	/* the open names no stream any more */
+	assert_null(a->stream);
+	ksmbd_file_discard(a);
+}
+
+/* CREATE and rename names: ".." resolved inside the share, never above it. */
+static void test_smb_path(void **state)
+{
+	static const struct {
+		const char *in, *out;
+		u32 status;
+	} cases[] = {
+		{ "a\\b\\c", "a/b/c", 0 },
+		{ "a\\b\\..", "a", 0 },
+		{ "a\\..", "", 0 },
+		{ "a\\b\\..\\..\\c", "c", 0 },
+		{ "a\\..\\..", NULL, 0xc000003b },	/* STATUS_OBJECT_PATH_SYNTAX_BAD */
+		{ "..", NULL, 0xc000003b },
+		{ "..\\x", NULL, 0xc000003b },
+		{ "a\\.\\b", NULL, INVALID },
+		{ "a\\\\b", NULL, INVALID },
+		{ "a..b\\...", "a..b/...", 0 },
+		{ "\\a", NULL, 0xc000000d },		/* STATUS_INVALID_PARAMETER */
+	};
+	u8 buf[128];
+	char out[128];
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		u32 n = to16(cases[i].in, buf);
+		__le32 st = ksmbd_smb_path(buf, n, out, sizeof(out));
+
+		assert_int_equal(le32_to_cpu(st), cases[i].status);
+		if (cases[i].out)
+			assert_string_equal(out, cases[i].out);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_create_io_delete),
 		cmocka_unit_test(test_rename_and_overwrite),
+		cmocka_unit_test(test_rename_to_default),
+		cmocka_unit_test(test_smb_path),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

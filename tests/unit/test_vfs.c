@@ -353,6 +353,63 @@ static void test_vfs_truncate_fsync(void **state)
 	ksmbd_vfs_close(f);
 }
 
+/* copy_range, clone_range, fallocate and seek (the FSCTLs' backend, kernel/fsctl.h) */
+static void test_vfs_copy_alloc(void **state)
+{
+	struct ksmbd_vfs_file *a, *b;
+	struct ksmbd_vfs_stat st;
+	static char data[65536], back[65536];
+	size_t done = 0;
+	ssize_t n;
+	loff_t pos;
+	int ret, i;
+
+	(void)state;
+	for (i = 0; i < (int)sizeof(data); i++)
+		data[i] = i * 7;
+	assert_int_equal(ksmbd_vfs_open(root, "src", KSMBD_VFS_READ | KSMBD_VFS_WRITE |
+					KSMBD_VFS_CREATE, 0644, &a), 0);
+	assert_int_equal(ksmbd_vfs_write(a, data, sizeof(data), 0), sizeof(data));
+	assert_int_equal(ksmbd_vfs_open(root, "dst", KSMBD_VFS_READ | KSMBD_VFS_WRITE |
+					KSMBD_VFS_CREATE, 0644, &b), 0);
+	/* copy_range extends the target like a write */
+	while (done < 8192) {
+		n = ksmbd_vfs_copy_range(a, done, b, 100 + done, 8192 - done);
+		assert_true(n > 0);
+		done += n;
+	}
+	assert_int_equal(ksmbd_vfs_read(b, back, 8192, 100), 8192);
+	assert_memory_equal(back, data, 8192);
+	assert_int_equal(ksmbd_vfs_getattr(b, &st), 0);
+	assert_int_equal(st.size, 8292);
+	/* at the end of the source nothing is copied */
+	assert_int_equal(ksmbd_vfs_copy_range(a, sizeof(data), b, 0, 10), 0);
+	/* reflink where the filesystem has it; ext4 and tmpfs do not */
+	ret = ksmbd_vfs_clone_range(a, 0, b, 0, 4096);
+	assert_true(ret == 0 || ret == -EOPNOTSUPP || ret == -EXDEV || ret == -EINVAL);
+	/* a punched hole reads as zeros, keeps the size, and is not data */
+	ret = ksmbd_vfs_fallocate(a, KSMBD_VFS_FALLOC_PUNCH_HOLE, 0, 16384);
+	if (ret != -EOPNOTSUPP) {
+		assert_int_equal(ret, 0);
+		assert_int_equal(ksmbd_vfs_getattr(a, &st), 0);
+		assert_int_equal(st.size, sizeof(data));
+		assert_int_equal(ksmbd_vfs_read(a, back, 16384, 0), 16384);
+		for (i = 0; i < 16384; i++)
+			assert_int_equal(back[i], 0);
+		pos = ksmbd_vfs_seek(a, 0, false);
+		assert_true(pos >= 16384 && pos < (loff_t)sizeof(data));
+		assert_int_equal(ksmbd_vfs_seek(a, pos, true), sizeof(data));
+		assert_int_equal(ksmbd_vfs_seek(a, 0, true), 0);
+	}
+	assert_int_equal(ksmbd_vfs_seek(a, sizeof(data), false), -ENXIO);
+	/* allocating keeps the size */
+	assert_int_equal(ksmbd_vfs_fallocate(a, KSMBD_VFS_FALLOC_ALLOCATE, 0, 1 << 20), 0);
+	assert_int_equal(ksmbd_vfs_getattr(a, &st), 0);
+	assert_int_equal(st.size, sizeof(data));
+	ksmbd_vfs_close(a);
+	ksmbd_vfs_close(b);
+}
+
 static void test_vfs_set_times(void **state)
 {
 	const s64 t1 = 1000000000LL * 1000000000LL + 123456789;	/* 2001 */
@@ -604,6 +661,7 @@ int main(void)
 		T(test_vfs_getattr_name),
 		T(test_vfs_statfs),
 		T(test_vfs_truncate_fsync),
+		T(test_vfs_copy_alloc),
 		T(test_vfs_set_times),
 		T(test_vfs_chmod),
 		T(test_vfs_xattr),

@@ -7,6 +7,7 @@
  * last component up under the parent's inode lock.
  */
 #include <linux/bitmap.h>
+#include <linux/falloc.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/kdev_t.h>
@@ -20,6 +21,7 @@
 #include <linux/string.h>
 #include <linux/xattr.h>
 #include "port.h"
+#include "watch.h"
 
 struct ksmbd_vfs_root {
 	struct path path;
@@ -54,8 +56,8 @@ void ksmbd_vfs_root_close(struct ksmbd_vfs_root *root)
 	kfree(root);
 }
 
-int ksmbd_vfs_open(struct ksmbd_vfs_root *root, const char *name, unsigned int flags,
-		   umode_t mode, struct ksmbd_vfs_file **out)
+static int vfs_open_raw(struct ksmbd_vfs_root *root, const char *name, unsigned int flags,
+			umode_t mode, struct ksmbd_vfs_file **out)
 {
 	struct ksmbd_vfs_file *f;
 	int oflags;
@@ -98,7 +100,7 @@ ssize_t ksmbd_vfs_read(struct ksmbd_vfs_file *f, void *buf, size_t len, loff_t p
 	return kernel_read(f->filp, buf, len, &pos);
 }
 
-ssize_t ksmbd_vfs_write(struct ksmbd_vfs_file *f, const void *buf, size_t len, loff_t pos)
+static ssize_t vfs_write_raw(struct ksmbd_vfs_file *f, const void *buf, size_t len, loff_t pos)
 {
 	return kernel_write(f->filp, buf, len, &pos);
 }
@@ -250,7 +252,7 @@ static void vfs_unlock_put(const struct path *parent, struct dentry *dentry)
 	mnt_drop_write(parent->mnt);
 }
 
-int ksmbd_vfs_mkdir(struct ksmbd_vfs_root *root, const char *name, umode_t mode)
+static int vfs_mkdir_raw(struct ksmbd_vfs_root *root, const char *name, umode_t mode)
 {
 	struct path parent;
 	struct dentry *dentry;
@@ -315,12 +317,12 @@ out:
 	return ret;
 }
 
-int ksmbd_vfs_unlink(struct ksmbd_vfs_root *root, const char *name)
+static int vfs_unlink_raw(struct ksmbd_vfs_root *root, const char *name)
 {
 	return vfs_remove(root, name, false);
 }
 
-int ksmbd_vfs_rmdir(struct ksmbd_vfs_root *root, const char *name)
+static int vfs_rmdir_raw(struct ksmbd_vfs_root *root, const char *name)
 {
 	return vfs_remove(root, name, true);
 }
@@ -372,8 +374,8 @@ out_old:
 	return ret;
 }
 
-int ksmbd_vfs_rename(struct ksmbd_vfs_root *root, const char *oldname, const char *newname,
-		     unsigned int flags)
+static int vfs_rename_raw(struct ksmbd_vfs_root *root, const char *oldname, const char *newname,
+			  unsigned int flags)
 {
 	struct path oldp, newp;
 	const char *oldlast, *newlast;
@@ -406,7 +408,7 @@ out_old:
 	return ret;
 }
 
-int ksmbd_vfs_truncate(struct ksmbd_vfs_file *f, loff_t size)
+static int vfs_truncate_raw(struct ksmbd_vfs_file *f, loff_t size)
 {
 	/* as ftruncate() */
 	if (!(f->filp->f_mode & FMODE_WRITE) || !S_ISREG(file_inode(f->filp)->i_mode))
@@ -419,7 +421,39 @@ int ksmbd_vfs_fsync(struct ksmbd_vfs_file *f)
 	return vfs_fsync(f->filp, 0);
 }
 
-int ksmbd_vfs_set_times(struct ksmbd_vfs_file *f, s64 atime_ns, s64 mtime_ns)
+static ssize_t vfs_copy_range_raw(struct ksmbd_vfs_file *src, loff_t src_pos,
+				  struct ksmbd_vfs_file *dst, loff_t dst_pos, size_t len)
+{
+	return vfs_copy_file_range(src->filp, src_pos, dst->filp, dst_pos, len, 0);
+}
+
+static int vfs_clone_range_raw(struct ksmbd_vfs_file *src, loff_t src_pos,
+			       struct ksmbd_vfs_file *dst, loff_t dst_pos, u64 len)
+{
+	loff_t n = vfs_clone_file_range(src->filp, src_pos, dst->filp, dst_pos, len, 0);
+
+	if (n < 0)
+		return n;
+	return n == len ? 0 : -EIO;
+}
+
+static int vfs_fallocate_raw(struct ksmbd_vfs_file *f, unsigned int mode, loff_t pos, u64 len)
+{
+	int flags = FALLOC_FL_KEEP_SIZE;
+
+	if (mode == KSMBD_VFS_FALLOC_PUNCH_HOLE)
+		flags |= FALLOC_FL_PUNCH_HOLE;
+	else if (mode == KSMBD_VFS_FALLOC_ZERO_RANGE)
+		flags |= FALLOC_FL_ZERO_RANGE;
+	return vfs_fallocate(f->filp, flags, pos, len);
+}
+
+loff_t ksmbd_vfs_seek(struct ksmbd_vfs_file *f, loff_t pos, bool hole)
+{
+	return vfs_llseek(f->filp, pos, hole ? SEEK_HOLE : SEEK_DATA);
+}
+
+static int vfs_set_times_raw(struct ksmbd_vfs_file *f, s64 atime_ns, s64 mtime_ns)
 {
 	struct dentry *dentry = f->filp->f_path.dentry;
 	struct inode *inode = d_inode(dentry);
@@ -446,7 +480,7 @@ int ksmbd_vfs_set_times(struct ksmbd_vfs_file *f, s64 atime_ns, s64 mtime_ns)
 	return ret;
 }
 
-int ksmbd_vfs_chmod(struct ksmbd_vfs_file *f, umode_t mode)
+static int vfs_chmod_raw(struct ksmbd_vfs_file *f, umode_t mode)
 {
 	struct dentry *dentry = f->filp->f_path.dentry;
 	struct inode *inode = d_inode(dentry);
@@ -495,8 +529,8 @@ ssize_t ksmbd_vfs_listxattr(struct ksmbd_vfs_file *f, char *buf, size_t size)
 	return vfs_listxattr(file_dentry(f->filp), buf, size);
 }
 
-int ksmbd_vfs_setxattr(struct ksmbd_vfs_file *f, const char *name, const void *val, size_t size,
-		       unsigned int flags)
+static int vfs_setxattr_raw(struct ksmbd_vfs_file *f, const char *name, const void *val,
+			    size_t size, unsigned int flags)
 {
 	int xflags = 0;
 	int ret;
@@ -516,7 +550,7 @@ int ksmbd_vfs_setxattr(struct ksmbd_vfs_file *f, const char *name, const void *v
 	return ret;
 }
 
-int ksmbd_vfs_removexattr(struct ksmbd_vfs_file *f, const char *name)
+static int vfs_removexattr_raw(struct ksmbd_vfs_file *f, const char *name)
 {
 	int ret = mnt_want_write_file(f->filp);
 
@@ -560,6 +594,175 @@ void ksmbd_vfs_close(struct ksmbd_vfs_file *f)
 {
 	filp_close(f->filp, NULL);
 	kfree(f);
+}
+
+/*
+ * The engine's modifying calls: the changes they make are the engine's, not
+ * reported by the change watches (watch.c).
+ */
+
+int ksmbd_vfs_open(struct ksmbd_vfs_root *root, const char *name, unsigned int flags,
+		   umode_t mode, struct ksmbd_vfs_file **out)
+{
+	struct ksmbd_kw_own own;
+	int ret;
+
+	ksmbd_kw_own_begin(&own);
+	ret = vfs_open_raw(root, name, flags, mode, out);
+	ksmbd_kw_own_end(&own);
+	return ret;
+}
+
+ssize_t ksmbd_vfs_write(struct ksmbd_vfs_file *f, const void *buf, size_t len, loff_t pos)
+{
+	struct ksmbd_kw_own own;
+	ssize_t ret;
+
+	ksmbd_kw_own_begin(&own);
+	ret = vfs_write_raw(f, buf, len, pos);
+	ksmbd_kw_own_end(&own);
+	return ret;
+}
+
+int ksmbd_vfs_mkdir(struct ksmbd_vfs_root *root, const char *name, umode_t mode)
+{
+	struct ksmbd_kw_own own;
+	int ret;
+
+	ksmbd_kw_own_begin(&own);
+	ret = vfs_mkdir_raw(root, name, mode);
+	ksmbd_kw_own_end(&own);
+	return ret;
+}
+
+int ksmbd_vfs_unlink(struct ksmbd_vfs_root *root, const char *name)
+{
+	struct ksmbd_kw_own own;
+	int ret;
+
+	ksmbd_kw_own_begin(&own);
+	ret = vfs_unlink_raw(root, name);
+	ksmbd_kw_own_end(&own);
+	return ret;
+}
+
+int ksmbd_vfs_rmdir(struct ksmbd_vfs_root *root, const char *name)
+{
+	struct ksmbd_kw_own own;
+	int ret;
+
+	ksmbd_kw_own_begin(&own);
+	ret = vfs_rmdir_raw(root, name);
+	ksmbd_kw_own_end(&own);
+	return ret;
+}
+
+int ksmbd_vfs_rename(struct ksmbd_vfs_root *root, const char *oldname, const char *newname,
+		     unsigned int flags)
+{
+	struct ksmbd_kw_own own;
+	int ret;
+
+	ksmbd_kw_own_begin(&own);
+	ret = vfs_rename_raw(root, oldname, newname, flags);
+	ksmbd_kw_own_end(&own);
+	return ret;
+}
+
+int ksmbd_vfs_truncate(struct ksmbd_vfs_file *f, loff_t size)
+{
+	struct ksmbd_kw_own own;
+	int ret;
+
+	ksmbd_kw_own_begin(&own);
+	ret = vfs_truncate_raw(f, size);
+	ksmbd_kw_own_end(&own);
+	return ret;
+}
+
+int ksmbd_vfs_set_times(struct ksmbd_vfs_file *f, s64 atime_ns, s64 mtime_ns)
+{
+	struct ksmbd_kw_own own;
+	int ret;
+
+	ksmbd_kw_own_begin(&own);
+	ret = vfs_set_times_raw(f, atime_ns, mtime_ns);
+	ksmbd_kw_own_end(&own);
+	return ret;
+}
+
+ssize_t ksmbd_vfs_copy_range(struct ksmbd_vfs_file *src, loff_t src_pos,
+			     struct ksmbd_vfs_file *dst, loff_t dst_pos, size_t len)
+{
+	struct ksmbd_kw_own own;
+	ssize_t ret;
+
+	ksmbd_kw_own_begin(&own);
+	ret = vfs_copy_range_raw(src, src_pos, dst, dst_pos, len);
+	ksmbd_kw_own_end(&own);
+	return ret;
+}
+
+int ksmbd_vfs_clone_range(struct ksmbd_vfs_file *src, loff_t src_pos,
+			  struct ksmbd_vfs_file *dst, loff_t dst_pos, u64 len)
+{
+	struct ksmbd_kw_own own;
+	int ret;
+
+	ksmbd_kw_own_begin(&own);
+	ret = vfs_clone_range_raw(src, src_pos, dst, dst_pos, len);
+	ksmbd_kw_own_end(&own);
+	return ret;
+}
+
+int ksmbd_vfs_fallocate(struct ksmbd_vfs_file *f, unsigned int mode, loff_t pos, u64 len)
+{
+	struct ksmbd_kw_own own;
+	int ret;
+
+	ksmbd_kw_own_begin(&own);
+	ret = vfs_fallocate_raw(f, mode, pos, len);
+	ksmbd_kw_own_end(&own);
+	return ret;
+}
+
+int ksmbd_vfs_chmod(struct ksmbd_vfs_file *f, umode_t mode)
+{
+	struct ksmbd_kw_own own;
+	int ret;
+
+	ksmbd_kw_own_begin(&own);
+	ret = vfs_chmod_raw(f, mode);
+	ksmbd_kw_own_end(&own);
+	return ret;
+}
+
+int ksmbd_vfs_setxattr(struct ksmbd_vfs_file *f, const char *name, const void *val, size_t size,
+		       unsigned int flags)
+{
+	struct ksmbd_kw_own own;
+	int ret;
+
+	ksmbd_kw_own_begin(&own);
+	ret = vfs_setxattr_raw(f, name, val, size, flags);
+	ksmbd_kw_own_end(&own);
+	return ret;
+}
+
+int ksmbd_vfs_removexattr(struct ksmbd_vfs_file *f, const char *name)
+{
+	struct ksmbd_kw_own own;
+	int ret;
+
+	ksmbd_kw_own_begin(&own);
+	ret = vfs_removexattr_raw(f, name);
+	ksmbd_kw_own_end(&own);
+	return ret;
+}
+
+struct inode *ksmbd_kw_file_inode(struct ksmbd_vfs_file *f)
+{
+	return file_inode(f->filp);
 }
 
 /*
@@ -851,3 +1054,9 @@ static const struct kernel_param_ops vt_param_ops = {
 
 module_param_cb(vfs_selftest, &vt_param_ops, NULL, 0200);
 MODULE_PARM_DESC(vfs_selftest, "write a prepared directory to self-test the VFS backend");
+
+/* Opens are struct files, bounded by fs.file-max only: this caps their memory. */
+unsigned int ksmbd_port_max_opens(void)
+{
+	return 1U << 20;
+}

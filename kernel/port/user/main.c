@@ -12,6 +12,7 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <linux/string.h>
 #include <unistd.h>
 #include "port_user.h"
@@ -49,6 +50,24 @@ static void usage(FILE *out)
 		"It stays in the foreground, logs to stderr, and exits on SIGTERM or SIGINT\n"
 		"after closing every client connection. Exit status: 0 after a clean stop,\n"
 		"1 when it could not start, 2 on a usage error.\n", DEFAULT_SOCKET);
+}
+
+/*
+ * Every open of a client is a descriptor here: take all the hard limit
+ * allows (the soft limit is often 1024, the hard one much more), so that a
+ * client opening thousands of files (smbtorture's smb2.maxfid) meets the
+ * engine's own limit on opens (ksmbd_port_max_opens) and not EMFILE.
+ */
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur >= rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		fprintf(stderr, "ksmbd-engine: cannot raise the open files limit: %s\n",
+			strerror(errno));
 }
 
 int main(int argc, char **argv)
@@ -99,6 +118,7 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	raise_nofile();
 	ret = ksmbd_port_module_init();
 	if (ret) {
 		fprintf(stderr, "ksmbd-engine: engine initialisation failed: %s\n", strerror(-ret));

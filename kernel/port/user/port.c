@@ -6,12 +6,31 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include "port.h"
 #include "port_user.h"
 
 const u8 ksmbd_port_engine_kind = KSMBD_ENGINE_USER;
 int ksmbd_port_log_level = 6;
+
+/* Descriptors kept free of opens: a quarter of the limit, at least 64. */
+unsigned int ksmbd_port_max_opens(void)
+{
+	static unsigned int max;
+	struct rlimit rl;
+	rlim_t n, room;
+
+	if (READ_ONCE(max))
+		return max;
+	n = getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur == RLIM_INFINITY ? 1024 :
+	    rl.rlim_cur;
+	if (n > 1u << 20)
+		n = 1u << 20;
+	room = n / 4 < 64 ? 64 : n / 4;
+	WRITE_ONCE(max, n > room + 16 ? n - room : 16);
+	return max;
+}
 
 void ksmbd_port_log(int level, const char *fmt, ...)
 {

@@ -9,14 +9,17 @@
 #include <linux/string.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/falloc.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <sys/ioctl.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 #include "port.h"
+#include "port_user.h"
 
 #define DIRBUF_SIZE	32768
 
@@ -100,6 +103,11 @@ int ksmbd_vfs_root_open(const char *path, struct ksmbd_vfs_root **out)
 	return 0;
 }
 
+int ksmbd_port_root_fd(struct ksmbd_vfs_root *root)
+{
+	return root->fd;
+}
+
 void ksmbd_vfs_root_close(struct ksmbd_vfs_root *root)
 {
 	close(root->fd);
@@ -111,6 +119,7 @@ int ksmbd_vfs_open(struct ksmbd_vfs_root *root, const char *name, unsigned int f
 {
 	struct open_how how = { 0 };
 	struct ksmbd_vfs_file *f;
+	bool own;
 	int fd;
 
 	if ((flags & KSMBD_VFS_READ) && (flags & KSMBD_VFS_WRITE))
@@ -134,7 +143,9 @@ int ksmbd_vfs_open(struct ksmbd_vfs_root *root, const char *name, unsigned int f
 	f = kzalloc(sizeof(*f), GFP_KERNEL);
 	if (!f)
 		return -ENOMEM;
+	own = flags & (KSMBD_VFS_CREATE | KSMBD_VFS_TRUNC) ? ksmbd_port_own_begin() : false;
 	fd = vfs_openat2(root->fd, name, how.flags, how.mode);
+	ksmbd_port_own_end(own);
 	if (fd < 0) {
 		kfree(f);
 		return fd;
@@ -153,9 +164,13 @@ ssize_t ksmbd_vfs_read(struct ksmbd_vfs_file *f, void *buf, size_t len, loff_t p
 
 ssize_t ksmbd_vfs_write(struct ksmbd_vfs_file *f, const void *buf, size_t len, loff_t pos)
 {
+	bool own = ksmbd_port_own_begin();
 	ssize_t n = pwrite(f->fd, buf, len, pos);
 
-	return n < 0 ? -errno : n;
+	if (n < 0)
+		n = -errno;
+	ksmbd_port_own_end(own);
+	return n;
 }
 
 static s64 vfs_ts_ns(const struct statx_timestamp *ts)
@@ -225,11 +240,14 @@ int ksmbd_vfs_mkdir(struct ksmbd_vfs_root *root, const char *name, umode_t mode)
 {
 	const char *last;
 	int dfd = vfs_parent(root, name, &last);
+	bool own;
 	int ret;
 
 	if (dfd < 0)
 		return dfd;
+	own = ksmbd_port_own_begin();
 	ret = mkdirat(dfd, last, mode) ? -errno : 0;
+	ksmbd_port_own_end(own);
 	close(dfd);
 	return ret;
 }
@@ -238,11 +256,14 @@ int ksmbd_vfs_unlink(struct ksmbd_vfs_root *root, const char *name)
 {
 	const char *last;
 	int dfd = vfs_parent(root, name, &last);
+	bool own;
 	int ret;
 
 	if (dfd < 0)
 		return dfd;
+	own = ksmbd_port_own_begin();
 	ret = unlinkat(dfd, last, 0) ? -errno : 0;
+	ksmbd_port_own_end(own);
 	close(dfd);
 	return ret;
 }
@@ -251,11 +272,14 @@ int ksmbd_vfs_rmdir(struct ksmbd_vfs_root *root, const char *name)
 {
 	const char *last;
 	int dfd = vfs_parent(root, name, &last);
+	bool own;
 	int ret;
 
 	if (dfd < 0)
 		return dfd;
+	own = ksmbd_port_own_begin();
 	ret = unlinkat(dfd, last, AT_REMOVEDIR) ? -errno : 0;
+	ksmbd_port_own_end(own);
 	close(dfd);
 	return ret;
 }
@@ -265,6 +289,7 @@ int ksmbd_vfs_rename(struct ksmbd_vfs_root *root, const char *oldname, const cha
 {
 	const char *oldlast, *newlast;
 	int olddfd, newdfd, ret;
+	bool own;
 
 	if (flags & ~KSMBD_VFS_RENAME_NOREPLACE)
 		return -EINVAL;
@@ -276,9 +301,11 @@ int ksmbd_vfs_rename(struct ksmbd_vfs_root *root, const char *oldname, const cha
 		close(olddfd);
 		return newdfd;
 	}
+	own = ksmbd_port_own_begin();
 	ret = renameat2(olddfd, oldlast, newdfd, newlast,
 			flags & KSMBD_VFS_RENAME_NOREPLACE ? RENAME_NOREPLACE : 0);
 	ret = ret ? -errno : 0;
+	ksmbd_port_own_end(own);
 	close(newdfd);
 	close(olddfd);
 	return ret;
@@ -286,12 +313,78 @@ int ksmbd_vfs_rename(struct ksmbd_vfs_root *root, const char *oldname, const cha
 
 int ksmbd_vfs_truncate(struct ksmbd_vfs_file *f, loff_t size)
 {
-	return ftruncate(f->fd, size) ? -errno : 0;
+	bool own = ksmbd_port_own_begin();
+	int ret = ftruncate(f->fd, size) ? -errno : 0;
+
+	ksmbd_port_own_end(own);
+	return ret;
 }
 
 int ksmbd_vfs_fsync(struct ksmbd_vfs_file *f)
 {
 	return fsync(f->fd) ? -errno : 0;
+}
+
+ssize_t ksmbd_vfs_copy_range(struct ksmbd_vfs_file *src, loff_t src_pos,
+			     struct ksmbd_vfs_file *dst, loff_t dst_pos, size_t len)
+{
+	off64_t in = src_pos, out = dst_pos;
+	bool own = ksmbd_port_own_begin();
+	ssize_t n = copy_file_range(src->fd, &in, dst->fd, &out, len, 0);
+
+	n = n < 0 ? -errno : n;
+	ksmbd_port_own_end(own);
+	return n;
+}
+
+/* FICLONERANGE's argument (linux/fs.h, which this build cannot include). */
+struct vfs_clone_range {
+	s64 src_fd;
+	u64 src_offset, src_length, dest_offset;
+};
+
+#define VFS_FICLONERANGE	_IOW(0x94, 13, struct vfs_clone_range)
+
+int ksmbd_vfs_clone_range(struct ksmbd_vfs_file *src, loff_t src_pos,
+			  struct ksmbd_vfs_file *dst, loff_t dst_pos, u64 len)
+{
+	struct vfs_clone_range arg = {
+		.src_fd = src->fd,
+		.src_offset = src_pos,
+		.src_length = len,
+		.dest_offset = dst_pos,
+	};
+
+	bool own = ksmbd_port_own_begin();
+	int ret = 0;
+
+	/* ENOTTY: a filesystem without the ioctl */
+	if (ioctl(dst->fd, VFS_FICLONERANGE, &arg))
+		ret = errno == ENOTTY ? -EOPNOTSUPP : -errno;
+	ksmbd_port_own_end(own);
+	return ret;
+}
+
+int ksmbd_vfs_fallocate(struct ksmbd_vfs_file *f, unsigned int mode, loff_t pos, u64 len)
+{
+	int flags = FALLOC_FL_KEEP_SIZE, ret;
+	bool own;
+
+	if (mode == KSMBD_VFS_FALLOC_PUNCH_HOLE)
+		flags |= FALLOC_FL_PUNCH_HOLE;
+	else if (mode == KSMBD_VFS_FALLOC_ZERO_RANGE)
+		flags |= FALLOC_FL_ZERO_RANGE;
+	own = ksmbd_port_own_begin();
+	ret = fallocate(f->fd, flags, pos, len) ? -errno : 0;
+	ksmbd_port_own_end(own);
+	return ret;
+}
+
+loff_t ksmbd_vfs_seek(struct ksmbd_vfs_file *f, loff_t pos, bool hole)
+{
+	off_t r = lseek(f->fd, pos, hole ? SEEK_HOLE : SEEK_DATA);
+
+	return r < 0 ? -errno : r;
 }
 
 static struct timespec vfs_ns_ts(s64 ns)
@@ -309,14 +402,24 @@ int ksmbd_vfs_set_times(struct ksmbd_vfs_file *f, s64 atime_ns, s64 mtime_ns)
 {
 	struct timespec ts[2] = { vfs_ns_ts(atime_ns), vfs_ns_ts(mtime_ns) };
 
+	bool own;
+	int ret;
+
 	if (atime_ns < 0 && mtime_ns < 0)
 		return 0;
-	return futimens(f->fd, ts) ? -errno : 0;
+	own = ksmbd_port_own_begin();
+	ret = futimens(f->fd, ts) ? -errno : 0;
+	ksmbd_port_own_end(own);
+	return ret;
 }
 
 int ksmbd_vfs_chmod(struct ksmbd_vfs_file *f, umode_t mode)
 {
-	return fchmod(f->fd, mode & 07777) ? -errno : 0;
+	bool own = ksmbd_port_own_begin();
+	int ret = fchmod(f->fd, mode & 07777) ? -errno : 0;
+
+	ksmbd_port_own_end(own);
+	return ret;
 }
 
 ssize_t ksmbd_vfs_getxattr(struct ksmbd_vfs_file *f, const char *name, void *buf, size_t size)
@@ -336,7 +439,8 @@ ssize_t ksmbd_vfs_listxattr(struct ksmbd_vfs_file *f, char *buf, size_t size)
 int ksmbd_vfs_setxattr(struct ksmbd_vfs_file *f, const char *name, const void *val, size_t size,
 		       unsigned int flags)
 {
-	int xflags = 0;
+	int xflags = 0, ret;
+	bool own;
 
 	if (flags & ~(KSMBD_VFS_XATTR_CREATE | KSMBD_VFS_XATTR_REPLACE))
 		return -EINVAL;
@@ -344,12 +448,19 @@ int ksmbd_vfs_setxattr(struct ksmbd_vfs_file *f, const char *name, const void *v
 		xflags |= XATTR_CREATE;
 	if (flags & KSMBD_VFS_XATTR_REPLACE)
 		xflags |= XATTR_REPLACE;
-	return fsetxattr(f->fd, name, val, size, xflags) ? -errno : 0;
+	own = ksmbd_port_own_begin();
+	ret = fsetxattr(f->fd, name, val, size, xflags) ? -errno : 0;
+	ksmbd_port_own_end(own);
+	return ret;
 }
 
 int ksmbd_vfs_removexattr(struct ksmbd_vfs_file *f, const char *name)
 {
-	return fremovexattr(f->fd, name) ? -errno : 0;
+	bool own = ksmbd_port_own_begin();
+	int ret = fremovexattr(f->fd, name) ? -errno : 0;
+
+	ksmbd_port_own_end(own);
+	return ret;
 }
 
 int ksmbd_vfs_readdir(struct ksmbd_vfs_file *f, ksmbd_vfs_emit_t emit, void *arg)
