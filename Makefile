@@ -18,7 +18,7 @@
 #                   BENCH_REPL_ARGS="--writers 12 --seconds 20", scripts/bench-repl.sh)
 #
 # See README.md for the test layers (test-unit, test-pstore, test-engine, test-torture,
-# test-kernel, test-cluster, test-fuzz) and docs/architecture.md for the layout.
+# test-kernel, test-kernel-torture, test-cluster, test-fuzz) and docs/architecture.md for the layout.
 
 VERSION := 0.1.0
 PROTO_CHECK := include/uapi/ksmbd_cluster.h
@@ -93,7 +93,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
 .PHONY: all user module module-clean sanitize deps test test-unit test-engine test-kernel \
-	test-cluster test-fuzz test-config test-pstore test-torture golden demo demo-down clean fuzz bench bench-repl
+	test-kernel-torture test-cluster test-fuzz test-config test-pstore test-torture golden demo demo-down clean fuzz bench bench-repl
 .DEFAULT_GOAL := all
 
 all: user module
@@ -245,6 +245,11 @@ test-torture: user sanitize
 
 test-kernel: user module
 	tests/run-layer.sh kernel
+
+# The whole ksmbd CI list (tests/torture/ksmbd-ci) against the module in the QEMU/TCG guest;
+# make test runs a subset of it (tests/kernel/03-torture.t). Long: see docs/testing.md.
+test-kernel-torture: user module
+	KC_TEST_TIMEOUT=$${KC_TEST_TIMEOUT:-21600} tests/run-layer.sh kernel-torture
 
 test-cluster: user
 	tests/run-layer.sh cluster

@@ -8,11 +8,11 @@
 # How it works (facts behind the choices: shared/notes/vm.md):
 #  - The guest boots the cached kernel (the ELF vmlinux through QEMU's PVH
 #    entry when fetch-kernel.sh could unpack it, else the bzImage) with an
-#    initramfs built here (static
-#    busybox, /init, the modules needed to reach the host root), cached as
-#    $KC_CACHE/initramfs-<ABI>.cpio.gz. The archive carries a key (hash of this
-#    script, ABI, kernel package version) so it is rebuilt when any changes,
-#    without lock or stamp files: it is replaced by an atomic rename.
+#    initramfs built here (static busybox, /init, the modules needed to reach
+#    the host root), cached as $KC_CACHE/initramfs-<ABI>-<key hash>.cpio.gz.
+#    The archive carries a key (hash of this script, ABI, kernel package
+#    version) so it is rebuilt when any changes, without lock or stamp files:
+#    it is replaced by an atomic rename.
 #  - The host root is shared read-only over virtio-9p and mounted under an
 #    overlay with a tmpfs upper, then /init switch_roots into it (not chroot:
 #    the kernel's request_module must see the same root). Every host binary
@@ -20,7 +20,10 @@
 #  - A writable scratch dir is shared too, at /scratch and at its host path.
 #    It carries the run's configuration in (.vm/) and the results out:
 #    vm.out (stdout+stderr), vm.rc (exit code), vm.dmesg (guest kernel log).
-#  - QEMU has no network device: tests in the guest use 127.0.0.1.
+#  - By default QEMU has no network device: tests in the guest use 127.0.0.1.
+#    With --hostfwd the guest gets one virtio-net NIC on a QEMU user-mode
+#    network with restrict=on (the guest reaches nothing outside QEMU) whose
+#    only way in is the forwarded port on the host's 127.0.0.1 (loopback only).
 set -euo pipefail
 
 PROG=vm.sh
@@ -41,6 +44,12 @@ Options:
   --disk-mb N        attach an N MiB sparse ext4 image (virtio-blk), mounted
                      at /mnt/disk in the guest (the image is SCRATCH/vm-disk.img)
   --log FILE         save the full serial console log to FILE
+  --hostfwd H:G      forward TCP port H of the host's 127.0.0.1 to port G of
+                     the guest (repeatable). The guest then has eth0 at
+                     10.0.2.15/24 on a restricted user-mode network: no
+                     route out, only the forwarded ports come in. Run the
+                     caller in a network namespace of its own to keep even
+                     that loopback port private.
   --scratch DIR      writable dir shared with the guest at /scratch and at its
                      host path (default: a fresh mktemp -d, removed after a
                      successful run, kept and printed after a failure)
@@ -122,6 +131,18 @@ mkdir -p /newroot/scratch
 mount -t 9p -o "$ninep" scratch /newroot/scratch || die "cannot mount the scratch share"
 [ -r /newroot/scratch/.vm/config ] || die "no run configuration in the scratch share"
 . /newroot/scratch/.vm/config
+
+if [ "$KC_NET" = 1 ]; then
+	load_modules /etc/kc-modules-net
+	i=0
+	while [ ! -e /sys/class/net/eth0 ] && [ "$i" -lt 200 ]; do	# at most 10 s
+		sleep 0.05
+		i=$((i + 1))
+	done
+	# QEMU's user-mode network: the guest is 10.0.2.15, no gateway on purpose.
+	ip addr add 10.0.2.15/24 dev eth0 && ip link set eth0 up ||
+		die "cannot configure eth0 (virtio-net)"
+fi
 
 if [ "$KC_DISK" = 1 ]; then
 	load_modules /etc/kc-modules-disk
@@ -253,11 +274,12 @@ build_initramfs() {
 	done < <("$bb" --list)
 
 	# Modules in dependency order, each once: kc-modules always, kc-modules-disk
-	# only with --disk-mb (~0.5 s less boot without). Built-in modules appear
+	# only with --disk-mb (~0.5 s less boot without), kc-modules-net only with
+	# --hostfwd. Built-in modules appear
 	# as "builtin NAME" in --show-depends and are skipped.
 	local list mod deps
 	for list in "kc-modules:virtio_pci 9pnet_virtio 9p overlay virtio-rng" \
-		"kc-modules-disk:virtio_blk ext4"; do
+		"kc-modules-disk:virtio_blk ext4" "kc-modules-net:virtio_net"; do
 		: >"$tree/etc/${list%%:*}"
 		for mod in ${list#*:}; do
 			deps=$(modprobe -d "$KDIR" -S "$ABI" --show-depends "$mod") ||
@@ -298,7 +320,9 @@ build_initramfs() {
 ensure_initramfs() {
 	local key
 	key=$(initramfs_key)
-	INITRD="$CACHE/initramfs-$ABI.cpio.gz"
+	# The name carries the key's hash: worktrees with different versions of
+	# this script share the cache without replacing each other's archive.
+	INITRD="$CACHE/initramfs-$ABI-$(printf '%s' "$key" | sha256sum | cut -c1-12).cpio.gz"
 	initramfs_current "$INITRD" "$key" && return 0
 	if [ ! -w "$CACHE" ]; then
 		# Cannot update the shared cache (not root?): build a private copy.
@@ -306,6 +330,11 @@ ensure_initramfs() {
 	fi
 	[ "$VERBOSE" -eq 0 ] || say "building $INITRD"
 	build_initramfs "$INITRD" "$key"
+	# Archives of other versions of this script, unused for a day, go.
+	if [ -w "$CACHE" ]; then
+		find "$CACHE" -maxdepth 1 -name "initramfs-$ABI*.cpio.gz" ! -newermt '-1 day' \
+			-delete 2>/dev/null || true
+	fi
 }
 
 # shellcheck disable=SC2317 # kill_qemu and cleanup are called from traps
@@ -352,7 +381,8 @@ console_tail() {
 }
 
 main() {
-	local timeout=300 disk_mb=0 log='' scratch=''
+	local timeout=300 disk_mb=0 log='' scratch='' fwd
+	local -a hostfwd=()
 	VERBOSE=0
 	while [ $# -gt 0 ]; do
 		case $1 in
@@ -363,6 +393,8 @@ main() {
 		--log) log=${2:?--log needs a value}; shift 2 ;;
 		--log=*) log=${1#*=}; shift ;;
 		--scratch) scratch=${2:?--scratch needs a value}; shift 2 ;;
+		--hostfwd) hostfwd+=("${2:?--hostfwd needs a value}"); shift 2 ;;
+		--hostfwd=*) hostfwd+=("${1#*=}"); shift ;;
 		--scratch=*) scratch=${1#*=}; shift ;;
 		-v | --verbose) VERBOSE=1; shift ;;
 		-h | --help) usage; exit 0 ;;
@@ -378,6 +410,10 @@ main() {
 	fi
 	[[ $timeout =~ ^[1-9][0-9]*$ ]] || { say "--timeout must be a positive integer"; exit 2; }
 	[[ $disk_mb =~ ^[0-9]+$ ]] || { say "--disk-mb must be an integer"; exit 2; }
+	for fwd in "${hostfwd[@]}"; do
+		[[ $fwd =~ ^[1-9][0-9]*:[1-9][0-9]*$ ]] ||
+			{ say "--hostfwd wants HOSTPORT:GUESTPORT, got '$fwd'"; exit 2; }
+	done
 	if [ "$disk_mb" -ne 0 ] && [ "$disk_mb" -lt 16 ]; then
 		say "--disk-mb must be at least 16"
 		exit 2
@@ -446,6 +482,7 @@ main() {
 		echo "KC_CWD=$(sq "$cwd")"
 		echo "KC_SCRATCH_HOST=$(sq "$SCRATCH")"
 		echo "KC_DISK=$([ "$disk_mb" -gt 0 ] && echo 1 || echo 0)"
+		echo "KC_NET=$([ "${#hostfwd[@]}" -gt 0 ] && echo 1 || echo 0)"
 	} >"$SCRATCH/.vm/config"
 	printf '%s\0' "$@" >"$SCRATCH/.vm/argv"
 
@@ -456,7 +493,7 @@ main() {
 
 	local -a qemu=(
 		qemu-system-x86_64 -accel tcg -cpu max -m 1024 -smp 2
-		-nographic -no-reboot -nic none
+		-nographic -no-reboot
 		-kernel "$kernel" -initrd "$INITRD"
 		-append "console=ttyS0 rdinit=/init panic=-1 mitigations=off${KC_VM_APPEND:+ $KC_VM_APPEND}"
 		-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
@@ -464,6 +501,17 @@ main() {
 		-device virtio-rng-pci
 		-pidfile "$TMPD/qemu.pid"
 	)
+	if [ "${#hostfwd[@]}" -gt 0 ]; then
+		# restrict=on: the guest cannot reach the host or any network; the
+		# forwards below (bound to the host's 127.0.0.1) are the only way in.
+		local netdev=user,id=kcnet,restrict=on,net=10.0.2.0/24,host=10.0.2.2
+		for fwd in "${hostfwd[@]}"; do
+			netdev+=",hostfwd=tcp:127.0.0.1:${fwd%%:*}-10.0.2.15:${fwd#*:}"
+		done
+		qemu+=(-netdev "$netdev" -device virtio-net-pci,netdev=kcnet)
+	else
+		qemu+=(-nic none)
+	fi
 	if [ "$disk_mb" -gt 0 ]; then
 		local img="$SCRATCH/vm-disk.img"
 		rm -f -- "$img"

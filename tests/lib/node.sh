@@ -29,9 +29,10 @@ kc_own_netns() {
 	exit $?
 }
 
-# kc_node_conf DIR [GLOBAL-LINE...]: write DIR/node.conf for a user-engine
-# node listening on port ${KC_PORT:-445} and serving DIR/share. A GLOBAL-LINE
-# setting "node name" replaces the default one (no "already set" warning).
+# kc_node_conf DIR [GLOBAL-LINE...]: write DIR/node.conf for a node listening on
+# port ${KC_PORT:-445} and serving DIR/share, with the user-space engine
+# (ksmbd-engine) or, with KC_ENGINE=kernel, the loaded ksmbd_cluster.ko. A
+# GLOBAL-LINE setting "node name" replaces the default one (no "already set" warning).
 kc_node_conf() {
 	local dir=$1 line node_name="node name = test-node"
 	shift
@@ -44,7 +45,7 @@ kc_node_conf() {
 		echo "	netbios name = KCTEST"
 		[ -n "$node_name" ] && echo "	$node_name"
 		echo "	smb ports = ${KC_PORT:-445}"
-		echo "	engine = user"
+		echo "	engine = ${KC_ENGINE:-user}"
 		echo "	engine socket = $dir/engine.sock"
 		echo "	pid file = $dir/mountd.pid"
 		echo "	state directory = $dir/state"
