@@ -336,8 +336,9 @@ bool ksmbd_durable_orphan(struct ksmbd_tree *tree, struct ksmbd_file *fp)
 	st->expires = jiffies + msecs_to_jiffies(st->timeout_ms);
 	ksmbd_durable_nr_orphans++;
 	ksmbd_durable_kick();
-	mutex_unlock(&ksmbd_durable_lock);
 	pr_debug("durable open %llu orphaned for %u ms\n", fp->persistent_id, st->timeout_ms);
+	/* once unlocked, a CREATE may purge the orphan (fp and st) at once */
+	mutex_unlock(&ksmbd_durable_lock);
 	queue_work(wq, &ksmbd_durable_work);
 	return true;
 }
