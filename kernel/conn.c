@@ -270,6 +270,29 @@ void ksmbd_conn_accept(struct ksmbd_transport *t)
 	pr_debug("%s: connected\n", t->peer);
 }
 
+struct ksmbd_conn *ksmbd_conn_oldest_of_client(const u8 *client_guid)
+{
+	struct ksmbd_conn *conn, *found = NULL;
+	u16 dialect;
+
+	mutex_lock(&ksmbd_conn_lock);
+	/* The list is in accept order: the first match is the oldest. */
+	list_for_each_entry(conn, &ksmbd_conn_list, node) {
+		dialect = READ_ONCE(conn->dialect);
+		if (READ_ONCE(conn->state) != KSMBD_CONN_RUNNING ||
+		    dialect < SMB2_DIALECT_0210 || dialect == SMB2_DIALECT_WILDCARD)
+			continue;
+		mutex_lock(&conn->neg_lock);
+		if (!memcmp(conn->client_guid, client_guid, 16) && ksmbd_conn_tryget(conn))
+			found = conn;
+		mutex_unlock(&conn->neg_lock);
+		if (found)
+			break;
+	}
+	mutex_unlock(&ksmbd_conn_lock);
+	return found;
+}
+
 /* Let ksmbd_conn_accept() take connections again (after a stop). */
 static void ksmbd_conn_set_accepting(bool on)
 {

@@ -103,6 +103,11 @@ void ksmbd_conn_accept(struct ksmbd_transport *t);
  * anonymous one). Its trees and opens close. Whether one was logged off.
  */
 bool ksmbd_conn_logoff_previous(u64 id, const char *user);
+/*
+ * The oldest running connection (2.1 or later) of the client @client_guid,
+ * with a reference, or NULL: where lease break notifications go (oplock.c).
+ */
+struct ksmbd_conn *ksmbd_conn_oldest_of_client(const u8 *client_guid);
 /* Shut down every connection and wait until all are gone. */
 void ksmbd_conn_stop_all(void);
 /*

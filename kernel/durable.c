@@ -336,8 +336,9 @@ bool ksmbd_durable_orphan(struct ksmbd_tree *tree, struct ksmbd_file *fp)
 	st->expires = jiffies + msecs_to_jiffies(st->timeout_ms);
 	ksmbd_durable_nr_orphans++;
 	ksmbd_durable_kick();
-	mutex_unlock(&ksmbd_durable_lock);
 	pr_debug("durable open %llu orphaned for %u ms\n", fp->persistent_id, st->timeout_ms);
+	/* once unlocked, a CREATE may purge the orphan (fp and st) at once */
+	mutex_unlock(&ksmbd_durable_lock);
 	queue_work(wq, &ksmbd_durable_work);
 	return true;
 }
@@ -537,14 +538,15 @@ void ksmbd_durable_close_app_instance(const struct ksmbd_durable_req *dr)
 }
 
 /* Whether the new open @fp would break orphan @o's caching (see durable.h). */
-static bool ksmbd_durable_conflicts(struct ksmbd_file *o, bool overwrite, bool stat_open,
+static bool ksmbd_durable_conflicts(struct ksmbd_file *o, bool overwrite, u32 want,
 				    bool sharing)
 {
 	u8 level, key[16], version;
 	u32 state;
 	u16 epoch;
 
-	if (stat_open && !sharing)
+	/* Stat opens (oplock.h): READ_CONTROL is one for leases only. */
+	if (!overwrite && !sharing && ksmbd_oplock_stat_access(want))
 		return false;
 	ksmbd_oplock_caching(o, &level, key, &state, &version, &epoch);
 	switch (level) {
@@ -552,6 +554,8 @@ static bool ksmbd_durable_conflicts(struct ksmbd_file *o, bool overwrite, bool s
 	case SMB2_OPLOCK_LEVEL_EXCLUSIVE:
 		return true;
 	case SMB2_OPLOCK_LEVEL_LEASE:
+		if (!overwrite && !sharing && ksmbd_lease_stat_access(want))
+			return false;
 		return (state & SMB2_LEASE_WRITE) ||
 		       ((state & SMB2_LEASE_HANDLE) && (sharing || overwrite));
 	default:
@@ -578,7 +582,7 @@ static bool ksmbd_durable_share_conflict(u32 a1, u32 s1, u32 a2, u32 s2)
  * share mode conflict with each orphan.
  */
 static int ksmbd_durable_purge_of(struct ksmbd_file *fp, u64 dev, u64 ino, u32 access,
-				  u32 share, bool overwrite, bool stat_open, int sharing)
+				  u32 share, bool overwrite, u32 want, int sharing)
 {
 	struct ksmbd_durable_state *st;
 	int n = 0;
@@ -595,7 +599,7 @@ static int ksmbd_durable_purge_of(struct ksmbd_file *fp, u64 dev, u64 ino, u32 a
 				continue;
 			sh = sharing >= 0 ? sharing :
 			     ksmbd_durable_share_conflict(o->access, o->share_access, access, share);
-			if (!ksmbd_durable_conflicts(o, overwrite, stat_open, sh))
+			if (!ksmbd_durable_conflicts(o, overwrite, want, sh))
 				continue;
 			ksmbd_durable_take(st);
 			victim = o;
@@ -609,15 +613,14 @@ static int ksmbd_durable_purge_of(struct ksmbd_file *fp, u64 dev, u64 ino, u32 a
 	}
 }
 
-int ksmbd_durable_purge(struct ksmbd_file *fp, bool overwrite, bool stat_open, bool sharing)
+int ksmbd_durable_purge(struct ksmbd_file *fp, bool overwrite, u32 want, bool sharing)
 {
-	return ksmbd_durable_purge_of(fp, fp->dev, fp->ino, 0, 0, overwrite, stat_open, sharing);
+	return ksmbd_durable_purge_of(fp, fp->dev, fp->ino, 0, 0, overwrite, want, sharing);
 }
 
-int ksmbd_durable_purge_file(u64 dev, u64 ino, u32 access, u32 share, bool overwrite,
-			     bool stat_open)
+int ksmbd_durable_purge_file(u64 dev, u64 ino, u32 access, u32 share, bool overwrite)
 {
-	return ksmbd_durable_purge_of(NULL, dev, ino, access, share, overwrite, stat_open, -1);
+	return ksmbd_durable_purge_of(NULL, dev, ino, access, share, overwrite, access, -1);
 }
 
 /* Append a create context (@name, @nlen bytes; @data, @dlen bytes) to the CREATE response. */

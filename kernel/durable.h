@@ -190,16 +190,16 @@ __le32 ksmbd_durable_grant(struct ksmbd_work *w, struct ksmbd_file *fp,
 			   const struct ksmbd_durable_req *dr, const char *path);
 /*
  * Close orphaned durable opens of the file @fp opens that the new open would
- * break (see above). @sharing: its share modes conflict. Returns how many.
+ * break (see above), asking for @want (mapped access; data access for
+ * MAXIMUM_ALLOWED). @sharing: its share modes conflict. Returns how many.
  */
-int ksmbd_durable_purge(struct ksmbd_file *fp, bool overwrite, bool stat_open, bool sharing);
+int ksmbd_durable_purge(struct ksmbd_file *fp, bool overwrite, u32 want, bool sharing);
 /*
  * The same before a CREATE opens the file (@dev, @ino) with @access (mapped)
  * and @share, so that an orphan's delete on close happens first; the share
  * mode conflict is computed per orphan.
  */
-int ksmbd_durable_purge_file(u64 dev, u64 ino, u32 access, u32 share, bool overwrite,
-			     bool stat_open);
+int ksmbd_durable_purge_file(u64 dev, u64 ino, u32 access, u32 share, bool overwrite);
 /*
  * The session of @fp goes without a CLOSE (tree.c): orphan it when durable.
  * True when the durable table took over the tree list's reference.

@@ -79,6 +79,8 @@ void ksmbd_file_discard(struct ksmbd_file *fp)
 {
 	ksmbd_file_unpublish(fp);
 	fp->delete_on_close = false;
+	if (fp->is_stream)
+		ksmbd_oplock_detach(fp);	/* before the stream's state goes */
 	ksmbd_stream_close(fp);
 	ksmbd_inode_share_del(&fp->ni, &fp->share_counted, fp->access, fp->share_access);
 	ksmbd_oplock_release(fp, false);
@@ -186,6 +188,8 @@ static int ksmbd_file_delete(struct ksmbd_file *fp)
 		ksmbd_notify_event(fp->root_dev, fp->root_ino, fp->path, FILE_ACTION_REMOVED,
 				   fp->is_dir ? FILE_NOTIFY_CHANGE_DIR_NAME :
 						FILE_NOTIFY_CHANGE_FILE_NAME);
+	if (!ret)
+		ksmbd_lease_break_parent(fp);	/* the directory's leases (oplock.h) */
 	if (ret)
 		pr_debug("delete on close of %s: %d\n", fp->path, ret);
 	mutex_unlock(&fp->dir_lock);
@@ -200,9 +204,15 @@ int ksmbd_file_release(struct ksmbd_file *fp)
 	/* Its locks first: they live on the file it is about to give up. */
 	ksmbd_brl_release(fp);
 	ksmbd_file_unpublish(fp);
+	/* A stream's oplock and lease live with the stream's state (oplock.h). */
+	if (fp->is_stream)
+		ksmbd_oplock_detach(fp);
 	/* A stream's delete on close removes the stream only (stream.h). */
 	ksmbd_stream_close(fp);
 	ksmbd_inode_share_del(&fp->ni, &fp->share_counted, fp->access, fp->share_access);
+	/* A written file's close changes its directory: its leases break (oplock.h). */
+	if (READ_ONCE(fp->oplock.written) && !fp->is_stream)
+		ksmbd_lease_break_parent(fp);
 	/* The oplock and the file's open go together (oplock.h). */
 	if (!ksmbd_oplock_release(fp, fp->delete_on_close && !fp->is_stream)) {
 		/* Other opens keep a directory whose delete is now pending. */

@@ -45,26 +45,6 @@ static bool ksmbd_oplock_strong(u8 level)
 	return level == SMB2_OPLOCK_LEVEL_EXCLUSIVE || level == SMB2_OPLOCK_LEVEL_BATCH;
 }
 
-/*
- * Oplocks are per stream (oplock.h): whether the holder @h is on the stream
- * @fp is on, both on the file's default stream or both on one named stream.
- * A stream open whose stream is already released (stream.h) is on none.
- */
-static bool ksmbd_oplock_same_stream(const struct ksmbd_file *h, const struct ksmbd_file *fp)
-{
-	return h->is_stream == fp->is_stream && READ_ONCE(h->stream) == fp->stream;
-}
-
-/* Opens of the stream @fp is on, @fp included; ksmbd_oplock_lock held. */
-static unsigned int ksmbd_oplock_stream_opens(struct ksmbd_file *fp)
-{
-	unsigned int all = ksmbd_inode_opens(fp->ni), named = ksmbd_stream_count(fp);
-
-	if (fp->is_stream)
-		return named;
-	return all > named ? all - named : 1;
-}
-
 u8 ksmbd_oplock_grant_level(u8 requested, bool is_dir, unsigned int other_opens,
 			    unsigned int strong)
 {
@@ -152,6 +132,27 @@ bool ksmbd_oplock_timeout(struct ksmbd_oplock *op, unsigned long now)
 		return false;
 	ksmbd_oplock_set_none(op);
 	return true;
+}
+
+bool ksmbd_oplock_stat_access(u32 access)
+{
+	return !(access & ~(u32)(FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES | SYNCHRONIZE));
+}
+
+bool ksmbd_lease_stat_access(u32 access)
+{
+	return ksmbd_oplock_stat_access(access & ~(u32)READ_CONTROL);
+}
+
+u32 ksmbd_lease_asked(u32 requested, bool is_dir)
+{
+	return is_dir ? requested & ~(u32)SMB2_LEASE_WRITE : requested;
+}
+
+bool ksmbd_lease_parent_exempt(const struct ksmbd_oplock *op, const struct ksmbd_lease *l)
+{
+	return op->has_parent && !memcmp(l->key, op->parent_key, 16) &&
+	       !memcmp(l->client_guid, op->client_guid, 16);
 }
 
 u32 ksmbd_lease_grant_state(u32 requested, bool other_keys, bool level2)
@@ -254,6 +255,54 @@ bool ksmbd_lease_timeout(struct ksmbd_lease *l, unsigned long now)
 /* The lease table: every lease by (ClientGuid, LeaseKey), under ksmbd_oplock_lock. */
 static LIST_HEAD(ksmbd_lease_table);
 static unsigned int ksmbd_lease_pass;
+/* How many of them are directory leases (read without the lock as a hint). */
+static atomic_t ksmbd_dir_leases = ATOMIC_INIT(0);
+
+/*
+ * The holders of what @fp opened: the file's (inode.h), or for a named
+ * stream's open the stream's own (stream.h), whose opens alone compete for
+ * its oplocks and leases (MS-FSA keeps them per stream).
+ */
+static struct list_head *ksmbd_holders(struct ksmbd_file *fp)
+{
+	return fp->is_stream ? ksmbd_stream_oplocks(fp) : ksmbd_inode_oplocks(fp->ni);
+}
+
+/*
+ * Opens of the stream @fp is on, @fp included: a named stream's own, or for
+ * the default stream the file's opens that are on no named stream (every
+ * stream open also holds the file's ksmbd_inode). ksmbd_oplock_lock held.
+ */
+static unsigned int ksmbd_holder_opens(struct ksmbd_file *fp)
+{
+	unsigned int all, named;
+
+	if (fp->is_stream)
+		return ksmbd_stream_opens(fp);
+	all = ksmbd_inode_opens(fp->ni);
+	named = ksmbd_stream_count(fp);
+	return all > named ? all - named : 1;
+}
+
+/*
+ * Whether @fp no longer has a holder list: released, or a stream open whose
+ * stream state went (renamed to the default stream, stream.h).
+ */
+static bool ksmbd_holders_gone(struct ksmbd_file *fp)
+{
+	return !fp->ni || (fp->is_stream && !fp->stream);
+}
+
+static unsigned int *ksmbd_holder_stat_opens(struct ksmbd_file *fp)
+{
+	return fp->is_stream ? ksmbd_stream_stat_opens(fp) : ksmbd_inode_stat_opens(fp->ni);
+}
+
+/* What a lease of @fp is on (one key, one file or stream: 3.3.5.9.8). */
+static const void *ksmbd_holder_obj(struct ksmbd_file *fp)
+{
+	return fp->is_stream ? (const void *)fp->stream : (const void *)fp->ni;
+}
 
 static struct ksmbd_lease *ksmbd_lease_find(const u8 *client_guid, const u8 *key)
 {
@@ -274,6 +323,7 @@ struct ksmbd_oplock_notify {
 	bool lease;			/* a lease break (2.2.23.2) */
 	bool ack;
 	u8 key[16];
+	u8 client_guid[16];		/* lease: the lease's client */
 	u32 from, to;
 	u16 epoch;
 };
@@ -314,6 +364,7 @@ static void ksmbd_lease_queue(struct ksmbd_oplock_notify *n, int *nr, int max,
 	n[*nr].lease = true;
 	n[*nr].ack = ack;
 	memcpy(n[*nr].key, l->key, 16);
+	memcpy(n[*nr].client_guid, l->client_guid, 16);
 	n[*nr].from = from;
 	n[*nr].to = to;
 	n[*nr].epoch = l->version == 2 ? l->epoch : 0;
@@ -346,6 +397,42 @@ static int ksmbd_oplock_write(struct ksmbd_conn *conn, u64 sess_id, u8 *out, siz
 	return ret ? ret : ksmbd_conn_write(conn, &iov, 1);
 }
 
+/* Whether the session @sess_id of @conn encrypts its messages. */
+static bool ksmbd_oplock_encrypts(struct ksmbd_conn *conn, u64 sess_id)
+{
+	struct ksmbd_session *sess = sess_id ? ksmbd_session_get(conn, sess_id) : NULL;
+	bool enc = sess && sess->encrypt_data;
+
+	if (sess)
+		ksmbd_session_put(sess);
+	return enc;
+}
+
+/*
+ * MS-SMB2 3.3.4.7: a lease belongs to the client (its ClientGuid), not to
+ * one open, so its break goes to the client's oldest connection, as Windows
+ * does (smb2.lease.v2_complex1: a key's opens on two connections of one
+ * client), whichever of them the holder found used. A holder whose session
+ * encrypts is told on its own connection (or channel), where the
+ * notification can be encrypted.
+ */
+static void ksmbd_lease_route(struct ksmbd_oplock_notify *n)
+{
+	struct ksmbd_conn *c;
+
+	if (ksmbd_oplock_encrypts(n->conn, n->sess_id))
+		return;
+	c = ksmbd_conn_oldest_of_client(n->client_guid);
+	if (!c)
+		return;
+	if (c == n->conn) {
+		ksmbd_conn_put(c);
+		return;
+	}
+	ksmbd_conn_put(n->conn);
+	n->conn = c;
+}
+
 /*
  * MS-SMB2 3.3.4.6: the Oplock Break Notification, 3.3.4.7 the Lease Break
  * Notification. MessageId all ones, SessionId and TreeId 0, no credits,
@@ -368,6 +455,7 @@ static void ksmbd_oplock_send(struct ksmbd_oplock_notify *n, int nr)
 		h->flags = SMB2_FLAGS_SERVER_TO_REDIR;
 		h->message_id = cpu_to_le64(U64_MAX);
 		if (n[i].lease) {
+			ksmbd_lease_route(&n[i]);
 			/* 2.2.23.2 Lease Break Notification */
 			iov.iov_len = sizeof(*h) + 44;
 			put_unaligned_le16(44, b);
@@ -428,21 +516,24 @@ static void ksmbd_oplock_cancelled(struct ksmbd_async *a)
 static __le32 ksmbd_lease_grant(struct ksmbd_file *fp, const struct ksmbd_lease_req *lr,
 				struct ksmbd_lease *mine, bool level2, u8 *granted)
 {
-	unsigned int others = ksmbd_inode_opens(fp->ni) - 1;
+	unsigned int others = ksmbd_holder_opens(fp) - 1;
 	struct ksmbd_lease *l = mine;
-	u32 g;
+	u32 g, req;
 
 	/* Stat opens conflict with no caching. */
-	others -= min(others, *ksmbd_inode_stat_opens(fp->ni));
+	others -= min(others, *ksmbd_holder_stat_opens(fp));
 
 	*granted = SMB2_OPLOCK_LEVEL_NONE;
-	if (fp->is_dir)
-		return STATUS_SUCCESS;	/* no directory leasing */
+	/* Directory leasing: v2 requests (3.x) only, never W (3.3.5.9.11). */
+	if (fp->is_dir && lr->version != 2)
+		return STATUS_SUCCESS;
 	if (l)
 		others -= min(others, l->opens);
-	g = ksmbd_lease_grant_state(lr->state, others > 0, level2);
+	/* A directory's lease is asked for as RH at most. */
+	req = ksmbd_lease_asked(lr->state, fp->is_dir);
+	g = ksmbd_lease_grant_state(req, others > 0, level2);
 	if (l) {
-		ksmbd_lease_upgrade(l, lr->state, g);
+		ksmbd_lease_upgrade(l, req, g);
 	} else {
 		l = kzalloc(sizeof(*l), GFP_KERNEL);
 		if (!l)
@@ -452,16 +543,21 @@ static __le32 ksmbd_lease_grant(struct ksmbd_file *fp, const struct ksmbd_lease_
 		memcpy(l->parent_key, lr->parent_key, 16);
 		l->has_parent = lr->has_parent;
 		l->version = lr->version;
-		l->file = fp->ni;
+		l->file = ksmbd_holder_obj(fp);
 		l->state = g;
 		l->epoch = lr->version == 2 ? lr->epoch + 1 : 0;
+		l->is_dir = fp->is_dir;
+		l->dev = fp->dev;
+		l->ino = fp->ino;
+		if (l->is_dir)
+			atomic_inc(&ksmbd_dir_leases);
 		list_add_tail(&l->node, &ksmbd_lease_table);
 	}
 	l->opens++;
 	fp->oplock.lease = l;
 	fp->oplock.state = KSMBD_OPLOCK_HELD;
 	fp->oplock.level = SMB2_OPLOCK_LEVEL_LEASE;
-	list_add_tail(&fp->oplock.node, ksmbd_inode_oplocks(fp->ni));
+	list_add_tail(&fp->oplock.node, ksmbd_holders(fp));
 	*granted = SMB2_OPLOCK_LEVEL_LEASE;
 	return STATUS_SUCCESS;
 }
@@ -472,9 +568,11 @@ static __le32 ksmbd_oplock_settle(struct ksmbd_work *w, struct ksmbd_file *fp, u
 {
 	/* mode 1: a sharing violation (batch and H); 2: a rename (H only) */
 	bool batch_only = mode != 0, handle_only = mode == 2;
+	/* MS-FSA 2.1.5.1.2.1: an open to delete on close also breaks H, at once. */
+	bool drop_h = !mode && fp->delete_on_close;
 
 	struct ksmbd_oplock_notify n[KSMBD_OPLOCK_NOTIFY_MAX];
-	struct list_head *holders = ksmbd_inode_oplocks(fp->ni);
+	struct list_head *holders = ksmbd_holders(fp);
 	unsigned long timeout = msecs_to_jiffies(ksmbd_oplock_break_timeout_ms);
 	bool registered = false;
 	__le32 status = STATUS_SUCCESS;
@@ -491,7 +589,7 @@ static __le32 ksmbd_oplock_settle(struct ksmbd_work *w, struct ksmbd_file *fp, u
 		snap = atomic_read(&ksmbd_oplock_events);
 		if (lr) {
 			mine = ksmbd_lease_find(fp->conn->client_guid, lr->key);
-			if (mine && mine->file != fp->ni) {
+			if (mine && mine->file != ksmbd_holder_obj(fp)) {
 				/* 3.3.5.9.8: one key, one file */
 				mutex_unlock(&ksmbd_oplock_lock);
 				status = STATUS_INVALID_PARAMETER;
@@ -506,9 +604,8 @@ static __le32 ksmbd_oplock_settle(struct ksmbd_work *w, struct ksmbd_file *fp, u
 			bool wait;
 			u8 level;
 
-			if (stat_open)
-				break;
-			if (!ksmbd_oplock_same_stream(h, fp))
+			/* Stat opens break no lease, nor oplocks unless READ_CONTROL. */
+			if (stat_open && (op->lease || !fp->oplock.breaks_oplocks))
 				continue;
 			if (op->lease) {
 				struct ksmbd_lease *l = op->lease;
@@ -521,15 +618,18 @@ static __le32 ksmbd_oplock_settle(struct ksmbd_work *w, struct ksmbd_file *fp, u
 					keep = ~(u32)SMB2_LEASE_HANDLE;
 				else if (overwrite)
 					keep = SMB2_LEASE_NONE_STATE;
+				else if (drop_h)
+					keep = ~(u32)(SMB2_LEASE_WRITE | SMB2_LEASE_HANDLE);
 				if (batch_only && !(l->state & SMB2_LEASE_HANDLE) && !l->breaking)
 					continue;
 				/*
 				 * A CREATE waits for a lease that gives up W; a
-				 * sharing violation or rename for one giving up H.
+				 * sharing violation, rename or delete on close for
+				 * one giving up H.
 				 */
 				if (l->breaking) {
 					l->break_to &= keep;
-					if (!batch_only && !l->from_write)
+					if (!batch_only && !drop_h && !l->from_write)
 						continue;
 					must_wait = true;
 					if (time_before(l->deadline, wait_until))
@@ -542,7 +642,8 @@ static __le32 ksmbd_oplock_settle(struct ksmbd_work *w, struct ksmbd_file *fp, u
 				}
 				if (ksmbd_lease_break(l, keep, deadline, &from, &new, &wait)) {
 					ksmbd_lease_queue(n, &nr, ARRAY_SIZE(n), h, l, from, new, wait);
-					must_wait |= wait && (batch_only || (from & SMB2_LEASE_WRITE));
+					must_wait |= wait && (batch_only || drop_h ||
+							      (from & SMB2_LEASE_WRITE));
 				}
 				continue;
 			}
@@ -565,8 +666,6 @@ static __le32 ksmbd_oplock_settle(struct ksmbd_work *w, struct ksmbd_file *fp, u
 			}
 		}
 		list_for_each_entry(op, holders, node) {
-			if (!ksmbd_oplock_same_stream(container_of(op, struct ksmbd_file, oplock), fp))
-				continue;
 			if (ksmbd_oplock_strong(op->level))
 				strong++;
 			if (op->level == SMB2_OPLOCK_LEVEL_II)
@@ -590,7 +689,7 @@ static __le32 ksmbd_oplock_settle(struct ksmbd_work *w, struct ksmbd_file *fp, u
 				if (op->state == KSMBD_OPLOCK_NONE)
 					list_del_init(&op->node);
 			*granted = ksmbd_oplock_grant_level(requested, fp->is_dir,
-							    ksmbd_oplock_stream_opens(fp) - 1, strong);
+							    ksmbd_holder_opens(fp) - 1, strong);
 			/* No oplock next to another client's handle caching. */
 			if (handle)
 				*granted = SMB2_OPLOCK_LEVEL_NONE;
@@ -600,14 +699,11 @@ static __le32 ksmbd_oplock_settle(struct ksmbd_work *w, struct ksmbd_file *fp, u
 				list_add_tail(&fp->oplock.node, holders);
 			}
 		}
-		/*
-		 * Stat opens without a lease conflict with no lease (oplock.h),
-		 * nor do named streams' opens (leases are on default streams).
-		 */
-		if (!must_wait && !more && !batch_only && (stat_open || fp->is_stream) &&
-		    !fp->oplock.lease && status == STATUS_SUCCESS) {
+		/* Stat opens without a lease conflict with no lease (oplock.h). */
+		if (!must_wait && !more && !batch_only && stat_open && !fp->oplock.lease &&
+		    status == STATUS_SUCCESS) {
 			fp->oplock.stat_open = true;
-			(*ksmbd_inode_stat_opens(fp->ni))++;
+			(*ksmbd_holder_stat_opens(fp))++;
 		}
 		mutex_unlock(&ksmbd_oplock_lock);
 		ksmbd_oplock_send(n, nr);
@@ -649,6 +745,12 @@ __le32 ksmbd_lease_create(struct ksmbd_work *w, struct ksmbd_file *fp,
 			  const struct ksmbd_lease_req *lr, bool overwrite, bool stat_open,
 			  u8 *granted)
 {
+	/* Who makes the changes that break directory leases (oplock.h). */
+	memcpy(fp->oplock.client_guid, fp->conn->client_guid, 16);
+	if (lr->has_parent) {
+		memcpy(fp->oplock.parent_key, lr->parent_key, 16);
+		fp->oplock.has_parent = true;
+	}
 	return ksmbd_oplock_settle(w, fp, SMB2_OPLOCK_LEVEL_LEASE, lr, overwrite, stat_open,
 				   0, granted);
 }
@@ -659,12 +761,10 @@ bool ksmbd_oplock_has_batch(struct ksmbd_file *fp)
 	bool found = false;
 
 	mutex_lock(&ksmbd_oplock_lock);
-	if (fp->ni) {
-		list_for_each_entry(op, ksmbd_inode_oplocks(fp->ni), node)
-			if (ksmbd_oplock_same_stream(container_of(op, struct ksmbd_file, oplock),
-						     fp) &&
-			    (op->level == SMB2_OPLOCK_LEVEL_BATCH ||
-			     (op->lease && (op->lease->state & SMB2_LEASE_HANDLE))))
+	if (!ksmbd_holders_gone(fp)) {
+		list_for_each_entry(op, ksmbd_holders(fp), node)
+			if (op->level == SMB2_OPLOCK_LEVEL_BATCH ||
+			    (op->lease && (op->lease->state & SMB2_LEASE_HANDLE)))
 				found = true;
 	}
 	mutex_unlock(&ksmbd_oplock_lock);
@@ -683,10 +783,66 @@ __le32 ksmbd_lease_break_handle(struct ksmbd_work *w, struct ksmbd_file *fp)
 {
 	u8 granted;
 
-	if (!fp->ni)
+	if (ksmbd_holders_gone(fp))
 		return STATUS_SUCCESS;
 	return ksmbd_oplock_settle(w, fp, SMB2_OPLOCK_LEVEL_NONE, NULL, false, false, 2,
 				   &granted);
+}
+
+void ksmbd_lease_break_parent_path(struct ksmbd_file *fp, const char *path)
+{
+	struct ksmbd_oplock_notify n[KSMBD_OPLOCK_NOTIFY_MAX];
+	unsigned long deadline = jiffies + msecs_to_jiffies(ksmbd_oplock_break_timeout_ms);
+	struct ksmbd_vfs_stat st;
+	struct ksmbd_lease *l;
+	const char *slash;
+	char *parent;
+	int nr = 0;
+
+	if (!atomic_read(&ksmbd_dir_leases) || !fp->root || !path || !*path)
+		return;	/* no directory lease, or the share root (no parent here) */
+	slash = strrchr(path, '/');
+	parent = kmalloc(slash ? slash - path + 1 : 2, GFP_KERNEL);
+	if (!parent)
+		return;
+	if (slash) {
+		memcpy(parent, path, slash - path);
+		parent[slash - path] = '\0';
+	} else {
+		strcpy(parent, ".");
+	}
+	if (ksmbd_vfs_getattr_name(fp->root, parent, &st)) {
+		kfree(parent);
+		return;
+	}
+	kfree(parent);
+	mutex_lock(&ksmbd_oplock_lock);
+	list_for_each_entry(l, &ksmbd_lease_table, node) {
+		struct ksmbd_oplock *op;
+		u32 from, to;
+		bool ack;
+
+		if (!l->is_dir || l->dev != st.dev || l->ino != st.ino ||
+		    ksmbd_lease_parent_exempt(&fp->oplock, l) || nr == ARRAY_SIZE(n))
+			continue;
+		/* Any open of the lease names the client (the notification is rerouted). */
+		list_for_each_entry(op, ksmbd_inode_oplocks((struct ksmbd_inode *)l->file), node) {
+			if (op->lease != l)
+				continue;
+			if (ksmbd_lease_break(l, SMB2_LEASE_NONE_STATE, deadline, &from, &to, &ack))
+				ksmbd_lease_queue(n, &nr, ARRAY_SIZE(n),
+						  container_of(op, struct ksmbd_file, oplock),
+						  l, from, to, ack);
+			break;
+		}
+	}
+	mutex_unlock(&ksmbd_oplock_lock);
+	ksmbd_oplock_send(n, nr);
+}
+
+void ksmbd_lease_break_parent(struct ksmbd_file *fp)
+{
+	ksmbd_lease_break_parent_path(fp, fp->path);
 }
 
 void ksmbd_oplock_break_level2(struct ksmbd_file *fp)
@@ -704,19 +860,17 @@ void ksmbd_oplock_break_level2(struct ksmbd_file *fp)
 		nr = 0;
 		mutex_lock(&ksmbd_oplock_lock);
 		/* Released: fp->ni is gone (release drops it under this lock). */
-		if (fp->oplock.gone || !fp->ni) {
+		if (fp->oplock.gone || ksmbd_holders_gone(fp)) {
 			mutex_unlock(&ksmbd_oplock_lock);
 			return;
 		}
-		holders = ksmbd_inode_oplocks(fp->ni);
+		holders = ksmbd_holders(fp);
 		pass = ++ksmbd_lease_pass;
 		list_for_each_entry_safe(op, tmp, holders, node) {
 			struct ksmbd_file *h = container_of(op, struct ksmbd_file, oplock);
 			bool wait;
 			u8 level;
 
-			if (!ksmbd_oplock_same_stream(h, fp))
-				continue;
 			if (op->lease) {
 				struct ksmbd_lease *l = op->lease;
 				u32 from, new;
@@ -752,17 +906,17 @@ void ksmbd_oplock_break_level2(struct ksmbd_file *fp)
 	} while (more);
 }
 
-bool ksmbd_oplock_release(struct ksmbd_file *fp, bool delete_on_close)
+/* Drop @fp's oplock and lease; ksmbd_oplock_lock held. True when a break waited on it. */
+static bool ksmbd_oplock_drop(struct ksmbd_file *fp)
 {
-	bool was = false, del;
+	bool was = false;
 
-	mutex_lock(&ksmbd_oplock_lock);
 	if (!list_empty(&fp->oplock.node)) {
 		list_del_init(&fp->oplock.node);
 		was = fp->oplock.state == KSMBD_OPLOCK_BREAKING;
 	}
-	if (fp->oplock.stat_open && fp->ni) {
-		(*ksmbd_inode_stat_opens(fp->ni))--;
+	if (fp->oplock.stat_open && (fp->is_stream ? !!fp->stream : !!fp->ni)) {
+		(*ksmbd_holder_stat_opens(fp))--;
 		fp->oplock.stat_open = false;
 	}
 	if (fp->oplock.lease) {
@@ -771,12 +925,34 @@ bool ksmbd_oplock_release(struct ksmbd_file *fp, bool delete_on_close)
 		fp->oplock.lease = NULL;
 		if (!--l->opens) {
 			was |= l->breaking;
+			if (l->is_dir)
+				atomic_dec(&ksmbd_dir_leases);
 			list_del(&l->node);
 			kfree(l);
 		}
 	}
 	ksmbd_oplock_set_none(&fp->oplock);
 	fp->oplock.gone = true;
+	return was;
+}
+
+void ksmbd_oplock_detach(struct ksmbd_file *fp)
+{
+	bool was;
+
+	mutex_lock(&ksmbd_oplock_lock);
+	was = ksmbd_oplock_drop(fp);
+	mutex_unlock(&ksmbd_oplock_lock);
+	if (was)
+		ksmbd_oplock_wake();
+}
+
+bool ksmbd_oplock_release(struct ksmbd_file *fp, bool delete_on_close)
+{
+	bool was, del;
+
+	mutex_lock(&ksmbd_oplock_lock);
+	was = ksmbd_oplock_drop(fp);
 	/*
 	 * The open goes with its oplock, under the lock: a waiting CREATE
 	 * never sees the oplock gone but the open still there.
@@ -813,6 +989,7 @@ static __le32 ksmbd_lease_break_ack(struct ksmbd_work *w, const u8 *b)
 		n.lease = true;
 		n.ack = ackreq;
 		memcpy(n.key, l->key, 16);
+		memcpy(n.client_guid, l->client_guid, 16);
 		n.from = from;
 		n.to = to;
 		n.epoch = l->version == 2 ? l->epoch : 0;

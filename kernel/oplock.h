@@ -34,17 +34,19 @@
  * other open; LEVEL_II (also as the downgrade of EXCLUSIVE/BATCH) when every
  * other holder of the stream holds LEVEL_II or nothing; otherwise NONE.
  *
- * Streams (MS-FSA 2.1.1.5 Stream.Oplock): oplocks are per stream. The
- * holders of a file's named streams (stream.h) and of its default stream
- * ("file" or "file::$DATA") share the file's holder list, but every grant,
- * break and count here considers only the opens and holders of the stream
- * the open is on: opening, writing or locking a named stream breaks nothing
- * of the file's default stream or of its other streams, and the other way
- * round. Leases are granted on default streams only; a named stream's open
- * conflicts with no lease (it counts like a stat open).
+ * Streams (MS-FSA 2.1.1.5 Stream.Oplock): oplocks and leases are per
+ * stream. The holders of the file's default stream ("file" or
+ * "file::$DATA") are on the file's holder list (inode.h), those of a named
+ * stream on that stream's own list (stream.h), and every grant, break and
+ * count here considers only the list and the opens of the stream the open is
+ * on: opening, writing or locking a named stream breaks nothing of the
+ * file's default stream or of its other streams, and the other way round.
+ * "Other opens" of the default stream are the file's opens that are on no
+ * named stream.
  *
  * Who breaks what: a CREATE that is not a "stat open" (it asks for more than
- * attributes and synchronisation, or overwrites) breaks
+ * attributes and synchronisation, or overwrites; for leases READ_CONTROL is
+ * a stat open's right too) breaks
  * EXCLUSIVE/BATCH holders to II, or to NONE when it overwrites or supersedes,
  * and waits for their acks; an overwrite also breaks LEVEL_II holders to
  * NONE. WRITE, LOCK and SET_INFO end-of-file/allocation break every
@@ -54,8 +56,9 @@
  * 2.1+, v2 with ParentLeaseKey and Epoch on 3.x) holds level LEASE and
  * points at a struct ksmbd_lease, found by (ClientGuid, LeaseKey): every
  * open of the same file with the same key shares it (a key used for another
- * file is STATUS_INVALID_PARAMETER). Directories get no lease (directory
- * leasing is not advertised). The lease's own machine (R=1, H=2, W=4):
+ * file is STATUS_INVALID_PARAMETER). Directories get a lease only from a v2
+ * request (3.x, SMB2_GLOBAL_CAP_DIRECTORY_LEASING), and never W: R or RH.
+ * The lease's own machine (R=1, H=2, W=4):
  *
  *  state         event                                 next                  effect
  *  ------------  ------------------------------------  --------------------  --------------
@@ -81,11 +84,25 @@
  * Breaks: a CREATE with another key (or none) breaks W (to S & ~W), or
  * everything when it overwrites; a sharing violation breaks H first (like a
  * batch oplock); WRITE and size changes break the R of other keys to none.
- * An oplock asked for while another key holds H is not granted.
+ * An oplock asked for while another key holds H is not granted. An open with
+ * FILE_DELETE_ON_CLOSE breaks W and H in one notification (RWH -> R) and waits
+ * for it; a SET_INFO disposition breaks H like a rename (smb2.lease.unlink).
+ * A named stream's lease, like its oplock, is among the stream's own holders
+ * (stream.h), so the leases of a file and of its streams never break each
+ * other (one key is on one file or one stream only).
  *
- * Locking: every ksmbd_oplock and every file's holder list is under one
- * global mutex in oplock.c, taken before inode.c's and stream.c's (which
- * never call back here); notifications are sent after it is dropped.
+ * Directory leases break to NONE (with ACK_REQUIRED when H was held; the
+ * change does not wait for the ack) when a child of the directory is created,
+ * overwritten, deleted or renamed, or closed after a write, through an open
+ * that did not name that lease's key as its ParentLeaseKey
+ * (ksmbd_lease_break_parent()). Lease break notifications go to the oldest
+ * connection of the lease's client (3.3.4.7), or to the holder's own
+ * connection when its session encrypts.
+ *
+ * Locking: every ksmbd_oplock and every file's and stream's holder list
+ * is under one global mutex in oplock.c, taken before inode.c's and
+ * stream.c's (which never call back here); notifications are sent after it
+ * is dropped.
  */
 #ifndef KSMBD_OPLOCK_H
 #define KSMBD_OPLOCK_H
@@ -117,13 +134,14 @@ struct ksmbd_work;
 #define SMB2_LEASE_FLAG_PARENT_LEASE_KEY_SET	0x04
 #define SMB2_NOTIFY_BREAK_LEASE_FLAG_ACK_REQUIRED 0x01
 
-/* A lease (MS-SMB2 3.3.1.4), shared by the opens of one key on one file. */
+/* A lease (MS-SMB2 3.3.1.4), shared by the opens of one key on one file or stream. */
 struct ksmbd_lease {
 	struct list_head node;	/* the lease table, under oplock.c's lock */
 	u8 client_guid[16], key[16], parent_key[16];
 	bool has_parent;
 	u8 version;		/* 1 or 2 */
-	const void *file;	/* the file's ksmbd_inode while opens > 0 */
+	const void *file;	/* while opens > 0: the file's ksmbd_inode, or a named
+				 * stream's state (stream.h) for a stream's lease */
 	u32 state;		/* SMB2_LEASE_* */
 	u32 notified;		/* breaking: the state notified */
 	u32 break_to;		/* breaking: where it goes (narrowed by later breaks) */
@@ -133,6 +151,8 @@ struct ksmbd_lease {
 	u16 epoch;
 	unsigned int opens;
 	unsigned int mark;	/* a break pass already saw it */
+	bool is_dir;		/* a directory lease (RH at most) */
+	u64 dev, ino;		/* the leased file's identity */
 };
 
 /* A parsed RqLs request context. */
@@ -150,10 +170,22 @@ struct ksmbd_oplock {
 	u8 level;		/* SMB2_OPLOCK_LEVEL_*; BREAKING: the level still held */
 	u8 break_to;		/* BREAKING: the level notified */
 	unsigned long deadline;	/* BREAKING: jiffies when the break times out */
-	struct list_head node;	/* the file's holders while state != NONE */
+	struct list_head node;	/* its stream's holders (the file's for the default
+				 * stream, stream.h's for a named one) while != NONE */
 	bool gone;		/* the open released its file (ksmbd_oplock_release) */
 	struct ksmbd_lease *lease;	/* level LEASE: the open's lease */
-	bool stat_open;		/* counted in ksmbd_inode_stat_opens() */
+	bool stat_open;		/* counted in its stream's stat opens (inode.h, stream.h) */
+	/*
+	 * Directory leases: who the open is (the client, the ParentLeaseKey
+	 * of its v2 lease request), set by CREATE before the open is
+	 * visible; and whether it wrote or set the size (WRITE, SET_INFO end of
+	 * file or allocation): its close then breaks the parent's leases.
+	 */
+	u8 client_guid[16], parent_key[16];
+	bool has_parent;
+	bool written;
+	/* CREATE: a lease stat open that still breaks oplocks (READ_CONTROL) */
+	bool breaks_oplocks;
 };
 
 /* --- pure transitions (no locks, no I/O) --------------------------------------------------- */
@@ -176,6 +208,22 @@ bool ksmbd_oplock_break(struct ksmbd_oplock *op, u8 to, unsigned long deadline,
 __le32 ksmbd_oplock_ack(struct ksmbd_oplock *op, u8 ack, u8 *granted);
 /* The break timed out without an ack at @now; true when it did (op is NONE then). */
 bool ksmbd_oplock_timeout(struct ksmbd_oplock *op, unsigned long now);
+
+/*
+ * "Stat opens" (MS-FSA 2.1.5.1.2.1 as Windows applies it), by @access
+ * (generic rights mapped): one asking for nothing beyond FILE_READ_ATTRIBUTES,
+ * FILE_WRITE_ATTRIBUTES and SYNCHRONIZE breaks no oplock (smb2.oplock.statopen1);
+ * for leases READ_CONTROL may come too (smb2.lease.statopen4).
+ */
+bool ksmbd_oplock_stat_access(u32 access);
+bool ksmbd_lease_stat_access(u32 access);
+/* The lease state a request @requested may get on a directory (@is_dir: RH at most). */
+u32 ksmbd_lease_asked(u32 requested, bool is_dir);
+/*
+ * Whether a change made through the open @op leaves the directory lease @l
+ * alone: @l's key is @op's ParentLeaseKey, from the same client.
+ */
+bool ksmbd_lease_parent_exempt(const struct ksmbd_oplock *op, const struct ksmbd_lease *l);
 
 /* Lease transitions (the table above). */
 u32 ksmbd_lease_grant_state(u32 requested, bool other_keys, bool level2);
@@ -239,6 +287,17 @@ __le32 ksmbd_oplock_break_batch(struct ksmbd_work *w, struct ksmbd_file *fp);
  * the file is broken first, waiting like ksmbd_oplock_create().
  */
 __le32 ksmbd_lease_break_handle(struct ksmbd_work *w, struct ksmbd_file *fp);
+/*
+ * Directory leases (MS-SMB2 3.3.5.9.11, 3.3.4.7): the contents of the
+ * directory that holds @fp's name (fp->path) changed through @fp (a child
+ * created, overwritten, deleted, renamed in or out, or closed after it was
+ * written): break every lease on that directory to NONE, except the one
+ * whose key is @fp's ParentLeaseKey (same client). The caller does not wait
+ * for the acks. Nothing to do (and no lookup) while no directory is leased.
+ */
+void ksmbd_lease_break_parent(struct ksmbd_file *fp);
+/* Like it for the directory of @path instead of fp->path (a rename's old name). */
+void ksmbd_lease_break_parent_path(struct ksmbd_file *fp, const char *path);
 /* A write, lock or size change through @fp: its stream's LEVEL_II oplocks go to NONE. */
 void ksmbd_oplock_break_level2(struct ksmbd_file *fp);
 /*
@@ -246,6 +305,12 @@ void ksmbd_oplock_break_level2(struct ksmbd_file *fp);
  * ksmbd_inode_close(), whose result it returns), let waiting CREATEs go on.
  */
 bool ksmbd_oplock_release(struct ksmbd_file *fp, bool delete_on_close);
+/*
+ * A named stream's open gives up its oplock and lease before the stream's
+ * state goes (stream.h holds its holder list); ksmbd_oplock_release() then
+ * only closes the file.
+ */
+void ksmbd_oplock_detach(struct ksmbd_file *fp);
 /*
  * Multichannel: the channel @from of the open's session goes away, so its
  * oplock breaks go to @to, another channel of the session (MS-SMB2 3.3.4.6).

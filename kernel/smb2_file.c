@@ -131,9 +131,6 @@ __le32 ksmbd_smb_path(const u8 *name, u16 len, char *out, size_t size)
 #define KSMBD_CREATE_OPTIONS_RESERVED	0xff000000
 #define KSMBD_CREATE_OPTIONS_UNSUPPORTED	0x00102080
 
-/* Rights of a "stat open", which breaks no oplock (MS-FSA 2.1.5.1.2.1 simplified). */
-#define KSMBD_STAT_ACCESS	(FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES | SYNCHRONIZE)
-
 /*
  * Open @path for @disp; *@action says what happened. 0 or -errno. An
  * overwrite (FILE_OVERWRITTEN, FILE_SUPERSEDED) does not truncate yet: the
@@ -313,7 +310,7 @@ static __le32 ksmbd_create_share(struct ksmbd_work *w, struct ksmbd_file *fp, bo
 
 	ret = ksmbd_inode_share_add(&fp->ni, &fp->share_counted, fp->access, fp->share_access);
 	/* An orphaned durable open in the way has nobody to answer a break (durable.h). */
-	if (ret == -EBUSY && ksmbd_durable_purge(fp, overwrite, false, true))
+	if (ret == -EBUSY && ksmbd_durable_purge(fp, overwrite, fp->access, true))
 		ret = ksmbd_inode_share_add(&fp->ni, &fp->share_counted, fp->access,
 					    fp->share_access);
 	if (ret == -EBUSY && ksmbd_oplock_has_batch(fp)) {
@@ -488,8 +485,7 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 		bool ow = disp == FILE_OVERWRITE || disp == FILE_OVERWRITE_IF ||
 			  disp == FILE_SUPERSEDE;
 
-		ksmbd_durable_purge_file(st.dev, st.ino, want, share, ow,
-					 !ow && !(want & ~KSMBD_STAT_ACCESS));
+		ksmbd_durable_purge_file(st.dev, st.ino, want, share, ow);
 	}
 	if (!ksmbd_vfs_getattr_name(w->tree->root, *path ? path : ".", &st)) {
 		oreq.exists = true;
@@ -638,18 +634,22 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 	/*
 	 * Oplocks: break what this open conflicts with (the CREATE may wait,
 	 * async, for the holders' acks), then take what can be granted.
+	 * Oplocks and leases are per stream: a named stream's are among its
+	 * own opens (oplock.h, stream.h).
 	 */
-	/* Oplocks are per stream (oplock.h); a named stream takes no lease. */
 	stat_open = !overwrite && !(access & MAXIMUM_ALLOWED) &&
-		    !(ksmbd_access_map_generic(access) & ~KSMBD_STAT_ACCESS);
+		    ksmbd_lease_stat_access(ksmbd_access_map_generic(access));
+	fp->oplock.breaks_oplocks = stat_open &&
+				    !ksmbd_oplock_stat_access(ksmbd_access_map_generic(access));
 	/* Leases (oplock.h): an RqLs context with OplockLevel LEASE. */
-	has_lease = !fp->is_stream && req->requested_oplock_level == SMB2_OPLOCK_LEVEL_LEASE ?
+	has_lease = req->requested_oplock_level == SMB2_OPLOCK_LEVEL_LEASE ?
 		    ksmbd_lease_parse(w, ctx_off, ctx_len, &lr, &status) : 0;
 	if (has_lease < 0)
 		goto discard;
 	/* Orphaned durable opens whose oplock or lease this open breaks go (durable.h). */
 	if (!fp->is_stream)
-		ksmbd_durable_purge(fp, overwrite, stat_open, false);
+		ksmbd_durable_purge(fp, overwrite, access & MAXIMUM_ALLOWED ? FILE_READ_DATA :
+				    ksmbd_access_map_generic(access), false);
 	if (has_lease > 0)
 		status = ksmbd_lease_create(w, fp, &lr, overwrite, stat_open, &oplock);
 	else
@@ -727,6 +727,9 @@ static __le32 ksmbd_disk_create(struct ksmbd_work *w)
 		ksmbd_notify_event(fp->root_dev, fp->root_ino, fp->path, FILE_ACTION_MODIFIED,
 				   FILE_NOTIFY_CHANGE_ATTRIBUTES | FILE_NOTIFY_CHANGE_SIZE |
 				   FILE_NOTIFY_CHANGE_LAST_WRITE);
+	/* The parent directory's leases (oplock.h). */
+	if (action == FILE_CREATED || overwrite)
+		ksmbd_lease_break_parent(fp);
 	ksmbd_file_publish(fp);
 	ksmbd_file_link(w->tree, fp);
 	ksmbd_file_put(fp);
@@ -845,6 +848,8 @@ __le32 ksmbd_smb2_write(struct ksmbd_work *w)
 		return status;
 	/* MS-FSA 2.1.5.3: a write breaks the file's level II oplocks. */
 	ksmbd_oplock_break_level2(fp);
+	/* Its close will break the directory's leases (oplock.h). */
+	WRITE_ONCE(fp->oplock.written, true);
 	n = fp->is_stream ? ksmbd_stream_write(fp, w->req + off, len, le64_to_cpu(req->offset)) :
 			    ksmbd_vfs_write(fp->vfs, w->req + off, len, le64_to_cpu(req->offset));
 	if (n < 0)

@@ -262,9 +262,11 @@ static u32 ksmbd_server_caps(u16 dialect, u32 client_caps)
 {
 	u32 caps = 0;
 
-	/* Leases (oplock.h); no directory leasing. */
+	/* Leases (oplock.h); directory leases (v2 lease contexts) for 3.x. */
 	if (dialect >= SMB2_DIALECT_0210 && dialect != SMB2_DIALECT_WILDCARD)
 		caps |= SMB2_GLOBAL_CAP_LARGE_MTU | SMB2_GLOBAL_CAP_LEASING;
+	if (dialect >= SMB2_DIALECT_0300 && dialect != SMB2_DIALECT_WILDCARD)
+		caps |= SMB2_GLOBAL_CAP_DIRECTORY_LEASING;
 	/* Session binding (smb2_bind.c) for the 3.x family. */
 	if (dialect >= SMB2_DIALECT_0300 && dialect != SMB2_DIALECT_WILDCARD &&
 	    ksmbd_multichannel_enabled())

@@ -177,6 +177,7 @@ static __le32 ksmbd_set_disposition(struct ksmbd_work *w, const u8 *buf, u32 len
 {
 	struct ksmbd_file *fp = w->fp;
 	struct ksmbd_vfs_stat st;
+	__le32 status;
 	int ret = 0;
 
 	if (len < 1)
@@ -203,6 +204,10 @@ static __le32 ksmbd_set_disposition(struct ksmbd_work *w, const u8 *buf, u32 len
 		return STATUS_DIRECTORY_NOT_EMPTY;
 	if (ret)
 		return ksmbd_errno_status(ret);
+	/* MS-FSA 2.1.5.14.3: other keys' handle caching is broken first (oplock.h). */
+	status = ksmbd_lease_break_handle(w, fp);
+	if (status != STATUS_SUCCESS)
+		return status;
 	if (ksmbd_inode_set_delete_pending(&fp->ni, true))
 		return STATUS_FILE_CLOSED;
 	if (fp->is_dir)
@@ -334,9 +339,23 @@ static __le32 ksmbd_rename_target_ci(struct ksmbd_file *fp, char *target)
 }
 
 /* MS-FSCC 2.4.42.2, MS-SMB2 3.3.5.21.1, MS-FSA 2.1.5.14.11 */
+/* Whether a stream rename's target (":..." UTF-16LE) is the default stream "::$DATA". */
+static bool ksmbd_rename_to_default(const u8 *name, u32 len)
+{
+	u32 base_len;
+	char *stream;
+	bool has;
+
+	if (ksmbd_stream_split(name, len, &base_len, &stream, &has) != STATUS_SUCCESS)
+		return false;
+	kfree(stream);
+	return !base_len && has && !stream;
+}
+
 static __le32 ksmbd_set_rename(struct ksmbd_work *w, const u8 *buf, u32 len)
 {
 	struct ksmbd_file *fp = w->fp;
+	char *old = NULL;
 	u32 name_len;
 	const u8 *name;
 	__le32 status;
@@ -352,9 +371,18 @@ static __le32 ksmbd_set_rename(struct ksmbd_work *w, const u8 *buf, u32 len)
 	if (!ksmbd_file_may(fp, DELETE))
 		return STATUS_ACCESS_DENIED;
 	/* ":stream": a stream renamed within its file (stream.h). */
-	if (get_unaligned_le16(name) == ':')
-		return fp->is_stream ? ksmbd_stream_rename(fp, name, name_len, buf[0]) :
-				       STATUS_NOT_SUPPORTED;
+	if (get_unaligned_le16(name) == ':') {
+		if (!fp->is_stream)
+			return STATUS_NOT_SUPPORTED;
+		/*
+		 * To the default stream: the stream's state, which holds the
+		 * open's oplock and lease (oplock.h), goes, so they go first
+		 * (also when the rename then fails).
+		 */
+		if (ksmbd_rename_to_default(name, name_len))
+			ksmbd_oplock_detach(fp);
+		return ksmbd_stream_rename(fp, name, name_len, buf[0]);
+	}
 	if (fp->is_stream) {
 		u32 i;
 
@@ -384,8 +412,21 @@ static __le32 ksmbd_set_rename(struct ksmbd_work *w, const u8 *buf, u32 len)
 	/* Other clients' handle caching goes first (oplock.h). */
 	if (status == STATUS_SUCCESS)
 		status = ksmbd_lease_break_handle(w, fp);
+	/* The old name's directory, for its leases (oplock.h). */
+	if (status == STATUS_SUCCESS && !fp->is_stream) {
+		mutex_lock(&fp->dir_lock);
+		old = kstrdup(fp->path, GFP_KERNEL);
+		mutex_unlock(&fp->dir_lock);
+	}
 	if (status == STATUS_SUCCESS)
 		status = ksmbd_do_rename(fp, target, buf[0]);
+	if (status == STATUS_SUCCESS && !fp->is_stream) {
+		ksmbd_lease_break_parent_path(fp, old);
+		mutex_lock(&fp->dir_lock);
+		ksmbd_lease_break_parent(fp);
+		mutex_unlock(&fp->dir_lock);
+	}
+	kfree(old);
 	kfree(target);
 	return status;
 }
@@ -409,6 +450,7 @@ static __le32 ksmbd_set_size(struct ksmbd_work *w, const u8 *buf, u32 len, bool 
 		return STATUS_INVALID_PARAMETER;
 	/* MS-FSA 2.1.5.14.4, 2.1.5.14.2: setting a size breaks level II oplocks. */
 	ksmbd_oplock_break_level2(fp);
+	WRITE_ONCE(fp->oplock.written, true);	/* for the directory's leases (oplock.h) */
 	if (alloc) {
 		/* Space is allocated as it is written: only shrinking changes the file. */
 		ret = ksmbd_vfs_getattr(fp->vfs, &st);

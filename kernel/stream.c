@@ -28,6 +28,8 @@ struct ksmbd_stream {
 	unsigned int opens;
 	bool delete_pending;
 	struct ksmbd_share_modes modes;		/* of the stream's opens (share.h) */
+	struct list_head oplocks;		/* its opens' oplocks/leases (oplock.h) */
+	unsigned int stat_opens;		/* under oplock.c's lock */
 	char xname[KSMBD_XATTR_NAME_MAX + 1];	/* the attribute's full name */
 };
 
@@ -226,6 +228,7 @@ __le32 ksmbd_stream_open(struct ksmbd_file *fp, const char *name, u32 disp, u32 
 		fresh = NULL;
 		s->dev = fp->dev;
 		s->ino = fp->ino;
+		INIT_LIST_HEAD(&s->oplocks);
 		strscpy(s->xname, xname, sizeof(s->xname));
 		list_add(&s->node, &ksmbd_streams);
 	}
@@ -237,6 +240,26 @@ out:
 	mutex_unlock(&ksmbd_stream_lock);
 	kfree(fresh);
 	return status;
+}
+
+struct list_head *ksmbd_stream_oplocks(struct ksmbd_file *fp)
+{
+	return &fp->stream->oplocks;
+}
+
+unsigned int *ksmbd_stream_stat_opens(struct ksmbd_file *fp)
+{
+	return &fp->stream->stat_opens;
+}
+
+unsigned int ksmbd_stream_opens(struct ksmbd_file *fp)
+{
+	unsigned int n;
+
+	mutex_lock(&ksmbd_stream_lock);
+	n = fp->stream ? fp->stream->opens : 0;
+	mutex_unlock(&ksmbd_stream_lock);
+	return n;
 }
 
 void ksmbd_stream_close(struct ksmbd_file *fp)
@@ -259,7 +282,7 @@ void ksmbd_stream_close(struct ksmbd_file *fp)
 		list_del(&s->node);
 		kfree(s);
 	}
-	/* oplock.c reads it under its own lock (ksmbd_oplock_same_stream()) */
+	/* oplock.c checks it without this lock (ksmbd_holders_gone()) */
 	WRITE_ONCE(fp->stream, NULL);
 	mutex_unlock(&ksmbd_stream_lock);
 }

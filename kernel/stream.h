@@ -17,9 +17,11 @@
  * A stream open is a ksmbd_file whose @vfs is the base file and whose
  * @stream names the stream's state shared by all opens of that stream (open
  * count and delete disposition); it holds the base file's ksmbd_inode like
- * any open (so a pending delete of the file applies to it), has oplocks of
- * its own (oplock.h: per stream; no leases), and its FILE_DELETE_ON_CLOSE or
- * disposition removes only the stream at its last close. Share modes (share.h) are per stream: opens of one stream
+ * any open (so a pending delete of the file applies to it), has oplocks and
+ * leases of its own, on the stream's own holder list, which only the
+ * stream's opens compete for and break (oplock.h), and its
+ * FILE_DELETE_ON_CLOSE or disposition removes only the stream at its last
+ * close. Share modes (share.h) are per stream: opens of one stream
  * check and count against each other only, not against the file's opens or
  * other streams', except that an open of the file itself with DELETE must be
  * shared so by every stream open (ksmbd_stream_delete_conflict(), MS-FSA
@@ -60,6 +62,14 @@ __le32 ksmbd_stream_split(const u8 *name, u32 len, u32 *base_len, char **stream,
 __le32 ksmbd_stream_open(struct ksmbd_file *fp, const char *name, u32 disp, u32 *action);
 /* The stream open goes away: at the stream's last close, delete it if pending. */
 void ksmbd_stream_close(struct ksmbd_file *fp);
+/*
+ * Oplocks and leases of a stream's opens (oplock.h): its holder list and
+ * stat-open count (both under oplock.c's lock, valid while @fp holds the
+ * stream open), and how many opens it has.
+ */
+struct list_head *ksmbd_stream_oplocks(struct ksmbd_file *fp);
+unsigned int *ksmbd_stream_stat_opens(struct ksmbd_file *fp);
+unsigned int ksmbd_stream_opens(struct ksmbd_file *fp);
 /* FileDispositionInformation on a stream open. */
 __le32 ksmbd_stream_set_delete(struct ksmbd_file *fp, bool pending);
 bool ksmbd_stream_delete_pending(struct ksmbd_file *fp);

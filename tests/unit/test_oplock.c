@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
 #include <linux/kernel.h>
 #include <linux/list.h>
@@ -420,6 +421,113 @@ static void test_lease_timeout(void **state)
 	assert_int_equal(l.state, 0);
 }
 
+/*
+ * Stat opens: attributes and SYNCHRONIZE break no oplock (smb2.oplock.statopen1),
+ * and READ_CONTROL may come too for leases (smb2.lease.statopen4).
+ */
+static void test_stat_access(void **state)
+{
+	static const u32 both[] = { FILE_READ_ATTRIBUTES, FILE_WRITE_ATTRIBUTES, SYNCHRONIZE,
+				    FILE_READ_ATTRIBUTES | SYNCHRONIZE, 0 };
+	static const u32 neither[] = { FILE_READ_DATA, FILE_WRITE_DATA, FILE_READ_EA,
+				       FILE_WRITE_EA, FILE_EXECUTE, DELETE, WRITE_DAC,
+				       WRITE_OWNER, READ_CONTROL | WRITE_DAC };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(both) / sizeof(both[0]); i++) {
+		assert_true(ksmbd_oplock_stat_access(both[i]));
+		assert_true(ksmbd_lease_stat_access(both[i]));
+	}
+	for (i = 0; i < sizeof(neither) / sizeof(neither[0]); i++) {
+		assert_false(ksmbd_oplock_stat_access(neither[i]));
+		assert_false(ksmbd_lease_stat_access(neither[i]));
+	}
+	/* READ_CONTROL: a stat open for leases only */
+	assert_false(ksmbd_oplock_stat_access(READ_CONTROL));
+	assert_true(ksmbd_lease_stat_access(READ_CONTROL));
+	assert_true(ksmbd_lease_stat_access(READ_CONTROL | FILE_READ_ATTRIBUTES | SYNCHRONIZE));
+}
+
+/* Directory leases: never W; files keep what they ask. */
+static void test_dir_lease_asked(void **state)
+{
+	(void)state;
+	assert_int_equal(ksmbd_lease_asked(R | H | W, true), R | H);
+	assert_int_equal(ksmbd_lease_asked(R | W, true), R);
+	assert_int_equal(ksmbd_lease_asked(R, true), R);
+	assert_int_equal(ksmbd_lease_asked(R | H | W, false), R | H | W);
+	/* and then the usual grant: RH on a directory with other opens */
+	assert_int_equal(ksmbd_lease_grant_state(ksmbd_lease_asked(R | H | W, true), true, false),
+			 R | H);
+	/* an upgrade asked as RHW on a directory goes NONE -> RH */
+	{
+		struct ksmbd_lease l = lease(0);
+		u32 asked = ksmbd_lease_asked(R | H | W, true);
+
+		ksmbd_lease_upgrade(&l, asked, ksmbd_lease_grant_state(asked, false, false));
+		assert_int_equal(l.state, R | H);
+		assert_int_equal(l.epoch, 2);
+	}
+}
+
+/* A change in the directory breaks its RH lease to NONE, acknowledged. */
+static void test_dir_lease_break(void **state)
+{
+	struct ksmbd_lease l = lease(R | H);
+	u32 from, to;
+	bool ack, again, ackreq;
+
+	(void)state;
+	l.is_dir = true;
+	assert_true(ksmbd_lease_break(&l, SMB2_LEASE_NONE_STATE, 5, &from, &to, &ack));
+	assert_true(ack);
+	assert_int_equal(from, R | H);
+	assert_int_equal(to, 0);
+	assert_true(l.breaking);
+	assert_int_equal(ksmbd_lease_ack(&l, 0, 9, &again, &from, &to, &ackreq), STATUS_SUCCESS);
+	assert_false(again);
+	assert_false(l.breaking);
+	assert_int_equal(l.state, 0);
+}
+
+/* The open's own ParentLeaseKey (same client) spares that directory lease. */
+static void test_parent_exempt(void **state)
+{
+	struct ksmbd_oplock op = held(SMB2_OPLOCK_LEVEL_LEASE);
+	struct ksmbd_lease l = lease(R | H);
+
+	(void)state;
+	memset(l.key, 0x22, 16);
+	memset(l.client_guid, 0x01, 16);
+	memset(op.client_guid, 0x01, 16);
+	assert_false(ksmbd_lease_parent_exempt(&op, &l));	/* no parent key */
+	op.has_parent = true;
+	memset(op.parent_key, 0x33, 16);
+	assert_false(ksmbd_lease_parent_exempt(&op, &l));	/* another key */
+	memset(op.parent_key, 0x22, 16);
+	assert_true(ksmbd_lease_parent_exempt(&op, &l));
+	memset(op.client_guid, 0x02, 16);
+	assert_false(ksmbd_lease_parent_exempt(&op, &l));	/* another client */
+}
+
+/* Delete on close, disposition, rename: other keys' H goes (RH -> R, acked). */
+static void test_lease_break_handle(void **state)
+{
+	struct ksmbd_lease l = lease(R | H);
+	u32 from, to;
+	bool ack;
+
+	(void)state;
+	assert_true(ksmbd_lease_break(&l, ~(u32)H, 5, &from, &to, &ack));
+	assert_true(ack);
+	assert_int_equal(from, R | H);
+	assert_int_equal(to, R);
+	/* an R lease has no H to give up */
+	l = lease(R);
+	assert_false(ksmbd_lease_break(&l, ~(u32)H, 5, &from, &to, &ack));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -446,6 +554,11 @@ int main(void)
 		cmocka_unit_test(test_lease_ack_too_much),
 		cmocka_unit_test(test_lease_ack_not_breaking),
 		cmocka_unit_test(test_lease_timeout),
+		cmocka_unit_test(test_stat_access),
+		cmocka_unit_test(test_dir_lease_asked),
+		cmocka_unit_test(test_dir_lease_break),
+		cmocka_unit_test(test_parent_exempt),
+		cmocka_unit_test(test_lease_break_handle),
 	};
 
 	return cmocka_run_group_tests_name("oplock", tests, NULL, NULL);

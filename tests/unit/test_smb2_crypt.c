@@ -652,7 +652,8 @@ static void test_validate_negotiate(void **state)
 	out = mt->out + 4 + get_unaligned_le32(mt->out + 4 + 64 + 32);		/* OutputOffset */
 	assert_int_equal(get_unaligned_le32(out), SMB2_GLOBAL_CAP_LARGE_MTU |
 			 SMB2_GLOBAL_CAP_LEASING | SMB2_GLOBAL_CAP_ENCRYPTION |
-			 SMB2_GLOBAL_CAP_MULTI_CHANNEL | SMB2_GLOBAL_CAP_PERSISTENT_HANDLES);
+			 SMB2_GLOBAL_CAP_MULTI_CHANNEL | SMB2_GLOBAL_CAP_DIRECTORY_LEASING |
+			 SMB2_GLOBAL_CAP_PERSISTENT_HANDLES);
 	assert_memory_equal(out + 4, ksmbd_server_cfg()->server_guid, 16);
 	assert_int_equal(get_unaligned_le16(out + 20), SMB2_NEGOTIATE_SIGNING_ENABLED);
 	assert_int_equal(get_unaligned_le16(out + 22), SMB2_DIALECT_0300);
