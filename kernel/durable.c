@@ -227,6 +227,8 @@ static LIST_HEAD(ksmbd_durable_table);
 static unsigned int ksmbd_durable_nr_orphans;
 static unsigned int ksmbd_durable_events;	/* bumped when an orphan comes or goes */
 static DECLARE_WAIT_QUEUE_HEAD(ksmbd_durable_wq);
+/* How long a reconnect waits for the old connection's teardown to orphan its open. */
+#define KSMBD_DURABLE_TEARDOWN_WAIT	(5 * HZ)
 static struct workqueue_struct *ksmbd_durable_workq;
 static struct work_struct ksmbd_durable_work;
 
@@ -249,6 +251,7 @@ static void ksmbd_durable_take(struct ksmbd_durable_state *st)
 		ksmbd_durable_nr_orphans--;
 	}
 	ksmbd_durable_events++;
+	wake_up(&ksmbd_durable_wq);
 }
 
 /*
@@ -754,8 +757,15 @@ struct ksmbd_file *ksmbd_durable_reconnect(struct ksmbd_work *w,
 	struct ksmbd_tree *old;
 	struct ksmbd_file *fp;
 
+	unsigned long deadline = jiffies + KSMBD_DURABLE_TEARDOWN_WAIT;
+	struct ksmbd_conn *conn;
+	unsigned int snap;
+	long left;
+
 	*status = STATUS_OBJECT_NAME_NOT_FOUND;
+again:
 	mutex_lock(&ksmbd_durable_lock);
+	found = NULL;
 	list_for_each_entry(st, &ksmbd_durable_table, node) {
 		if (st->persistent_id == dr->persistent_id) {
 			found = st;
@@ -764,8 +774,25 @@ struct ksmbd_file *ksmbd_durable_reconnect(struct ksmbd_work *w,
 	}
 	st = found;
 	/* 3.3.5.9.7/12: an open still connected cannot be reconnected */
-	if (!st || !st->orphaned)
+	if (!st)
 		goto out;
+	if (!st->orphaned) {
+		/*
+		 * Unless its connection is already going: the client saw it
+		 * drop before reconnecting, and its teardown (conn.c), which
+		 * orphans the open, may still be running. Wait for it, within
+		 * a bound; the table's events wake us (ksmbd_durable_kick).
+		 */
+		conn = READ_ONCE(st->fp->conn);
+		left = (long)(deadline - jiffies);
+		if (!conn || READ_ONCE(conn->state) == KSMBD_CONN_RUNNING || left <= 0)
+			goto out;
+		snap = ksmbd_durable_events;
+		mutex_unlock(&ksmbd_durable_lock);
+		wait_event_timeout(ksmbd_durable_wq, READ_ONCE(ksmbd_durable_events) != snap,
+				   left);
+		goto again;
+	}
 	/* DH2C: the same CreateGuid (zero for a v1 open, which DH2C never finds) */
 	if (dr->dh2c && memcmp(st->create_guid, dr->create_guid, 16))
 		goto out;
