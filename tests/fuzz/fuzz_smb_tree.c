@@ -40,6 +40,7 @@
 #include <unistd.h>
 #include <asm/unaligned.h>
 #include "durable.h"
+#include "oplock.h"
 #include "server.h"
 #include "session.h"
 #include "smb.h"
@@ -192,6 +193,11 @@ static void fuzz_init(void)
 		die(top);
 	atexit(fuzz_cleanup);
 	trace = getenv("KC_FUZZ_TRACE");
+	/*
+	 * One connection holds every open: nobody acknowledges a break, so a
+	 * conflicting CREATE would wait out the 35 s timeout (libFuzzer's is 15).
+	 */
+	ksmbd_oplock_break_timeout_ms = 20;
 	snprintf(share, sizeof(share), "%s/share", top);
 	snprintf(outside, sizeof(outside), "%s/outside", top);
 	if (mkdir(outside, 0755))
